@@ -1,0 +1,186 @@
+//! The application: the store, the plans and the calendars, and how an actor relates to a case.
+
+use crate::actor::{AccountRole, Actor};
+use crate::error::{AppError, AppResult};
+use crate::policy::{CaseAction, Decision, Relation, Relations, decide};
+use pledge_domain::calendar::Calendar;
+use pledge_domain::{Meetings, Plan, PlanLibrary};
+use pledge_store::{AccessAction, AccessEntry, CaseId, CaseSummary, Store};
+
+/// Pledge's application services over a store.
+pub struct App<S> {
+    pub(crate) store: S,
+    pub(crate) plans: PlanLibrary,
+    pub(crate) calendar: Calendar,
+    /// The plan new cases open under when the request does not name one.
+    pub(crate) default_plan: String,
+}
+
+impl<S: Store> App<S> {
+    /// An application over a store with the built-in plans.
+    pub fn new(store: S, plans: PlanLibrary, default_plan: &str) -> AppResult<Self> {
+        if plans.latest(default_plan).is_none() {
+            return Err(AppError::invalid(
+                "default_plan",
+                format!("no plan \"{default_plan}\""),
+            ));
+        }
+        Ok(Self {
+            store,
+            plans,
+            calendar: Calendar::uk(),
+            default_plan: default_plan.to_owned(),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The plans.
+    pub fn plans(&self) -> &PlanLibrary {
+        &self.plans
+    }
+
+    /// The plan a case is held to.
+    pub(crate) fn plan_of(&self, summary: &CaseSummary) -> AppResult<&Plan> {
+        self.plans
+            .get(&summary.plan_id, summary.plan_version)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "case {} is held to plan {}@{}, which is not loaded",
+                    summary.case_id, summary.plan_id, summary.plan_version
+                ))
+            })
+    }
+
+    /// Meeting dates for a case's unit, for every calendar the plan declares.
+    pub(crate) async fn meetings_for(&self, plan: &Plan, unit: &str) -> AppResult<Meetings> {
+        let mut m = Meetings::default();
+        for cal in &plan.meetings {
+            let dates = self.store.meetings(&cal.id, Some(unit)).await?;
+            m.add(&cal.id, dates.into_iter().map(|d| d.at));
+        }
+        Ok(m)
+    }
+
+    /// How the actor relates to a case.
+    pub(crate) async fn relations(&self, actor: &Actor, s: &CaseSummary) -> AppResult<Relations> {
+        let mut rs = Vec::new();
+        if actor.force() == Some(s.force.as_str()) {
+            rs.push(Relation::SameForce);
+        }
+        if let Actor::Person { id, unit, .. } = actor {
+            if s.victims.iter().any(|v| v == id) {
+                rs.push(Relation::Victim);
+            }
+            if &s.supervisor == id {
+                rs.push(Relation::Supervisor);
+            }
+            if s.oic.as_deref() == Some(id.as_str()) {
+                rs.push(Relation::OfficerInCase);
+            }
+            if (actor.has(AccountRole::Inspector) || actor.has(AccountRole::SeniorLeader))
+                && let Some(unit) = unit
+                && self.unit_is_within(&s.unit, unit).await?
+            {
+                rs.push(Relation::ChainOfCommand);
+            }
+        }
+        Ok(Relations::new(rs))
+    }
+
+    /// Whether `unit` is `within` or below it in the chain of command.
+    async fn unit_is_within(&self, unit: &str, within: &str) -> AppResult<bool> {
+        let units = self.store.units().await?;
+        let mut at = Some(unit.to_owned());
+        // Bounded walk: a malformed chain (a cycle) must not loop forever.
+        for _ in 0..=units.len() {
+            let Some(u) = at else { return Ok(false) };
+            if u == within {
+                return Ok(true);
+            }
+            at = units
+                .iter()
+                .find(|x| x.id == u)
+                .and_then(|x| x.parent.clone());
+        }
+        Ok(false)
+    }
+
+    /// Loads a case summary and checks the actor may act on it; a refusal is logged.
+    pub(crate) async fn authorise(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        action: CaseAction,
+        now: jiff::Timestamp,
+    ) -> AppResult<(CaseSummary, Relations)> {
+        let Some(summary) = self.store.summary(case_id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let rel = self.relations(actor, &summary).await?;
+        match decide(actor, action, &rel) {
+            Decision::Allow => Ok((summary, rel)),
+            refused => {
+                // Attempts by people with no business in a case are logged too (s62 covers
+                // attempted consultation; it is also how misuse is found).
+                self.store
+                    .record_access(AccessEntry {
+                        at: now,
+                        actor: actor.log_id(),
+                        action: AccessAction::Consult,
+                        case_id: Some(case_id.clone()),
+                        what: format!("refused: {action:?}"),
+                        justification: "attempt refused by policy".into(),
+                    })
+                    .await?;
+                Err(if refused == Decision::Hide {
+                    AppError::NotFound
+                } else {
+                    AppError::Forbidden(describe(action))
+                })
+            }
+        }
+    }
+
+    /// The purpose recorded for an access when the caller states none: from the relation.
+    pub(crate) fn purpose(rel: &Relations, stated: Option<&str>) -> String {
+        if let Some(p) = stated.map(str::trim).filter(|p| !p.is_empty()) {
+            return p.chars().take(200).collect();
+        }
+        let r = rel
+            .iter()
+            .find(|r| *r != Relation::SameForce)
+            .or_else(|| rel.iter().next());
+        match r {
+            Some(Relation::Victim) => "the victim viewing their own case",
+            Some(Relation::Supervisor) => "supervision of the victim's case",
+            Some(Relation::OfficerInCase) => "investigation as officer in the case",
+            Some(Relation::ChainOfCommand) => "line management oversight",
+            Some(Relation::SameForce) => "force Op Hampshire oversight",
+            None => "unstated",
+        }
+        .to_owned()
+    }
+}
+
+fn describe(action: CaseAction) -> String {
+    use crate::policy::StepGroup::*;
+    match action {
+        CaseAction::View => "view this case".into(),
+        CaseAction::ViewAsVictim => "view this case as its victim".into(),
+        CaseAction::ViewAccessLog => "see who accessed this case".into(),
+        CaseAction::ViewWelfareDetail => "see confidential welfare detail".into(),
+        CaseAction::Record(g) => match g {
+            Supervision => "record supervision steps in this case",
+            Investigation => "record investigation steps in this case",
+            Welfare => "record welfare assessments",
+            VictimOwn => "record the victim's own choices",
+            Management => "waive obligations or close this case",
+            System => "record system events",
+        }
+        .into(),
+    }
+}

@@ -1,0 +1,244 @@
+//! Commands: recording an assault and recording a step. Both check the access policy, then
+//! the domain (`Case::record`: the plan's rules), then append events, read models and the
+//! access entry in one transaction.
+
+use crate::actor::{AccountRole, Actor, TokenScope};
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::policy::{CaseAction, StepGroup};
+use jiff::{SignedDuration, Timestamp};
+use pledge_domain::event::values::{PersonId, PlanRef};
+use pledge_domain::{Case, Clocks, Event, EventKind, EventType};
+use pledge_store::{AccessAction, AccessEntry, Append, CaseId, CaseSummary, Store, projection};
+use serde::Serialize;
+
+/// Events may be dated a little ahead of the server's clock (clock skew), not more.
+const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_mins(5);
+
+/// A new assault to record.
+#[derive(Debug, Clone)]
+pub struct NewAssault {
+    /// The case id; Pledge makes one when absent.
+    pub case_id: Option<CaseId>,
+    /// The report (`EventKind::AssaultReported`). Its plan is replaced by the plan in force
+    /// when `plan_in_force` is true.
+    pub report: EventKind,
+    /// When it was reported; now when absent.
+    pub at: Option<Timestamp>,
+    /// Use the force's plan in force rather than the plan named in `report`.
+    pub plan_in_force: bool,
+}
+
+/// What recording a step produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedStep {
+    /// The case.
+    pub case_id: CaseId,
+    /// Its version now.
+    pub version: u64,
+    /// The event recorded.
+    pub event: Event,
+}
+
+fn person_id(actor: &Actor) -> AppResult<PersonId> {
+    PersonId::parse(&actor.log_id()).map_err(|e| AppError::Internal(format!("actor id: {e}")))
+}
+
+fn check_time(at: Timestamp, now: Timestamp) -> AppResult<()> {
+    if at > now + FUTURE_TOLERANCE {
+        return Err(AppError::invalid("at", format!("{at} is in the future")));
+    }
+    Ok(())
+}
+
+impl<S: Store> App<S> {
+    /// The plan new cases open under.
+    pub fn plan_in_force(&self) -> PlanRef {
+        let version = self
+            .plans
+            .latest(&self.default_plan)
+            .map(|p| p.version)
+            .unwrap_or(1);
+        PlanRef {
+            id: self.default_plan.clone(),
+            version,
+        }
+    }
+
+    /// Records an assault: the case and its obligations exist once this returns.
+    pub async fn record_assault(
+        &self,
+        actor: &Actor,
+        new: NewAssault,
+        now: Timestamp,
+    ) -> AppResult<CaseSummary> {
+        let NewAssault {
+            case_id,
+            mut report,
+            at,
+            plan_in_force,
+        } = new;
+        let EventKind::AssaultReported { plan, force, .. } = &mut report else {
+            return Err(AppError::invalid(
+                "type",
+                "a case opens with assault_reported",
+            ));
+        };
+        if plan_in_force {
+            *plan = self.plan_in_force();
+        }
+        let may = match actor {
+            Actor::Person { .. } => {
+                actor.force() == Some(force.as_str()) && actor.has(AccountRole::Staff)
+            }
+            Actor::System { .. } => {
+                actor.force() == Some(force.as_str()) && actor.scoped(TokenScope::CasesWrite)
+            }
+        };
+        if !may {
+            return Err(AppError::Forbidden(format!(
+                "record an assault in the force \"{force}\""
+            )));
+        }
+        let plan = self.plans.get(&plan.id, plan.version).ok_or_else(|| {
+            AppError::invalid("plan", format!("no plan {}@{}", plan.id, plan.version))
+        })?;
+        let at = at.unwrap_or(now);
+        check_time(at, now)?;
+        let event = Event {
+            at,
+            by: person_id(actor)?,
+            kind: report,
+        };
+        let mut case = Case::new(plan);
+        case.record(event.clone())?;
+        let unit = case
+            .state()
+            .report()
+            .map(|r| r.unit.clone())
+            .unwrap_or_default();
+        let meetings = self.meetings_for(plan, &unit).await?;
+        let clocks = Clocks {
+            calendar: &self.calendar,
+            meetings: &meetings,
+        };
+        // A made-up id can collide with an existing case: try a few.
+        for attempt in 0..5u32 {
+            let id = match &case_id {
+                Some(id) => id.clone(),
+                None => generated_id(now, attempt)?,
+            };
+            let projection = projection::project(&id, plan, case.state(), &clocks)
+                .ok_or_else(|| AppError::Internal("the report did not open the case".into()))?;
+            let summary = projection.summary.clone();
+            let append = Append {
+                case_id: id.clone(),
+                expected_version: 0,
+                events: vec![event.clone()],
+                projection,
+                access: AccessEntry {
+                    at: now,
+                    actor: actor.log_id(),
+                    action: AccessAction::Collect,
+                    case_id: Some(id.clone()),
+                    what: "assault reported".into(),
+                    justification: "recording an assault on a colleague".into(),
+                },
+            };
+            match self.store.append(append).await {
+                Ok(_) => return Ok(summary),
+                Err(pledge_store::StoreError::Conflict { .. }) if case_id.is_none() => continue,
+                Err(pledge_store::StoreError::Conflict { .. }) => {
+                    return Err(AppError::invalid(
+                        "case_id",
+                        format!("a case {id} already exists"),
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Internal("could not find a free case id".into()))
+    }
+
+    /// Records one step in a case. `expected_version`, when given, must match the case's
+    /// version (optimistic concurrency for clients that show a case and then act on it).
+    pub async fn record_step(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        expected_version: Option<u64>,
+        at: Option<Timestamp>,
+        kind: EventKind,
+        now: Timestamp,
+    ) -> AppResult<RecordedStep> {
+        let t = kind.event_type();
+        if t == EventType::AssaultReported {
+            return Err(AppError::invalid("type", "the case is already open"));
+        }
+        let (summary, rel) = self
+            .authorise(actor, case_id, CaseAction::Record(StepGroup::of(t)), now)
+            .await?;
+        let plan = self.plan_of(&summary)?;
+        let stored = self
+            .store
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(v) = expected_version
+            && v != stored.version
+        {
+            return Err(AppError::Conflict {
+                expected: v,
+                actual: stored.version,
+            });
+        }
+        let mut case = Case::replay(plan, stored.events).map_err(|(i, r)| {
+            AppError::Internal(format!(
+                "stored case {case_id} does not replay at event {i}: {r}"
+            ))
+        })?;
+        let at = at.unwrap_or(now);
+        check_time(at, now)?;
+        let event = Event {
+            at,
+            by: person_id(actor)?,
+            kind,
+        };
+        case.record(event.clone())?;
+        let meetings = self.meetings_for(plan, &summary.unit).await?;
+        let clocks = Clocks {
+            calendar: &self.calendar,
+            meetings: &meetings,
+        };
+        let projection = projection::project(case_id, plan, case.state(), &clocks)
+            .ok_or_else(|| AppError::Internal("case without a report".into()))?;
+        let appended = self
+            .store
+            .append(Append {
+                case_id: case_id.clone(),
+                expected_version: stored.version,
+                events: vec![event.clone()],
+                projection,
+                access: AccessEntry {
+                    at: now,
+                    actor: actor.log_id(),
+                    action: AccessAction::Alter,
+                    case_id: Some(case_id.clone()),
+                    what: format!("recorded {}", t.as_str()),
+                    justification: Self::purpose(&rel, None),
+                },
+            })
+            .await?;
+        Ok(RecordedStep {
+            case_id: case_id.clone(),
+            version: appended.version,
+            event,
+        })
+    }
+}
+
+/// A case id for a new case: the date and a number from the clock, varied per attempt.
+fn generated_id(now: Timestamp, attempt: u32) -> AppResult<CaseId> {
+    let n = (now.as_microsecond().rem_euclid(1_000_000) + i64::from(attempt) * 7919) % 1_000_000;
+    CaseId::parse(&format!("PL-{}-{n:06}", now.strftime("%Y%m%d"))).map_err(AppError::Internal)
+}

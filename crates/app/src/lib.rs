@@ -1,0 +1,19 @@
+//! Application services: every command (record an assault, record a step) and query (a
+//! case, my tasks, the victim's view) that the web pages, the API and the command line use.
+//! Each goes through the access policy, the domain's rules and the access log, so no rule
+//! lives in a handler.
+
+mod actor;
+mod app;
+mod commands;
+mod error;
+pub mod policy;
+mod queries;
+mod timeline;
+
+pub use actor::{AccountRole, Actor, TokenScope};
+pub use app::App;
+pub use commands::{NewAssault, RecordedStep};
+pub use error::{AppError, AppResult};
+pub use queries::{CaseDetail, Task, VictimPromise, VictimView};
+pub use timeline::TimelineEntry;

@@ -1,0 +1,206 @@
+//! Who may do what to a case: account role plus relationship to the case, default deny.
+//! Plain rules in one function, so the whole policy reads top to bottom and is tested as a
+//! table (every action × role × relationship).
+
+use crate::actor::{AccountRole, Actor, TokenScope};
+use pledge_domain::EventType;
+use serde::Serialize;
+
+/// How the actor relates to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// A victim of the assault.
+    Victim,
+    /// The victim's supervisor named in the case.
+    Supervisor,
+    /// The officer in the case.
+    OfficerInCase,
+    /// A manager or leader over the case's unit (the unit or one above it in the chain of
+    /// command), holding the inspector or senior leader role.
+    ChainOfCommand,
+    /// Same force, and the actor's role works force-wide (force lead, welfare, administrator).
+    SameForce,
+}
+
+/// The relations an actor has with a case (there may be several, or none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations(Vec<Relation>);
+
+impl Relations {
+    /// From a list.
+    pub fn new(rs: impl IntoIterator<Item = Relation>) -> Self {
+        let mut v: Vec<Relation> = rs.into_iter().collect();
+        v.dedup();
+        Self(v)
+    }
+    /// Whether it includes one.
+    pub fn has(&self, r: Relation) -> bool {
+        self.0.contains(&r)
+    }
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The relations.
+    pub fn iter(&self) -> impl Iterator<Item = Relation> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// Groups of plan steps, by who normally records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepGroup {
+    /// Supervision and welfare by the line: senior leaders told, H&S report, welfare
+    /// meeting, TRiM referral, support, staff association, leaflet, TRM, debrief, lessons,
+    /// crime recorded, OIC assigned.
+    Supervision,
+    /// The investigation: statements, arrest, decisions, victim updates, evidence, file,
+    /// outcome, court.
+    Investigation,
+    /// Confidential welfare detail: TRiM assessments.
+    Welfare,
+    /// What the victim records themself: update frequency, their view, their VPS choice.
+    VictimOwn,
+    /// Managing the case: waivers, closure, survey, RIDDOR.
+    Management,
+    /// Written by Pledge itself (escalations); never by a person.
+    System,
+}
+
+impl StepGroup {
+    /// The group an event type belongs to.
+    pub fn of(t: EventType) -> StepGroup {
+        use EventType::*;
+        match t {
+            CrimeRecorded
+            | OicAssigned
+            | SeniorLeadershipInformed
+            | FimNotified
+            | SafetyReportCompleted
+            | DaysLostRecorded
+            | WelfareMeetingHeld
+            | TrimReferralConsidered
+            | SupportReferralMade
+            | SupportOptedOut
+            | StaffAssociationNotified
+            | LeafletGiven
+            | RaisedAtTrm
+            | DebriefHeld
+            | LessonCaptured => StepGroup::Supervision,
+            StatementTaken
+            | SuspectIdentified
+            | ArrestMade
+            | NoArrestRecorded
+            | KeyDecisionMade
+            | VictimUpdated
+            | VictimViewRecorded
+            | InvestigationPlanCompleted
+            | VpsOffered
+            | ImpactStatementAdded
+            | FileSubmitted
+            | OutcomeFinalised
+            | Charged
+            | CourtHearing
+            | VerdictGiven
+            | Sentenced => StepGroup::Investigation,
+            TrimAssessmentHeld => StepGroup::Welfare,
+            UpdateFrequencyChosen => StepGroup::VictimOwn,
+            ObligationWaived | CaseClosed | SurveySent | RiddorReported => StepGroup::Management,
+            ObligationEscalated | AssaultReported => StepGroup::System,
+        }
+    }
+}
+
+/// What an actor wants to do with a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case", tag = "action", content = "group")]
+pub enum CaseAction {
+    /// Read the full case: summary, obligations, timeline (confidential welfare detail
+    /// filtered separately).
+    View,
+    /// Read the victim's view of their own case.
+    ViewAsVictim,
+    /// Read who accessed the case.
+    ViewAccessLog,
+    /// Read confidential welfare detail (TRiM assessments).
+    ViewWelfareDetail,
+    /// Record a step of a group.
+    Record(StepGroup),
+}
+
+/// Whether an actor may act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Allowed.
+    Allow,
+    /// Not allowed; the actor may see the case exists (answer 403).
+    Deny,
+    /// Not allowed and the actor has no business knowing the case exists (answer 404).
+    Hide,
+}
+
+/// Decides a case action. Default deny; a colleague with no relationship sees nothing.
+pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
+    use CaseAction::*;
+    use Relation::*;
+    use StepGroup as G;
+
+    let allowed = match actor {
+        Actor::System { .. } => match action {
+            // Systems act force-wide within their scopes; never as a victim, never on
+            // confidential welfare detail.
+            View | ViewAccessLog => rel.has(SameForce) && actor.scoped(TokenScope::CasesRead),
+            Record(G::Supervision | G::Investigation | G::Management) => {
+                rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite)
+            }
+            ViewAsVictim | ViewWelfareDetail | Record(G::Welfare | G::VictimOwn | G::System) => {
+                false
+            }
+        },
+        // A victim acts on their own case only as its victim, whatever else they are: never
+        // investigating or supervising their own assault, never reading restricted material.
+        Actor::Person { .. } if rel.has(Victim) => {
+            matches!(
+                action,
+                ViewAsVictim | ViewAccessLog | ViewWelfareDetail | Record(G::VictimOwn)
+            )
+        }
+        Actor::Person { .. } => {
+            let lead = rel.has(SameForce) && actor.has(AccountRole::ForceLead);
+            let admin = rel.has(SameForce) && actor.has(AccountRole::Administrator);
+            let welfare = rel.has(SameForce) && actor.has(AccountRole::Welfare);
+            let line = rel.has(Supervisor) || rel.has(ChainOfCommand);
+            match action {
+                View => line || rel.has(OfficerInCase) || lead || admin,
+                ViewAccessLog => line || lead || admin,
+                ViewWelfareDetail => welfare,
+                Record(G::Supervision) => line || lead,
+                Record(G::Investigation) => rel.has(OfficerInCase) || line || lead,
+                Record(G::Welfare) => welfare,
+                ViewAsVictim | Record(G::VictimOwn) => false,
+                Record(G::Management) => rel.has(ChainOfCommand) || lead,
+                Record(G::System) => false,
+            }
+        }
+    };
+    if allowed {
+        return Decision::Allow;
+    }
+    // May the actor know the case exists? Anyone with a relationship to it, and welfare
+    // staff (who see that a colleague needs support, not the investigation).
+    let can_know = !rel.is_empty()
+        && (rel.iter().any(|r| r != SameForce) || {
+            actor.has(AccountRole::ForceLead)
+                || actor.has(AccountRole::Administrator)
+                || actor.has(AccountRole::Welfare)
+                || matches!(actor, Actor::System { scopes, .. } if !scopes.is_empty())
+        });
+    if can_know {
+        Decision::Deny
+    } else {
+        Decision::Hide
+    }
+}

@@ -1,0 +1,332 @@
+//! Queries: a case in full, the victim's view, tasks, lists and the access log. Every read of
+//! case data is written to the access log with its purpose.
+
+use crate::actor::{AccountRole, Actor};
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::policy::{CaseAction, Decision, Relation, decide};
+use crate::timeline::{TimelineEntry, timeline};
+use jiff::Timestamp;
+use pledge_domain::evaluate::{EvaluationView, State, evaluate};
+use pledge_domain::{CaseState, Clocks};
+use pledge_store::{
+    AccessAction, AccessEntry, CaseFilter, CaseId, CaseSummary, ObligationRow, RowStatus, Store,
+    StoredAccess,
+};
+use serde::Serialize;
+
+/// A case as its investigators and managers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    /// Summary.
+    pub summary: CaseSummary,
+    /// Every obligation's state now, point by point.
+    pub evaluation: EvaluationView,
+    /// The events, with confidential welfare detail withheld unless allowed.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One of the plan's promises, in the victim's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct VictimPromise {
+    /// Plan point number.
+    pub point: String,
+    /// The point's title.
+    pub point_title: String,
+    /// What was promised.
+    pub title: String,
+    /// Where it stands.
+    pub state: State,
+    /// When it is due.
+    pub due_at: Option<Timestamp>,
+    /// When it was done.
+    pub done_at: Option<Timestamp>,
+}
+
+/// The victim's view of their own case: plain facts, nothing confidential about others.
+#[derive(Debug, Clone, Serialize)]
+pub struct VictimView {
+    /// The case.
+    pub case_id: CaseId,
+    /// The plan's title.
+    pub plan_title: String,
+    /// When the assault was reported.
+    pub reported_at: Timestamp,
+    /// The officer in the case, when assigned.
+    pub officer_in_case: Option<String>,
+    /// How often they asked to be updated (days); the plan's default otherwise.
+    pub update_every_days: Option<u16>,
+    /// What has been done.
+    pub done: Vec<VictimPromise>,
+    /// What is next, soonest first.
+    pub next: Vec<VictimPromise>,
+    /// Who has looked at or changed the case, and when.
+    pub accessed_by: Vec<StoredAccess>,
+}
+
+/// One of my tasks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    /// The obligation row.
+    #[serde(flatten)]
+    pub row: ObligationRow,
+    /// Past due now.
+    pub overdue: bool,
+}
+
+impl<S: Store> App<S> {
+    async fn log(
+        &self,
+        actor: &Actor,
+        case_id: Option<&CaseId>,
+        what: &str,
+        why: String,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        self.store
+            .record_access(AccessEntry {
+                at: now,
+                actor: actor.log_id(),
+                action: AccessAction::Consult,
+                case_id: case_id.cloned(),
+                what: what.to_owned(),
+                justification: why,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// A case in full, evaluated at `now`.
+    pub async fn case(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        now: Timestamp,
+        purpose: Option<&str>,
+    ) -> AppResult<CaseDetail> {
+        let (summary, rel) = self
+            .authorise(actor, case_id, CaseAction::View, now)
+            .await?;
+        let plan = self.plan_of(&summary)?;
+        let stored = self
+            .store
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let state = CaseState::from_events(&stored.events);
+        let meetings = self.meetings_for(plan, &summary.unit).await?;
+        let clocks = Clocks {
+            calendar: &self.calendar,
+            meetings: &meetings,
+        };
+        let evaluation =
+            EvaluationView::new(plan, &state, now, &evaluate(plan, &state, now, &clocks));
+        let welfare = decide(actor, CaseAction::ViewWelfareDetail, &rel) == Decision::Allow;
+        self.log(
+            actor,
+            Some(case_id),
+            "case",
+            Self::purpose(&rel, purpose),
+            now,
+        )
+        .await?;
+        Ok(CaseDetail {
+            summary,
+            evaluation,
+            timeline: timeline(&stored.events, welfare),
+        })
+    }
+
+    /// The victim's view of their own case.
+    pub async fn victim_view(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        now: Timestamp,
+    ) -> AppResult<VictimView> {
+        let (summary, rel) = self
+            .authorise(actor, case_id, CaseAction::ViewAsVictim, now)
+            .await?;
+        let plan = self.plan_of(&summary)?;
+        let stored = self
+            .store
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let state = CaseState::from_events(&stored.events);
+        let meetings = self.meetings_for(plan, &summary.unit).await?;
+        let clocks = Clocks {
+            calendar: &self.calendar,
+            meetings: &meetings,
+        };
+        let evaluation = evaluate(plan, &state, now, &clocks);
+        let mut done = Vec::new();
+        let mut next = Vec::new();
+        for s in &evaluation.obligations {
+            if s.state == State::NotApplicable {
+                continue;
+            }
+            let o = &plan.obligations[s.obligation];
+            let p = &plan.points[o.point];
+            let promise = VictimPromise {
+                point: p.number.clone(),
+                point_title: p.title.clone(),
+                title: o.title.clone(),
+                state: s.state,
+                due_at: s.due_at,
+                done_at: s.completed_at,
+            };
+            if s.state.is_settled() {
+                done.push(promise)
+            } else {
+                next.push(promise)
+            }
+        }
+        next.sort_by_key(|p| (p.due_at.is_none(), p.due_at));
+        self.log(
+            actor,
+            Some(case_id),
+            "victim's view",
+            Self::purpose(&rel, None),
+            now,
+        )
+        .await?;
+        let accessed_by = self.store.access_for_case(case_id).await?;
+        Ok(VictimView {
+            case_id: case_id.clone(),
+            plan_title: plan.title.clone(),
+            reported_at: summary.reported_at,
+            officer_in_case: summary.oic.clone(),
+            update_every_days: state.update_every_days(),
+            done,
+            next,
+            accessed_by,
+        })
+    }
+
+    /// Who accessed a case.
+    pub async fn access_log(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        now: Timestamp,
+    ) -> AppResult<Vec<StoredAccess>> {
+        let (_, rel) = self
+            .authorise(actor, case_id, CaseAction::ViewAccessLog, now)
+            .await?;
+        self.log(
+            actor,
+            Some(case_id),
+            "access log",
+            Self::purpose(&rel, None),
+            now,
+        )
+        .await?;
+        Ok(self.store.access_for_case(case_id).await?)
+    }
+
+    /// The open obligations the actor owns, most urgent first.
+    pub async fn my_tasks(&self, actor: &Actor, now: Timestamp) -> AppResult<Vec<Task>> {
+        let Actor::Person { id, .. } = actor else {
+            return Err(AppError::Forbidden(
+                "have tasks: tasks belong to people".into(),
+            ));
+        };
+        let rows = self.store.my_tasks(id, 200).await?;
+        self.log(
+            actor,
+            None,
+            "my tasks",
+            "working on my own tasks".into(),
+            now,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Task {
+                overdue: is_overdue(&row, now),
+                row,
+            })
+            .collect())
+    }
+
+    /// Overdue obligations in the actor's force (and a unit), for managers and leaders.
+    pub async fn overdue(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        now: Timestamp,
+    ) -> AppResult<Vec<Task>> {
+        let leader = [
+            AccountRole::Inspector,
+            AccountRole::SeniorLeader,
+            AccountRole::ForceLead,
+            AccountRole::Administrator,
+        ]
+        .into_iter()
+        .any(|r| actor.has(r));
+        let (true, Some(force)) = (leader, actor.force()) else {
+            return Err(AppError::Forbidden("see overdue work across cases".into()));
+        };
+        let rows = self.store.overdue(force, unit, now, 500).await?;
+        self.log(
+            actor,
+            None,
+            "overdue list",
+            "line management oversight".into(),
+            now,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Task { overdue: true, row })
+            .collect())
+    }
+
+    /// Cases the actor may list: their force for leaders, otherwise their own cases.
+    pub async fn list_cases(
+        &self,
+        actor: &Actor,
+        mut filter: CaseFilter,
+        now: Timestamp,
+    ) -> AppResult<Vec<CaseSummary>> {
+        let force_wide = [
+            AccountRole::ForceLead,
+            AccountRole::Administrator,
+            AccountRole::SeniorLeader,
+            AccountRole::Inspector,
+        ]
+        .into_iter()
+        .any(|r| actor.has(r))
+            || actor.scoped(crate::actor::TokenScope::CasesRead);
+        match (force_wide, actor) {
+            (true, _) => filter.force = actor.force().map(str::to_owned).or(Some(String::new())),
+            (false, Actor::Person { id, .. }) => filter.person = Some(id.clone()),
+            (false, Actor::System { .. }) => return Err(AppError::Forbidden("list cases".into())),
+        }
+        let cases = self.store.list_cases(&filter).await?;
+        self.log(
+            actor,
+            None,
+            "case list",
+            "finding cases to work on".into(),
+            now,
+        )
+        .await?;
+        // A person listed only as a victim sees that their case exists, nothing more is
+        // disclosed here than the summary fields.
+        Ok(cases)
+    }
+
+    /// Whether the actor is a victim in the case (for choosing the page to show).
+    pub async fn is_victim_of(&self, actor: &Actor, case_id: &CaseId) -> AppResult<bool> {
+        let Some(s) = self.store.summary(case_id).await? else {
+            return Ok(false);
+        };
+        Ok(self.relations(actor, &s).await?.has(Relation::Victim))
+    }
+}
+
+fn is_overdue(row: &ObligationRow, now: Timestamp) -> bool {
+    row.status == RowStatus::Open && row.due_at.is_some_and(|d| d < now)
+}

@@ -1,0 +1,190 @@
+//! A case: its events, its state (a fold over them), and recording a new event through the
+//! plan's rules.
+
+mod guards;
+mod refusal;
+mod state;
+
+pub use guards::check_rules;
+pub use refusal::{Refusal, RuleViolation};
+pub use state::{CaseState, Mark, Report, Waiver};
+
+use crate::event::{Event, EventKind, EventType};
+use crate::plan::Plan;
+
+/// A case under a plan: the only way to add an event is [`Case::record`], which checks the
+/// event fits the case and the plan's rules first.
+#[derive(Debug, Clone)]
+pub struct Case<'p> {
+    plan: &'p Plan,
+    events: Vec<Event>,
+    state: CaseState,
+}
+
+impl<'p> Case<'p> {
+    /// An empty case under a plan.
+    pub fn new(plan: &'p Plan) -> Self {
+        Self {
+            plan,
+            events: Vec::new(),
+            state: CaseState::default(),
+        }
+    }
+
+    /// Replays recorded events, checking each as if recorded now; stops at the first refusal
+    /// and says which event (0-based) it was.
+    pub fn replay(
+        plan: &'p Plan,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Self, (usize, Refusal)> {
+        let mut case = Self::new(plan);
+        for (i, e) in events.into_iter().enumerate() {
+            case.record(e).map_err(|r| (i, r))?;
+        }
+        Ok(case)
+    }
+
+    /// Records an event if it fits the case and the plan's rules allow it.
+    pub fn record(&mut self, event: Event) -> Result<(), Refusal> {
+        check_fits(self.plan, &self.state, &event)?;
+        check_rules(self.plan, &self.state, &event)?;
+        self.state.apply(&event);
+        self.events.push(event);
+        Ok(())
+    }
+
+    /// The case's state.
+    pub fn state(&self) -> &CaseState {
+        &self.state
+    }
+
+    /// The events recorded.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The plan the case is held to.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+}
+
+/// Checks an event fits the case: order of events and values that refer to the plan or case.
+pub fn check_fits(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Refusal> {
+    let ty = event.event_type();
+    let Some(report) = case.report() else {
+        if ty != EventType::AssaultReported {
+            return Err(Refusal::invalid(
+                "type",
+                format!("a case opens with assault_reported, not {}", ty.as_str()),
+            ));
+        }
+        return check_report(event);
+    };
+    if ty == EventType::AssaultReported {
+        return Err(Refusal::invalid(
+            "type",
+            "the case is already open; an assault is reported once",
+        ));
+    }
+    if event.at < report.occurred_at {
+        return Err(Refusal::invalid(
+            "at",
+            format!(
+                "{} is before the assault happened ({})",
+                event.at, report.occurred_at
+            ),
+        ));
+    }
+    if case.closed_at().is_some()
+        && !matches!(
+            ty,
+            EventType::SurveySent | EventType::ObligationWaived | EventType::ObligationEscalated
+        )
+    {
+        return Err(Refusal::invalid(
+            "type",
+            format!("the case is closed; {} cannot be recorded", ty.as_str()),
+        ));
+    }
+    match &event.kind {
+        EventKind::ObligationWaived { obligation, reason } => {
+            if plan.obligation(obligation).is_none() {
+                return Err(Refusal::invalid(
+                    "obligation",
+                    format!(
+                        "the plan {} has no obligation \"{obligation}\"",
+                        plan.reference()
+                    ),
+                ));
+            }
+            if reason.trim().is_empty() {
+                return Err(Refusal::invalid("reason", "a waiver needs a reason"));
+            }
+        }
+        EventKind::ObligationEscalated { obligation, .. }
+            if plan.obligation(obligation).is_none() =>
+        {
+            return Err(Refusal::invalid(
+                "obligation",
+                format!(
+                    "the plan {} has no obligation \"{obligation}\"",
+                    plan.reference()
+                ),
+            ));
+        }
+        EventKind::OutcomeFinalised { .. } if case.outcome().is_some() => {
+            return Err(Refusal::invalid("type", "the outcome is already finalised"));
+        }
+        EventKind::UpdateFrequencyChosen { every_days } if !(1..=366).contains(every_days) => {
+            return Err(Refusal::invalid(
+                "every_days",
+                "choose an update frequency from 1 to 366 days",
+            ));
+        }
+        EventKind::DaysLostRecorded { victim, .. } if !case.is_victim(victim) => {
+            return Err(Refusal::invalid(
+                "victim",
+                format!("{victim} is not a victim in this case"),
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_report(event: &Event) -> Result<(), Refusal> {
+    let EventKind::AssaultReported {
+        victims,
+        occurred_at,
+        ..
+    } = &event.kind
+    else {
+        return Ok(());
+    };
+    if victims.is_empty() {
+        return Err(Refusal::invalid("victims", "at least one victim is needed"));
+    }
+    for (i, v) in victims.iter().enumerate() {
+        if victims[..i].iter().any(|w| w.person == v.person) {
+            return Err(Refusal::invalid(
+                &format!("victims[{i}].person"),
+                format!("{} is listed twice", v.person),
+            ));
+        }
+    }
+    if *occurred_at > event.at {
+        return Err(Refusal::invalid(
+            "occurred_at",
+            "the assault cannot happen after it was reported",
+        ));
+    }
+    Ok(())
+}
+
+impl EventKind {
+    /// Whether this is the opening report.
+    pub fn is_report(&self) -> bool {
+        matches!(self, EventKind::AssaultReported { .. })
+    }
+}

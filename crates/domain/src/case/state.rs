@@ -1,0 +1,316 @@
+//! A case's state: a fold over its events, kept compact so evaluation is cheap.
+
+use crate::calendar::Jurisdiction;
+use crate::event::values::*;
+use crate::event::{Event, EventKind, EventType};
+use crate::plan::{Fact, Role};
+use jiff::Timestamp;
+
+/// One recorded event, reduced to what clocks need: its type, time and the qualifiers it
+/// satisfies (a bit per entry of [`EventType::qualifiers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The event type.
+    pub event: EventType,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Bit i set when the event satisfies `event.qualifiers()[i]`.
+    pub qualifiers: u8,
+}
+
+/// The facts the opening report gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Plan and version the case is held to.
+    pub plan: PlanRef,
+    /// Force.
+    pub force: String,
+    /// Unit.
+    pub unit: String,
+    /// Jurisdiction for working days.
+    pub jurisdiction: Jurisdiction,
+    /// When the assault happened.
+    pub occurred_at: Timestamp,
+    /// When it was reported (the report event's time): most clocks start here.
+    pub reported_at: Timestamp,
+    /// Location type.
+    pub location_type: LocationType,
+    /// The victim's supervisor.
+    pub supervisor: PersonId,
+    /// Victims.
+    pub victims: Vec<Victim>,
+    /// Offence.
+    pub offence: Offence,
+    /// Hate crime strands.
+    pub hate_crime: Vec<HateStrand>,
+    /// Force used by officers.
+    pub force_used: bool,
+}
+
+/// A waiver of an obligation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    /// The obligation id.
+    pub obligation: String,
+    /// Who waived it.
+    pub by: PersonId,
+    /// When.
+    pub at: Timestamp,
+    /// Why.
+    pub reason: String,
+}
+
+/// The state of a case after its events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseState {
+    report: Option<Report>,
+    oic: Option<PersonId>,
+    marks: Vec<Mark>,
+    /// The same marks sorted by (type, time), so evaluation finds "the first X at or after
+    /// t" by binary search.
+    by_type: Vec<Mark>,
+    first: Vec<Option<Timestamp>>,
+    suspect_identified: bool,
+    vps_accepted: bool,
+    trim_referred: bool,
+    days_lost: Vec<(PersonId, u16)>,
+    update_every_days: Option<u16>,
+    waivers: Vec<Waiver>,
+    outcome: Option<OutcomeType>,
+    closed_at: Option<Timestamp>,
+    events: usize,
+}
+
+impl CaseState {
+    /// The state after these events, in order. Events are applied as recorded: the rules
+    /// are checked when an event is recorded (see [`crate::case::Case::record`]).
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut s = Self::default();
+        for e in events {
+            s.apply(e);
+        }
+        s
+    }
+
+    /// Folds one event in.
+    pub fn apply(&mut self, event: &Event) {
+        if self.first.is_empty() {
+            self.first = vec![None; EventType::COUNT];
+        }
+        let ty = event.event_type();
+        let mut qualifiers = 0u8;
+        for (i, q) in ty.qualifiers().iter().enumerate() {
+            if event.kind.satisfies(q) {
+                qualifiers |= 1 << i;
+            }
+        }
+        let mark = Mark {
+            event: ty,
+            at: event.at,
+            qualifiers,
+        };
+        self.marks.push(mark);
+        let pos = self
+            .by_type
+            .partition_point(|m| (m.event, m.at) <= (ty, event.at));
+        self.by_type.insert(pos, mark);
+        let slot = &mut self.first[ty as usize];
+        if slot.is_none_or(|t| event.at < t) {
+            *slot = Some(event.at);
+        }
+        self.events += 1;
+        match &event.kind {
+            EventKind::AssaultReported {
+                plan,
+                force,
+                unit,
+                jurisdiction,
+                occurred_at,
+                location_type,
+                supervisor,
+                victims,
+                offence,
+                hate_crime,
+                suspects,
+                circumstances,
+                ..
+            } => {
+                self.suspect_identified |= suspects.iter().any(|s| s.identified);
+                self.report = Some(Report {
+                    plan: plan.clone(),
+                    force: force.clone(),
+                    unit: unit.clone(),
+                    jurisdiction: *jurisdiction,
+                    occurred_at: *occurred_at,
+                    reported_at: event.at,
+                    location_type: *location_type,
+                    supervisor: supervisor.clone(),
+                    victims: victims.clone(),
+                    offence: *offence,
+                    hate_crime: hate_crime.clone(),
+                    force_used: circumstances.force_used,
+                });
+            }
+            EventKind::OicAssigned { officer } => self.oic = Some(officer.clone()),
+            EventKind::SuspectIdentified { .. } | EventKind::ArrestMade { .. } => {
+                self.suspect_identified = true
+            }
+            EventKind::VpsOffered { accepted } => self.vps_accepted |= *accepted,
+            EventKind::TrimReferralConsidered { referred, .. } => self.trim_referred |= *referred,
+            EventKind::DaysLostRecorded { victim, days } => {
+                match self.days_lost.iter_mut().find(|(p, _)| p == victim) {
+                    Some(entry) => entry.1 = *days,
+                    None => self.days_lost.push((victim.clone(), *days)),
+                }
+            }
+            EventKind::UpdateFrequencyChosen { every_days } => {
+                self.update_every_days = Some(*every_days)
+            }
+            EventKind::ObligationWaived { obligation, reason } => self.waivers.push(Waiver {
+                obligation: obligation.clone(),
+                by: event.by.clone(),
+                at: event.at,
+                reason: reason.clone(),
+            }),
+            EventKind::OutcomeFinalised { outcome_type } => self.outcome = Some(*outcome_type),
+            EventKind::CaseClosed { .. } => self.closed_at = Some(event.at),
+            _ => {}
+        }
+    }
+
+    /// The opening report, once recorded.
+    pub fn report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// How many events have been applied (the case's version for optimistic concurrency).
+    pub fn version(&self) -> usize {
+        self.events
+    }
+
+    /// The victims.
+    pub fn victims(&self) -> &[Victim] {
+        self.report
+            .as_ref()
+            .map(|r| r.victims.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Whether a person is a victim of this assault.
+    pub fn is_victim(&self, person: &PersonId) -> bool {
+        self.victims().iter().any(|v| &v.person == person)
+    }
+
+    /// The officer in the case.
+    pub fn officer_in_case(&self) -> Option<&PersonId> {
+        self.oic.as_ref()
+    }
+
+    /// The worst injury among the victims.
+    pub fn worst_injury(&self) -> InjurySeverity {
+        self.victims()
+            .iter()
+            .map(|v| v.injury)
+            .max()
+            .unwrap_or(InjurySeverity::None)
+    }
+
+    /// The most days lost by any victim.
+    pub fn most_days_lost(&self) -> u32 {
+        self.days_lost
+            .iter()
+            .map(|(_, d)| u32::from(*d))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The location type.
+    pub fn location_type(&self) -> Option<LocationType> {
+        self.report.as_ref().map(|r| r.location_type)
+    }
+
+    /// The jurisdiction (England and Wales until reported).
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        self.report
+            .as_ref()
+            .map(|r| r.jurisdiction)
+            .unwrap_or_default()
+    }
+
+    /// Every event as a [`Mark`], in recorded order.
+    pub fn marks(&self) -> &[Mark] {
+        &self.marks
+    }
+
+    /// The events of one type, earliest first.
+    pub fn marks_of(&self, event: EventType) -> &[Mark] {
+        let start = self.by_type.partition_point(|m| m.event < event);
+        let end = start + self.by_type[start..].partition_point(|m| m.event == event);
+        &self.by_type[start..end]
+    }
+
+    /// The earliest time an event of this type happened.
+    pub fn first(&self, event: EventType) -> Option<Timestamp> {
+        self.first.get(event as usize).copied().flatten()
+    }
+
+    /// Whether an event of this type has been recorded.
+    pub fn has(&self, event: EventType) -> bool {
+        self.first(event).is_some()
+    }
+
+    /// The victim's chosen update frequency in days.
+    pub fn update_every_days(&self) -> Option<u16> {
+        self.update_every_days
+    }
+
+    /// Waivers recorded.
+    pub fn waivers(&self) -> &[Waiver] {
+        &self.waivers
+    }
+
+    /// The outcome, once finalised.
+    pub fn outcome(&self) -> Option<OutcomeType> {
+        self.outcome
+    }
+
+    /// When the case closed.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        self.closed_at
+    }
+
+    /// The person behind a role, where the case itself says who it is.
+    pub fn person_for(&self, role: Role) -> Option<&PersonId> {
+        match role {
+            Role::Supervisor => self.report.as_ref().map(|r| &r.supervisor),
+            Role::OfficerInCase => self.oic.as_ref(),
+            Role::Victim => self.victims().first().map(|v| &v.person),
+            _ => None,
+        }
+    }
+
+    /// Whether a fact holds.
+    pub fn fact(&self, fact: Fact) -> bool {
+        let victims = self.victims();
+        match fact {
+            Fact::Injured => self.worst_injury() >= InjurySeverity::Minor,
+            Fact::Hospitalised => victims.iter().any(|v| v.hospitalised),
+            Fact::SpecifiedInjury => victims.iter().any(|v| v.specified_injury),
+            Fact::HateCrime => self
+                .report
+                .as_ref()
+                .is_some_and(|r| !r.hate_crime.is_empty()),
+            Fact::EnhancedRights => {
+                self.fact(Fact::HateCrime) || victims.iter().any(|v| v.enhanced_rights)
+            }
+            Fact::SuspectIdentified => self.suspect_identified,
+            Fact::Arrested => self.has(EventType::ArrestMade),
+            Fact::Charged => self.has(EventType::Charged),
+            Fact::ForceUsed => self.report.as_ref().is_some_and(|r| r.force_used),
+            Fact::VpsAccepted => self.vps_accepted,
+            Fact::TrimReferred => self.trim_referred,
+            Fact::Debriefed => self.has(EventType::DebriefHeld),
+            Fact::Closed => self.closed_at.is_some(),
+        }
+    }
+}

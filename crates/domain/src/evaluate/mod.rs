@@ -1,0 +1,319 @@
+//! Compliance evaluation: for a plan, a case and a moment, the state of every obligation.
+//! Pure and deterministic: `now` is a parameter.
+
+mod clocks;
+mod rollup;
+mod status;
+mod view;
+
+pub use clocks::{Clocks, Meetings};
+pub use rollup::{PointRollup, PointVerdict, StateCounts};
+pub use status::{ObligationStatus, Pending, State};
+pub use view::{EvaluationView, ObligationView, PointView, WaiverView};
+
+use crate::case::{CaseState, Mark};
+use crate::plan::{ClockStart, Completion, Deadline, Obligation, Plan, Step};
+use jiff::{SignedDuration, Timestamp};
+
+/// Recurring obligations stop generating instances after this many, whatever the input.
+const MAX_INSTANCES: u32 = 1000;
+
+/// Every obligation's state and a roll-up per point.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Obligations (and instances), in plan order.
+    pub obligations: Vec<ObligationStatus>,
+    /// One roll-up per point, in plan order.
+    pub points: Vec<PointRollup>,
+}
+
+/// Evaluates a case against a plan at `now`.
+///
+/// The case should hold only events known at `now` (fold the events up to `now` to look
+/// back in time); clocks are read against `now`.
+pub fn evaluate(plan: &Plan, case: &CaseState, now: Timestamp, clocks: &Clocks<'_>) -> Evaluation {
+    // Recurring and per-event obligations add instances: room for one per event is plenty.
+    let mut out = Vec::with_capacity(plan.obligations.len() + case.marks().len());
+    let eval = Evaluator {
+        plan,
+        case,
+        now,
+        clocks,
+    };
+    for (i, o) in plan.obligations.iter().enumerate() {
+        eval.obligation(i, o, &mut out);
+    }
+    let points = rollup::roll_up(plan, &out);
+    Evaluation {
+        obligations: out,
+        points,
+    }
+}
+
+struct Evaluator<'a> {
+    plan: &'a Plan,
+    case: &'a CaseState,
+    now: Timestamp,
+    clocks: &'a Clocks<'a>,
+}
+
+fn open(
+    obligation: usize,
+    instance: u32,
+    pending: Pending,
+    started_at: Option<Timestamp>,
+) -> ObligationStatus {
+    ObligationStatus {
+        obligation,
+        instance,
+        state: State::NotYetDue,
+        pending,
+        started_at,
+        due_at: None,
+        completed_at: None,
+        waiver: None,
+    }
+}
+
+impl Evaluator<'_> {
+    fn obligation(&self, i: usize, o: &Obligation, out: &mut Vec<ObligationStatus>) {
+        if !o.applies.holds(self.case) {
+            out.push(ObligationStatus {
+                state: State::NotApplicable,
+                ..open(i, 0, Pending::Running, None)
+            });
+            return;
+        }
+        if let Some(w) = self
+            .case
+            .waivers()
+            .iter()
+            .position(|w| w.obligation == o.id)
+        {
+            let mut s = open(i, 0, Pending::Running, None);
+            s.state = State::Waived;
+            s.waiver = Some(w);
+            out.push(s);
+            return;
+        }
+        match o.starts {
+            ClockStart::Reported => match self.case.report() {
+                Some(r) => self.clock_running(i, o, r.reported_at, out),
+                None => out.push(open(
+                    i,
+                    0,
+                    Pending::ClockNotStarted(crate::event::EventType::AssaultReported),
+                    None,
+                )),
+            },
+            ClockStart::Event(e) => match self.case.first(e) {
+                Some(t) => self.clock_running(i, o, t, out),
+                None => out.push(open(i, 0, Pending::ClockNotStarted(e), None)),
+            },
+            ClockStart::Each(e) => {
+                let mut n = 0;
+                for m in self.case.marks_of(e) {
+                    n += 1;
+                    let done = self.completion_at_or_after(&o.completed_by, m.at);
+                    out.push(self.judge(i, n, o, m.at, done));
+                    if n >= MAX_INSTANCES {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    out.push(open(i, 0, Pending::ClockNotStarted(e), None));
+                }
+            }
+        }
+    }
+
+    fn clock_running(
+        &self,
+        i: usize,
+        o: &Obligation,
+        start: Timestamp,
+        out: &mut Vec<ObligationStatus>,
+    ) {
+        match o.recurs_every_days {
+            None => {
+                let done = self.first_completion(&o.completed_by);
+                out.push(self.judge(i, 0, o, start, done));
+            }
+            Some(default_days) => self.recurring(i, o, start, default_days, out),
+        }
+    }
+
+    /// Recurring obligations (victim updates): each instance is due a period after the
+    /// previous completion (or the start), at the victim's chosen frequency where recorded;
+    /// they stop when the case closes.
+    fn recurring(
+        &self,
+        i: usize,
+        o: &Obligation,
+        start: Timestamp,
+        default_days: u32,
+        out: &mut Vec<ObligationStatus>,
+    ) {
+        let days = self
+            .case
+            .update_every_days()
+            .map(u32::from)
+            .unwrap_or(default_days);
+        let closed = self.case.closed_at();
+        let mut anchor = start;
+        let mut first = true;
+        for n in 1..=MAX_INSTANCES {
+            let due = self.clocks.calendar.add_calendar_days(anchor, days);
+            let done = if first {
+                self.completion_at_or_after(&o.completed_by, anchor)
+            } else {
+                self.completion_after(&o.completed_by, anchor)
+            };
+            if let Some(c) = closed
+                && done.is_none_or(|d| d > c)
+                && due > c
+            {
+                return;
+            }
+            out.push(self.judge_due(i, n, anchor, Some(due), done));
+            match done {
+                Some(d) => {
+                    anchor = d;
+                    first = false;
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn first_completion(&self, completed_by: &[Completion]) -> Option<Timestamp> {
+        completed_by
+            .iter()
+            .filter_map(|c| {
+                if c.mask == 0 {
+                    // The fold keeps each event type's first time: no scan needed.
+                    self.case.first(c.event)
+                } else {
+                    self.case
+                        .marks_of(c.event)
+                        .iter()
+                        .find(|m| m.qualifiers & c.mask != 0)
+                        .map(|m| m.at)
+                }
+            })
+            .min()
+    }
+
+    /// The first completion at or after `t`.
+    fn completion_at_or_after(
+        &self,
+        completed_by: &[Completion],
+        t: Timestamp,
+    ) -> Option<Timestamp> {
+        self.first_matching(completed_by, |m| m.at < t)
+    }
+
+    /// The first completion strictly after `t`.
+    fn completion_after(&self, completed_by: &[Completion], t: Timestamp) -> Option<Timestamp> {
+        self.first_matching(completed_by, |m| m.at <= t)
+    }
+
+    /// The earliest completing event not `before` (marks of a type are sorted by time, so
+    /// `before` is a prefix found by binary search).
+    fn first_matching(
+        &self,
+        completed_by: &[Completion],
+        before: impl Fn(&Mark) -> bool,
+    ) -> Option<Timestamp> {
+        completed_by
+            .iter()
+            .filter_map(|c| {
+                let marks = self.case.marks_of(c.event);
+                let from = marks.partition_point(&before);
+                marks[from..]
+                    .iter()
+                    .find(|m| c.mask == 0 || m.qualifiers & c.mask != 0)
+                    .map(|m| m.at)
+            })
+            .min()
+    }
+
+    fn judge(
+        &self,
+        i: usize,
+        instance: u32,
+        o: &Obligation,
+        start: Timestamp,
+        done: Option<Timestamp>,
+    ) -> ObligationStatus {
+        let deadline = o
+            .deadline_if
+            .iter()
+            .find(|(c, _)| c.holds(self.case))
+            .map(|(_, d)| d)
+            .unwrap_or(&o.deadline);
+        let (due, pending) = self.due(deadline, start);
+        let mut s = self.judge_due(i, instance, start, due, done);
+        if s.state == State::NotYetDue {
+            s.pending = pending;
+        }
+        s
+    }
+
+    fn judge_due(
+        &self,
+        i: usize,
+        instance: u32,
+        start: Timestamp,
+        due: Option<Timestamp>,
+        done: Option<Timestamp>,
+    ) -> ObligationStatus {
+        let mut s = open(i, instance, Pending::Running, Some(start));
+        s.due_at = due;
+        s.completed_at = done;
+        s.state = match (done, due) {
+            (Some(d), Some(due)) if d > due => State::MetLate,
+            (Some(_), _) => State::MetOnTime,
+            (None, Some(due)) if self.now > due => State::Overdue,
+            (None, Some(due)) => {
+                let window = due.duration_since(start);
+                let left = due.duration_since(self.now);
+                if window > SignedDuration::ZERO && left <= window / 4 {
+                    State::DueSoon
+                } else {
+                    State::NotYetDue
+                }
+            }
+            (None, None) => State::NotYetDue,
+        };
+        s
+    }
+
+    fn due(&self, deadline: &Deadline, start: Timestamp) -> (Option<Timestamp>, Pending) {
+        let cal = self.clocks.calendar;
+        match deadline {
+            Deadline::Hours(h) => (Some(cal.add_hours(start, *h)), Pending::Running),
+            Deadline::CalendarDays(d) => (Some(cal.add_calendar_days(start, *d)), Pending::Running),
+            Deadline::WorkingDays(n) => (
+                Some(cal.working_days_deadline(self.case.jurisdiction(), start, *n)),
+                Pending::Running,
+            ),
+            Deadline::AsSoonAsPracticable(inner) => self.due(inner, start),
+            Deadline::NextMeeting(m) => match self.clocks.meetings.next_after(m, start) {
+                Some(t) => (Some(t), Pending::Running),
+                None => (None, Pending::NoMeetingScheduled),
+            },
+            Deadline::Before(Step::Event(e)) => (self.case.first(*e), Pending::BeforeStep),
+            Deadline::Before(Step::Obligation(j, _)) => {
+                let other = &self.plan.obligations[*j];
+                (
+                    self.first_completion(&other.completed_by),
+                    Pending::BeforeStep,
+                )
+            }
+            Deadline::Before(Step::Unresolved(_)) | Deadline::WhenItHappens => {
+                (None, Pending::NoDeadline)
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! A plan as data, after loading and validation: points, obligations, rules, tiers.
+
+use super::condition::Condition;
+use super::deadline::Deadline;
+use super::role::Role;
+use crate::event::EventType;
+use serde::Serialize;
+
+/// A force's plan at one version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Stable id, e.g. `op-hampshire`.
+    pub id: String,
+    /// Version; a case is held to the version it opened under.
+    pub version: u32,
+    /// Title as published.
+    pub title: String,
+    /// Where the wording comes from.
+    pub source: String,
+    /// A short description.
+    pub summary: String,
+    /// Named meeting calendars the plan refers to (`next meeting of trm`).
+    pub meetings: Vec<Meeting>,
+    /// Statement tiers (the West Midlands three-tier system), if the plan has them.
+    pub statement_tiers: Vec<StatementTier>,
+    /// Points in published order.
+    pub points: Vec<Point>,
+    /// Every obligation of every point, in order; `Obligation::point` indexes `points`.
+    pub obligations: Vec<Obligation>,
+    /// Every rule of every point.
+    pub rules: Vec<Rule>,
+}
+
+/// A meeting calendar a plan refers to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    /// Short name used in deadlines, e.g. `trm`.
+    pub id: String,
+    /// What it is, e.g. "Tasking and resourcing meeting".
+    pub title: String,
+}
+
+/// One tier of a statement tier system.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementTier {
+    /// Id recorded on the statement event, e.g. `tier-1`.
+    pub id: String,
+    /// Description of when the tier applies.
+    pub title: String,
+    /// Whether the victim may write their own statement at this tier.
+    pub victim_may_write_own: bool,
+}
+
+/// A point of the plan in the force's published words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// Its number or letter as published: `1`, `c`.
+    pub number: String,
+    /// A short title.
+    pub title: String,
+    /// The published wording.
+    pub wording: String,
+}
+
+/// A promise with an owner and a clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct Obligation {
+    /// Id, unique within the plan.
+    pub id: String,
+    /// Index of its point in `Plan::points`.
+    pub point: usize,
+    /// What must be done, in words.
+    pub title: String,
+    /// Who owns it.
+    pub owner: Role,
+    /// When it applies.
+    pub applies: Condition,
+    /// When its clock starts.
+    pub starts: ClockStart,
+    /// Its deadline.
+    pub deadline: Deadline,
+    /// Stricter deadlines that replace `deadline` when their condition holds; first match wins.
+    pub deadline_if: Vec<(Condition, Deadline)>,
+    /// True when the source is silent on the deadline and the plan uses Pledge's default.
+    pub deadline_is_default: bool,
+    /// Recurs every so many days (victim updates), until the case closes.
+    pub recurs_every_days: Option<u32>,
+    /// Events (with optional qualifiers) any one of which completes it.
+    pub completed_by: Vec<Completion>,
+    /// Who hears when it is overdue, in order.
+    pub escalates_to: Vec<Role>,
+    /// The source text it comes from.
+    pub cites: String,
+}
+
+/// When an obligation's clock starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "event")]
+pub enum ClockStart {
+    /// When the assault was reported.
+    Reported,
+    /// The first time an event of this type is recorded.
+    Event(EventType),
+    /// Each time an event of this type is recorded: one instance per event.
+    Each(EventType),
+}
+
+/// An event that completes an obligation, optionally only with a qualifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Completion {
+    /// The event type.
+    pub event: EventType,
+    /// A qualifier the event must satisfy (see `EventType::qualifiers`).
+    pub qualifier: Option<String>,
+    /// The qualifier as a bit of [`crate::case::Mark::qualifiers`]; 0 when any event counts.
+    #[serde(skip)]
+    pub mask: u8,
+}
+
+/// A rule the plan states as "must" or "never"; enforced when commands are checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    /// Id, unique within the plan.
+    pub id: String,
+    /// Index of its point.
+    pub point: usize,
+    /// Which guard enforces it.
+    pub enforces: RuleKind,
+    /// The plan's own words, shown when a command is refused.
+    pub says: String,
+}
+
+/// The guards Pledge knows how to enforce; a plan chooses which apply and in what words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A victim of the assault is never its officer in the case.
+    VictimNotOfficerInCase,
+    /// A victim does not take witness statements in their own case.
+    VictimTakesNoWitnessStatements,
+    /// A victim does not write their own statement, unless the case's tier allows it.
+    VictimDoesNotWriteOwnStatement,
+    /// No outcome is finalised before the victim's view is recorded.
+    VictimViewBeforeOutcome,
+    /// "No arrest" needs a recorded reason.
+    NoArrestNeedsReason,
+}
+
+impl RuleKind {
+    /// Every rule kind.
+    pub const ALL: &'static [RuleKind] = &[
+        RuleKind::VictimNotOfficerInCase,
+        RuleKind::VictimTakesNoWitnessStatements,
+        RuleKind::VictimDoesNotWriteOwnStatement,
+        RuleKind::VictimViewBeforeOutcome,
+        RuleKind::NoArrestNeedsReason,
+    ];
+
+    /// The name used in plan files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::VictimNotOfficerInCase => "victim_not_officer_in_case",
+            RuleKind::VictimTakesNoWitnessStatements => "victim_takes_no_witness_statements",
+            RuleKind::VictimDoesNotWriteOwnStatement => "victim_does_not_write_own_statement",
+            RuleKind::VictimViewBeforeOutcome => "victim_view_before_outcome",
+            RuleKind::NoArrestNeedsReason => "no_arrest_needs_reason",
+        }
+    }
+
+    /// Parses a plan file name.
+    pub fn parse(s: &str) -> Option<Self> {
+        RuleKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+impl Plan {
+    /// The obligation with this id.
+    pub fn obligation(&self, id: &str) -> Option<&Obligation> {
+        self.obligations.iter().find(|o| o.id == id)
+    }
+
+    /// The rule of this kind, if the plan states it.
+    pub fn rule(&self, kind: RuleKind) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.enforces == kind)
+    }
+
+    /// The statement tier with this id.
+    pub fn statement_tier(&self, id: &str) -> Option<&StatementTier> {
+        self.statement_tiers.iter().find(|t| t.id == id)
+    }
+
+    /// `id@version`, as shown to people.
+    pub fn reference(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}

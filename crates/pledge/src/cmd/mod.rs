@@ -1,0 +1,117 @@
+//! One file per command.
+
+pub mod backup;
+pub mod evaluate;
+pub mod migrate;
+pub mod plan_check;
+pub mod plan_list;
+pub mod plan_show;
+pub mod rebuild;
+pub mod restore;
+pub mod retention;
+pub mod verify;
+
+use anyhow::Context;
+use pledge_domain::PlanLibrary;
+
+/// The built-in plans; a failure is a defect in a shipped plan file.
+pub fn library() -> anyhow::Result<PlanLibrary> {
+    PlanLibrary::builtin().context("a built-in plan failed to load")
+}
+
+/// Reads a file of at most `limit` bytes, naming the file on failure.
+pub fn read_limited(path: &std::path::Path, limit: u64) -> anyhow::Result<String> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.len() > limit {
+        anyhow::bail!(
+            "{} is {} bytes; the limit is {limit}",
+            path.display(),
+            meta.len()
+        );
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}
+
+/// Where the store is: `--database URL` or `PLEDGE_DATABASE_URL`.
+#[derive(clap::Args, Clone)]
+pub struct StoreArgs {
+    /// `sqlite://PATH` (default `sqlite://pledge.db` in the working directory) or `postgres://...`.
+    #[arg(
+        long = "database",
+        env = "PLEDGE_DATABASE_URL",
+        default_value = "sqlite://pledge.db"
+    )]
+    pub database: String,
+}
+
+impl StoreArgs {
+    /// Opens the store and applies migrations (refusing a database from a newer Pledge).
+    pub async fn open(&self) -> anyhow::Result<pledge_store::AnyStore> {
+        use pledge_store::Store;
+        let store = pledge_store::open(&self.database)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&self.database)))?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
+        Ok(store)
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs an async command on a runtime built for it.
+pub fn run_async(
+    f: impl std::future::Future<Output = anyhow::Result<std::process::ExitCode>>,
+) -> anyhow::Result<std::process::ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(f)
+}
+
+/// The projector every store command uses: built-in plans, UK calendars, no meetings.
+pub struct Projector {
+    plans: PlanLibrary,
+    calendar: pledge_domain::calendar::Calendar,
+    meetings: pledge_domain::Meetings,
+}
+
+impl Projector {
+    /// Builds one.
+    pub fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            plans: library()?,
+            calendar: pledge_domain::calendar::Calendar::uk(),
+            meetings: pledge_domain::Meetings::default(),
+        })
+    }
+
+    /// Read models for a stored case (None when its plan is unknown or it has no report).
+    pub fn project(&self, case: &pledge_store::StoredCase) -> Option<pledge_store::Projection> {
+        let state = pledge_domain::CaseState::from_events(&case.events);
+        let plan_ref = &state.report()?.plan;
+        let plan = self.plans.get(&plan_ref.id, plan_ref.version)?;
+        let clocks = pledge_domain::Clocks {
+            calendar: &self.calendar,
+            meetings: &self.meetings,
+        };
+        pledge_store::projection::project(&case.case_id, plan, &state, &clocks)
+    }
+}

@@ -1,0 +1,70 @@
+//! The `pledge` command: plans, evaluation, and (as the project grows) the store and server.
+
+mod cmd;
+mod words;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Pledge: Operation Hampshire as software.
+#[derive(Parser)]
+#[command(name = "pledge", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with plans: list, show, check.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Evaluate a case file against its plan: every obligation's state at a moment.
+    Evaluate(cmd::evaluate::Args),
+    /// Apply the database migrations (also done at start-up by every store command).
+    Migrate(cmd::StoreArgs),
+    /// Walk the tamper-evident logs and report every edited, deleted, inserted or reordered entry.
+    Verify(cmd::verify::Args),
+    /// Recompute every read model from the events.
+    Rebuild(cmd::StoreArgs),
+    /// Copy a SQLite database while it is in use (PostgreSQL: use pg_dump, see docs/operations.md).
+    Backup(cmd::backup::Args),
+    /// Restore a SQLite database from a backup file (with the server stopped).
+    Restore(cmd::restore::Args),
+    /// Cases past their retention review date, and disposal of one.
+    #[command(subcommand)]
+    Retention(cmd::retention::Command),
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// List the built-in plans.
+    List,
+    /// Show a plan in plain words, point by point.
+    Show(cmd::plan_show::Args),
+    /// Check plan files; exits non-zero and lists every problem when one is wrong.
+    Check(cmd::plan_check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Plan(PlanCommand::List) => cmd::plan_list::run(),
+        Command::Plan(PlanCommand::Show(args)) => cmd::plan_show::run(args),
+        Command::Plan(PlanCommand::Check(args)) => cmd::plan_check::run(args),
+        Command::Evaluate(args) => cmd::evaluate::run(args),
+        Command::Migrate(args) => cmd::run_async(cmd::migrate::run(args)),
+        Command::Verify(args) => cmd::run_async(cmd::verify::run(args)),
+        Command::Rebuild(args) => cmd::run_async(cmd::rebuild::run(args)),
+        Command::Backup(args) => cmd::run_async(cmd::backup::run(args)),
+        Command::Restore(args) => cmd::restore::run(args),
+        Command::Retention(c) => cmd::run_async(cmd::retention::run(c)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pledge: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! One store type for either backend, chosen by the database URL at run time.
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use crate::model::*;
+use crate::postgres::PostgresStore;
+use crate::sqlite::SqliteStore;
+use jiff::Timestamp;
+use std::path::Path;
+
+/// Either backend.
+#[derive(Debug)]
+pub enum AnyStore {
+    /// SQLite (embedded).
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PostgresStore),
+}
+
+/// Opens the store at a URL: `sqlite://PATH` (the file is created if missing),
+/// `sqlite::memory:` (a private in-memory database, for tests), or `postgres://...` /
+/// `postgresql://...`. Does not migrate (see [`Store::migrate`]).
+pub async fn open(url: &str) -> Result<AnyStore> {
+    match url.split_once(':').map(|(scheme, _)| scheme) {
+        Some("sqlite") => Ok(AnyStore::Sqlite(SqliteStore::open(url).await?)),
+        Some("postgres" | "postgresql") => Ok(AnyStore::Postgres(PostgresStore::open(url).await?)),
+        Some(scheme) => Err(StoreError::Invalid(format!(
+            "unsupported database URL scheme \"{}\": use sqlite://PATH or postgres://USER@HOST/DATABASE",
+            scheme.chars().take(32).collect::<String>()
+        ))),
+        None => Err(StoreError::Invalid(
+            "a database URL names its kind: sqlite://PATH or postgres://USER@HOST/DATABASE"
+                .to_owned(),
+        )),
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            AnyStore::Sqlite($s) => $e.await,
+            AnyStore::Postgres($s) => $e.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn migrate(&self) -> Result<()> {
+        delegate!(self, s => s.migrate())
+    }
+    async fn append(&self, append: Append) -> Result<Appended> {
+        delegate!(self, s => s.append(append))
+    }
+    async fn append_batch(&self, batch: Vec<Append>) -> Result<Option<Appended>> {
+        delegate!(self, s => s.append_batch(batch))
+    }
+    async fn load_case(&self, case_id: &CaseId) -> Result<Option<StoredCase>> {
+        delegate!(self, s => s.load_case(case_id))
+    }
+    async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
+        delegate!(self, s => s.case_ids(after, limit))
+    }
+    async fn summary(&self, case_id: &CaseId) -> Result<Option<CaseSummary>> {
+        delegate!(self, s => s.summary(case_id))
+    }
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        delegate!(self, s => s.list_cases(filter))
+    }
+    async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
+        delegate!(self, s => s.case_obligations(case_id))
+    }
+    async fn my_tasks(&self, person: &str, limit: u32) -> Result<Vec<ObligationRow>> {
+        delegate!(self, s => s.my_tasks(person, limit))
+    }
+    async fn overdue(
+        &self,
+        force: &str,
+        unit: Option<&str>,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ObligationRow>> {
+        delegate!(self, s => s.overdue(force, unit, now, limit))
+    }
+    async fn replace_projection(&self, projection: &Projection) -> Result<()> {
+        delegate!(self, s => s.replace_projection(projection))
+    }
+    async fn dump_read_models(&self) -> Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
+        delegate!(self, s => s.dump_read_models())
+    }
+    async fn record_access(&self, entry: AccessEntry) -> Result<i64> {
+        delegate!(self, s => s.record_access(entry))
+    }
+    async fn access_for_case(&self, case_id: &CaseId) -> Result<Vec<StoredAccess>> {
+        delegate!(self, s => s.access_for_case(case_id))
+    }
+    async fn access_by_actor(&self, actor: &str) -> Result<Vec<StoredAccess>> {
+        delegate!(self, s => s.access_by_actor(actor))
+    }
+    async fn verify(&self) -> Result<VerifyReport> {
+        delegate!(self, s => s.verify())
+    }
+    async fn upsert_person(&self, person: &Person) -> Result<()> {
+        delegate!(self, s => s.upsert_person(person))
+    }
+    async fn person(&self, id: &str) -> Result<Option<Person>> {
+        delegate!(self, s => s.person(id))
+    }
+    async fn people(&self) -> Result<Vec<Person>> {
+        delegate!(self, s => s.people())
+    }
+    async fn upsert_unit(&self, unit: &Unit) -> Result<()> {
+        delegate!(self, s => s.upsert_unit(unit))
+    }
+    async fn units(&self) -> Result<Vec<Unit>> {
+        delegate!(self, s => s.units())
+    }
+    async fn add_meeting(&self, meeting: &MeetingDate) -> Result<()> {
+        delegate!(self, s => s.add_meeting(meeting))
+    }
+    async fn meetings(&self, calendar: &str, unit: Option<&str>) -> Result<Vec<MeetingDate>> {
+        delegate!(self, s => s.meetings(calendar, unit))
+    }
+    async fn set_headcount(&self, headcount: &Headcount) -> Result<()> {
+        delegate!(self, s => s.set_headcount(headcount))
+    }
+    async fn headcounts(&self) -> Result<Vec<Headcount>> {
+        delegate!(self, s => s.headcounts())
+    }
+    async fn due_for_review(
+        &self,
+        reported_before: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<CaseSummary>> {
+        delegate!(self, s => s.due_for_review(reported_before, limit))
+    }
+    async fn dispose(&self, disposal: &Disposal) -> Result<()> {
+        delegate!(self, s => s.dispose(disposal))
+    }
+    async fn disposals(&self) -> Result<Vec<Disposal>> {
+        delegate!(self, s => s.disposals())
+    }
+    async fn backup(&self, path: &Path) -> Result<()> {
+        delegate!(self, s => s.backup(path))
+    }
+}

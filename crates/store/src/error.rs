@@ -1,0 +1,44 @@
+//! The store's errors.
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended to the case first; reload and retry.
+    #[error(
+        "case {case_id} changed: expected version {expected}, found {actual}; reload and try again"
+    )]
+    Conflict {
+        /// The case.
+        case_id: String,
+        /// The version the writer read.
+        expected: u64,
+        /// The version found.
+        actual: u64,
+    },
+    /// No such case (or it was disposed of).
+    #[error("no case {0}")]
+    NotFound(String),
+    /// The request does not make sense (empty append, bad URL, ...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The database was written by a newer Pledge.
+    #[error(
+        "the database has migration {0}, which this version of Pledge does not know; upgrade Pledge"
+    )]
+    TooNew(i64),
+    /// Stored data cannot be read back (corruption or tampering).
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// The operation is not available on this backend.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A database error.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration error.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Results of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,161 @@
+//! Pledge's durable store: a tamper-evident, append-only case log with read models and the
+//! access log, behind one trait with two backends: SQLite (embedded, the default) and
+//! PostgreSQL (several application servers sharing one database).
+
+pub mod accounts;
+pub mod any;
+pub mod chain;
+mod encode;
+mod error;
+pub mod model;
+pub mod postgres;
+pub mod projection;
+pub mod rebuild;
+mod rows;
+pub mod sqlite;
+mod verify;
+
+pub use any::{AnyStore, open};
+pub use error::{Result, StoreError};
+pub use model::*;
+pub use postgres::PostgresStore;
+pub use rebuild::rebuild;
+pub use sqlite::SqliteStore;
+
+use jiff::Timestamp;
+use std::future::Future;
+
+/// The store. Both backends pass the same conformance suite (`tests/conformance.rs`).
+///
+/// Every method that returns case data is a read the caller must log (see
+/// [`Store::record_access`]); appends log their own access entry in the same transaction.
+pub trait Store: Send + Sync {
+    /// Applies embedded migrations; refuses a database from a newer Pledge.
+    fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Appends events to one case atomically, with optimistic concurrency, updating the read
+    /// models and writing the access entry in the same transaction. Durable on return.
+    fn append(&self, append: Append) -> impl Future<Output = Result<Appended>> + Send;
+
+    /// Appends to many cases in one transaction (bulk import): all or nothing.
+    fn append_batch(
+        &self,
+        batch: Vec<Append>,
+    ) -> impl Future<Output = Result<Option<Appended>>> + Send;
+
+    /// A case's events, or `None` if there is no such case.
+    fn load_case(
+        &self,
+        case_id: &CaseId,
+    ) -> impl Future<Output = Result<Option<StoredCase>>> + Send;
+
+    /// Case ids in order, after `after`, at most `limit` (for paging through every case).
+    fn case_ids(
+        &self,
+        after: Option<&CaseId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<CaseId>>> + Send;
+
+    /// One case's summary.
+    fn summary(&self, case_id: &CaseId)
+    -> impl Future<Output = Result<Option<CaseSummary>>> + Send;
+
+    /// Case summaries matching a filter, newest first.
+    fn list_cases(
+        &self,
+        filter: &CaseFilter,
+    ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
+
+    /// One case's obligation rows in plan order.
+    fn case_obligations(
+        &self,
+        case_id: &CaseId,
+    ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
+
+    /// Open obligations owned by a person, most urgent first (no due time last).
+    fn my_tasks(
+        &self,
+        person: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
+
+    /// Open obligations past due at `now` in a force (and unit), oldest due first.
+    fn overdue(
+        &self,
+        force: &str,
+        unit: Option<&str>,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
+
+    /// Replaces a case's read models (used by rebuild). A projection of an older version than
+    /// the case's is stale and refused with [`StoreError::Conflict`]; an unknown or disposed
+    /// case is [`StoreError::NotFound`].
+    fn replace_projection(
+        &self,
+        projection: &Projection,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every summary and obligation row, ordered, for comparing live and rebuilt read models.
+    fn dump_read_models(
+        &self,
+    ) -> impl Future<Output = Result<(Vec<CaseSummary>, Vec<ObligationRow>)>> + Send;
+
+    /// Writes an access-log entry (hash-chained); returns its sequence number.
+    fn record_access(&self, entry: AccessEntry) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Access entries about a case ("who looked at my case?").
+    fn access_for_case(
+        &self,
+        case_id: &CaseId,
+    ) -> impl Future<Output = Result<Vec<StoredAccess>>> + Send;
+
+    /// Access entries made by a person.
+    fn access_by_actor(
+        &self,
+        actor: &str,
+    ) -> impl Future<Output = Result<Vec<StoredAccess>>> + Send;
+
+    /// Walks both hash chains and reports every break.
+    fn verify(&self) -> impl Future<Output = Result<VerifyReport>> + Send;
+
+    /// Adds or replaces a person.
+    fn upsert_person(&self, person: &Person) -> impl Future<Output = Result<()>> + Send;
+    /// A person.
+    fn person(&self, id: &str) -> impl Future<Output = Result<Option<Person>>> + Send;
+    /// Everyone, by id.
+    fn people(&self) -> impl Future<Output = Result<Vec<Person>>> + Send;
+    /// Adds or replaces a unit.
+    fn upsert_unit(&self, unit: &Unit) -> impl Future<Output = Result<()>> + Send;
+    /// Every unit, by id.
+    fn units(&self) -> impl Future<Output = Result<Vec<Unit>>> + Send;
+    /// Adds a meeting date.
+    fn add_meeting(&self, meeting: &MeetingDate) -> impl Future<Output = Result<()>> + Send;
+    /// Meetings of a calendar, by time (all units when `unit` is None).
+    fn meetings(
+        &self,
+        calendar: &str,
+        unit: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<MeetingDate>>> + Send;
+    /// Sets a unit's headcount for a year.
+    fn set_headcount(&self, headcount: &Headcount) -> impl Future<Output = Result<()>> + Send;
+    /// Every headcount row.
+    fn headcounts(&self) -> impl Future<Output = Result<Vec<Headcount>>> + Send;
+
+    /// Cases reported before `reported_before` and not yet disposed of (retention review).
+    fn due_for_review(
+        &self,
+        reported_before: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
+
+    /// Disposes of a case's personal data: event bodies become tombstones (hashes kept), read
+    /// models are deleted, the disposal is recorded and logged (action `erase`).
+    fn dispose(&self, disposal: &Disposal) -> impl Future<Output = Result<()>> + Send;
+
+    /// Disposal records.
+    fn disposals(&self) -> impl Future<Output = Result<Vec<Disposal>>> + Send;
+
+    /// Writes a consistent copy of the database to `path` while it is in use (SQLite only).
+    fn backup(&self, path: &std::path::Path) -> impl Future<Output = Result<()>> + Send;
+}

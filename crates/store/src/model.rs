@@ -1,0 +1,406 @@
+//! What the store keeps and returns: case ids, stored events, read-model rows, organisation
+//! data and access-log entries. Plain data; the backends map it to tables.
+
+use jiff::Timestamp;
+use pledge_domain::Event;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A case's id (the force's reference): 1 to 64 letters, digits, `-`, `_`, `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CaseId(String);
+
+impl CaseId {
+    /// Parses a case id.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!(
+                "a case id is 1 to 64 letters, digits, '-', '_' or '/', got \"{s}\""
+            ))
+        }
+    }
+    /// As text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CaseId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+impl From<CaseId> for String {
+    fn from(c: CaseId) -> String {
+        c.0
+    }
+}
+impl fmt::Display for CaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A SHA-256 hash in the chain.
+pub type Hash = [u8; 32];
+
+/// Events to append to one case, with the version the writer read.
+#[derive(Debug, Clone)]
+pub struct Append {
+    /// The case.
+    pub case_id: CaseId,
+    /// The number of events the writer saw (0 for a new case). A different current version
+    /// is a conflict: nothing is written.
+    pub expected_version: u64,
+    /// New events, in order (at least one).
+    pub events: Vec<Event>,
+    /// The read models for the case after these events (see [`crate::projection`]).
+    pub projection: Projection,
+    /// The access-log entry for this change (action `collect` for a new case, else `alter`).
+    pub access: AccessEntry,
+}
+
+/// What an acknowledged append wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The case's version after the append.
+    pub version: u64,
+    /// The global sequence number of the last event written.
+    pub last_seq: i64,
+    /// The log head hash after the append.
+    pub head: Hash,
+}
+
+/// A case's events as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCase {
+    /// The case.
+    pub case_id: CaseId,
+    /// Number of events.
+    pub version: u64,
+    /// The events in order. Empty after disposal.
+    pub events: Vec<Event>,
+    /// Set when the case's personal data has been disposed of.
+    pub disposed: Option<Disposal>,
+}
+
+/// The read models of one case, derived from its events; never the source of truth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    /// The case summary.
+    pub summary: CaseSummary,
+    /// One row per obligation (and instance).
+    pub obligations: Vec<ObligationRow>,
+}
+
+/// A case's summary, for lists and search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseSummary {
+    /// The case.
+    pub case_id: CaseId,
+    /// Plan id.
+    pub plan_id: String,
+    /// Plan version.
+    pub plan_version: u32,
+    /// Force.
+    pub force: String,
+    /// Unit.
+    pub unit: String,
+    /// When the assault happened.
+    pub occurred_at: Timestamp,
+    /// When it was reported.
+    pub reported_at: Timestamp,
+    /// Worst injury (`none`, `minor`, `serious`, `critical`).
+    pub injury: String,
+    /// Any victim hospitalised.
+    pub hospitalised: bool,
+    /// Hate crime strands (empty: not a hate crime).
+    pub hate_crime: Vec<String>,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Officer in the case.
+    pub oic: Option<String>,
+    /// The victim's supervisor.
+    pub supervisor: String,
+    /// Victims' person ids.
+    pub victims: Vec<String>,
+    /// A suspect was arrested.
+    pub arrested: bool,
+    /// A reason for no arrest was recorded.
+    pub no_arrest_reason: bool,
+    /// Home Office outcome type, once finalised.
+    pub outcome_type: Option<u8>,
+    /// Number of events.
+    pub version: u64,
+}
+
+/// The settled state of an obligation row; open rows are overdue or not by their due time,
+/// read against the clock at query time (so rows never go stale as time passes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// Not done yet.
+    Open,
+    /// Done by the deadline.
+    MetOnTime,
+    /// Done after the deadline.
+    MetLate,
+    /// Waived.
+    Waived,
+    /// Does not apply.
+    NotApplicable,
+}
+
+impl RowStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Open => "open",
+            RowStatus::MetOnTime => "met_on_time",
+            RowStatus::MetLate => "met_late",
+            RowStatus::Waived => "waived",
+            RowStatus::NotApplicable => "not_applicable",
+        }
+    }
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Open,
+            Self::MetOnTime,
+            Self::MetLate,
+            Self::Waived,
+            Self::NotApplicable,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// One obligation (or instance) of a case: "my tasks" and "overdue in my area" read these.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObligationRow {
+    /// The case.
+    pub case_id: CaseId,
+    /// Obligation id in the plan.
+    pub obligation_id: String,
+    /// Instance (0 for one-off obligations).
+    pub instance: u32,
+    /// Plan point number.
+    pub point: String,
+    /// What must be done.
+    pub title: String,
+    /// Owner role.
+    pub owner_role: String,
+    /// Owner, where the case names them.
+    pub owner_person: Option<String>,
+    /// Force of the case (denormalised for area queries).
+    pub force: String,
+    /// Unit of the case (denormalised for area queries).
+    pub unit: String,
+    /// Clock start.
+    pub started_at: Option<Timestamp>,
+    /// Due time.
+    pub due_at: Option<Timestamp>,
+    /// Completion time.
+    pub completed_at: Option<Timestamp>,
+    /// Settled state, or open.
+    pub status: RowStatus,
+}
+
+/// Filters for listing cases; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Force.
+    pub force: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// `open` or `closed`.
+    pub status: Option<String>,
+    /// Only hate crimes.
+    pub hate_crime: Option<bool>,
+    /// Only hospitalised.
+    pub hospitalised: Option<bool>,
+    /// A person who is victim, OIC or supervisor.
+    pub person: Option<String>,
+    /// Occurred at or after.
+    pub from: Option<Timestamp>,
+    /// Occurred before.
+    pub to: Option<Timestamp>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<u32>,
+    /// Offset.
+    pub offset: Option<u32>,
+}
+
+/// What kind of processing an access-log entry records (Data Protection Act 2018 s62).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAction {
+    /// Collection.
+    Collect,
+    /// Alteration.
+    Alter,
+    /// Consultation (reading).
+    Consult,
+    /// Disclosure (to another system or person).
+    Disclose,
+    /// Combination with other data.
+    Combine,
+    /// Erasure.
+    Erase,
+}
+
+impl AccessAction {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessAction::Collect => "collect",
+            AccessAction::Alter => "alter",
+            AccessAction::Consult => "consult",
+            AccessAction::Disclose => "disclose",
+            AccessAction::Combine => "combine",
+            AccessAction::Erase => "erase",
+        }
+    }
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        use AccessAction::*;
+        [Collect, Alter, Consult, Disclose, Combine, Erase]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// One access-log entry: who, when, what, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntry {
+    /// When.
+    pub at: Timestamp,
+    /// Who (a person id, or `token:NAME` for a system).
+    pub actor: String,
+    /// What kind of processing.
+    pub action: AccessAction,
+    /// The case, when the access is to a case.
+    pub case_id: Option<CaseId>,
+    /// What was accessed, in words (e.g. `case page`, `timeline`, `export`).
+    pub what: String,
+    /// The stated justification (purpose).
+    pub justification: String,
+}
+
+/// A stored access-log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAccess {
+    /// Sequence number.
+    pub seq: i64,
+    /// The entry.
+    pub entry: AccessEntry,
+}
+
+/// A person in the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Person id (collar or staff number).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Email for notifications.
+    pub email: Option<String>,
+    /// Workforce role (`officer`, `staff`, ...).
+    pub workforce_role: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Line manager's person id.
+    pub line_manager: Option<String>,
+    /// Staff association (`federation`, `unison`, `unite`).
+    pub staff_association: Option<String>,
+}
+
+/// A unit in the chain of command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Unit id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Force.
+    pub force: String,
+    /// Parent unit (None at the top of the force).
+    pub parent: Option<String>,
+}
+
+/// A meeting on a calendar (e.g. a unit's TRM).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDate {
+    /// Calendar id (`trm`).
+    pub calendar: String,
+    /// Unit whose meeting it is.
+    pub unit: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Headcount of a unit in a year, for rates per 1,000.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headcount {
+    /// Unit.
+    pub unit: String,
+    /// Year.
+    pub year: i32,
+    /// People.
+    pub headcount: u32,
+}
+
+/// A record that a case's personal data was disposed of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disposal {
+    /// The case.
+    pub case_id: CaseId,
+    /// Who authorised it.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// Why.
+    pub reason: String,
+}
+
+/// A break in a hash chain found by `verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainProblem {
+    /// `events` or `access`.
+    pub log: &'static str,
+    /// The case (events log only).
+    pub case_id: Option<String>,
+    /// Position: the case version (events) or sequence number (access / global).
+    pub position: i64,
+    /// `edited`, `deleted`, `inserted` or `reordered`.
+    pub kind: &'static str,
+    /// In words.
+    pub detail: String,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Events checked.
+    pub events: u64,
+    /// Access-log entries checked.
+    pub access_entries: u64,
+    /// The event log's head hash (hex), when there are events.
+    pub head: Option<String>,
+    /// The access log's head hash (hex).
+    pub access_head: Option<String>,
+    /// Problems; empty for a clean log.
+    pub problems: Vec<ChainProblem>,
+}
+
+/// A convenience for stored events.
+pub type Events = Vec<Event>;

@@ -1,0 +1,644 @@
+//! The PostgreSQL backend: for several application servers sharing one database.
+//!
+//! # Durability and concurrency
+//!
+//! An append is one transaction; `append` returns after `COMMIT`, so it is durable as the
+//! server's WAL settings make commits (`synchronous_commit = on`, the default). Servers may
+//! append at once: the transaction first locks the single `log_head` row (`SELECT ... FOR
+//! UPDATE`), which serialises appends globally — the hash chain is one line, so they must be
+//! — then reads the case's version (READ COMMITTED reads it after the lock is granted, so it
+//! sees every earlier append), refuses a stale `expected_version` with
+//! [`StoreError::Conflict`], and writes the events, the head, the read models and the access
+//! entry. The unique `(case_id, case_version)` constraint backs this up. The access chain has
+//! its own `access_head` row, locked after `log_head` whenever both are needed, so there is no
+//! deadlock. Disposal and `replace_projection` take the `log_head` lock too, so they never
+//! interleave with an append to the same case.
+//!
+//! # Disposal and the chain
+//!
+//! As for SQLite (see [`crate::sqlite`] and [`crate::chain`]): the links cover each event's
+//! `content_hash`, never its body, so tombstoned bodies leave every link intact.
+
+mod read;
+mod write;
+
+use crate::Store;
+use crate::encode::{self, PAGE};
+use crate::error::{Result, StoreError};
+use crate::model::*;
+use crate::rows;
+use crate::verify::{self, EventWalk, SeqChain};
+use jiff::Timestamp;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use sqlx::Connection;
+use std::collections::HashSet;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The PostgreSQL migrations, embedded.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The store on PostgreSQL.
+#[derive(Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to a `postgres://` or `postgresql://` URL. Does not migrate.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("not a PostgreSQL database URL: {e}")))?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects with the given options.
+    pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool (for other stores sharing the database, e.g. accounts).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Runs raw SQL (tests use it to tamper with the log). Not for application use.
+    #[doc(hidden)]
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64> {
+        let mut conn = self.pool.acquire().await?;
+        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut *conn)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A read-only transaction on one snapshot.
+    async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?)
+    }
+
+    /// Locks the event log head: appends, disposals and read-model replacements queue here.
+    async fn lock_log(tx: &mut sqlx::PgConnection) -> Result<()> {
+        sqlx::query("SELECT seq FROM log_head WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn current_version(&self, case_id: &CaseId) -> Result<u64> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(case_version) FROM event WHERE case_id = $1")
+                .bind(case_id.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        encode::uint(v.unwrap_or(0), "case version")
+    }
+
+    /// Turns a unique violation (a racing writer got there first) into a conflict.
+    async fn conflict_or(&self, e: StoreError, appends: &[&Append]) -> StoreError {
+        let unique =
+            matches!(&e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation());
+        if !unique {
+            return e;
+        }
+        let mut seen = HashSet::new();
+        for a in appends {
+            if !seen.insert(a.case_id.clone()) {
+                continue;
+            }
+            match self.current_version(&a.case_id).await {
+                Ok(actual) if actual != a.expected_version => {
+                    return StoreError::Conflict {
+                        case_id: a.case_id.to_string(),
+                        expected: a.expected_version,
+                        actual,
+                    };
+                }
+                Ok(_) => {}
+                Err(e) => return e,
+            }
+        }
+        e
+    }
+}
+
+/// The newest migration this binary knows.
+fn known_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+fn migrate_error(e: MigrateError) -> StoreError {
+    match e {
+        MigrateError::VersionMissing(v) if v > known_version() => StoreError::TooNew(v),
+        e => StoreError::Migrate(e),
+    }
+}
+
+impl Store for PostgresStore {
+    async fn migrate(&self) -> Result<()> {
+        // The migrator takes an advisory lock: servers starting together migrate once.
+        let mut conn = self.pool.acquire().await?;
+        // Refuse a database from a newer Pledge before the migrator takes its lock.
+        let table: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = '_sqlx_migrations' AND schemaname = ANY (current_schemas(false))").fetch_one(&mut *conn).await?;
+        if table > 0 {
+            let newest: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if let Some(v) = newest.filter(|v| *v > known_version()) {
+                return Err(StoreError::TooNew(v));
+            }
+        }
+        // `run_direct` is `Migrator::run` on a connection we hold (`run` itself cannot be used
+        // on one inside a `Send` future: "implementation of `Acquire` is not general enough").
+        let result = MIGRATOR.run_direct(None, &mut *conn, false).await;
+        if result.is_err() {
+            // The migrator may leave its lock held on a failure: close the connection rather
+            // than return it to the pool.
+            let _ = conn.detach().close().await;
+        }
+        result.map_err(migrate_error)
+    }
+
+    async fn append(&self, append: Append) -> Result<Appended> {
+        encode::check_append(&append)?;
+        let result = async {
+            let mut tx = self.begin_write().await?;
+            let done = write::append(&mut tx, &append, Timestamp::now()).await?;
+            tx.commit().await?;
+            Ok(done)
+        }
+        .await;
+        match result {
+            Err(e) => Err(self.conflict_or(e, &[&append]).await),
+            ok => ok,
+        }
+    }
+
+    async fn append_batch(&self, batch: Vec<Append>) -> Result<Option<Appended>> {
+        for a in &batch {
+            encode::check_append(a)?;
+        }
+        let result = async {
+            let mut tx = self.begin_write().await?;
+            let now = Timestamp::now();
+            let mut last = None;
+            for a in &batch {
+                last = Some(write::append(&mut tx, a, now).await?);
+            }
+            tx.commit().await?;
+            Ok(last)
+        }
+        .await;
+        match result {
+            Err(e) => Err(self.conflict_or(e, &batch.iter().collect::<Vec<_>>()).await),
+            ok => ok,
+        }
+    }
+
+    async fn load_case(&self, case_id: &CaseId) -> Result<Option<StoredCase>> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query("SELECT case_version, body, disposed FROM event WHERE case_id = $1 ORDER BY case_version")
+            .bind(case_id.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        let disposal =
+            sqlx::query("SELECT case_id, by_person, at, reason FROM disposal WHERE case_id = $1")
+                .bind(case_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| rows::disposal(&r))
+                .transpose()?;
+        tx.commit().await?;
+        let rows = rows
+            .iter()
+            .map(|r| Ok((r.int("case_version")?, r.text("body")?, r.flag("disposed")?)))
+            .collect::<Result<Vec<_>>>()?;
+        rows::stored_case(case_id, rows, disposal)
+    }
+
+    async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT case_id FROM event WHERE case_id > $1 ORDER BY case_id LIMIT $2",
+        )
+        .bind(after.map(CaseId::as_str).unwrap_or(""))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        ids.into_iter().map(encode::case_id).collect()
+    }
+
+    async fn summary(&self, case_id: &CaseId) -> Result<Option<CaseSummary>> {
+        read::summary(&self.pool, case_id).await
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        read::list_cases(&self.pool, filter).await
+    }
+
+    async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
+        read::case_obligations(&self.pool, case_id).await
+    }
+
+    async fn my_tasks(&self, person: &str, limit: u32) -> Result<Vec<ObligationRow>> {
+        read::my_tasks(&self.pool, person, limit).await
+    }
+
+    async fn overdue(
+        &self,
+        force: &str,
+        unit: Option<&str>,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ObligationRow>> {
+        read::overdue(&self.pool, force, unit, now, limit).await
+    }
+
+    async fn replace_projection(&self, projection: &Projection) -> Result<()> {
+        encode::check_projection(projection)?;
+        let mut tx = self.begin_write().await?;
+        Self::lock_log(&mut tx).await?;
+        let case_id = &projection.summary.case_id;
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(case_version) FROM event WHERE case_id = $1")
+                .bind(case_id.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        let disposed: Option<bool> =
+            sqlx::query_scalar("SELECT TRUE FROM disposal WHERE case_id = $1")
+                .bind(case_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(version) = version.filter(|_| disposed.is_none()) else {
+            return Err(StoreError::NotFound(case_id.to_string()));
+        };
+        let actual = encode::uint::<u64>(version, "case version")?;
+        if actual != projection.summary.version {
+            // Appended to since the projection was computed: it is stale.
+            return Err(StoreError::Conflict {
+                case_id: case_id.to_string(),
+                expected: projection.summary.version,
+                actual,
+            });
+        }
+        write::projection(&mut tx, projection).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn dump_read_models(&self) -> Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
+        let mut tx = self.begin_read().await?;
+        let summaries = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_summary ORDER BY case_id",
+            rows::SUMMARY_COLS
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        let obligations = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM obligation ORDER BY case_id, obligation_id, instance",
+            rows::OBLIGATION_COLS
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((
+            summaries.iter().map(rows::summary).collect::<Result<_>>()?,
+            obligations
+                .iter()
+                .map(rows::obligation)
+                .collect::<Result<_>>()?,
+        ))
+    }
+
+    async fn record_access(&self, entry: AccessEntry) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let seq = write::access(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn access_for_case(&self, case_id: &CaseId) -> Result<Vec<StoredAccess>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM access_log WHERE case_id = $1 ORDER BY seq",
+            rows::ACCESS_COLS
+        )))
+        .bind(case_id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::access).collect()
+    }
+
+    async fn access_by_actor(&self, actor: &str) -> Result<Vec<StoredAccess>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM access_log WHERE actor = $1 ORDER BY seq",
+            rows::ACCESS_COLS
+        )))
+        .bind(actor)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::access).collect()
+    }
+
+    async fn verify(&self) -> Result<VerifyReport> {
+        // One REPEATABLE READ transaction: a consistent snapshot while writers carry on.
+        let mut tx = self.begin_read().await?;
+        let head = sqlx::query("SELECT seq, hash FROM log_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let disposed: Vec<String> = sqlx::query_scalar("SELECT case_id FROM disposal")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut walk = EventWalk::new(
+            head.int("seq")?,
+            head.bytes("hash")?,
+            disposed.into_iter().collect(),
+        );
+        let mut after = i64::MIN;
+        loop {
+            let page = sqlx::query(
+                "SELECT seq, case_id, case_version, event_type, at, by_person, body, disposed, content_hash, \
+                 case_hash, prev_log_hash, log_hash FROM event WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                after = r.int("seq")?;
+                walk.push(event_row(r)?);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        let (events, head_hex) = (walk.count(), walk.head_hex());
+        let (mut problems, beyond_head) = walk.finish();
+
+        let mut cases = verify::CaseWalk::new(beyond_head);
+        let (mut after_case, mut after_version) = (String::new(), i64::MIN);
+        loop {
+            let page = sqlx::query(
+                "SELECT seq, case_id, case_version, content_hash, prev_case_hash, case_hash FROM event \
+                 WHERE (case_id, case_version) > ($1, $2) ORDER BY case_id, case_version LIMIT $3",
+            )
+            .bind(&after_case)
+            .bind(after_version)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                let row = case_row(r)?;
+                after_case.clone_from(&row.case_id);
+                after_version = row.case_version;
+                cases.push(row);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        problems.extend(cases.finish());
+
+        let head = sqlx::query("SELECT seq, hash FROM access_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut access = SeqChain::new("access", head.int("seq")?, head.bytes("hash")?);
+        let mut access_problems = Vec::new();
+        let mut after = i64::MIN;
+        loop {
+            let page = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {}, prev_hash, hash FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                rows::ACCESS_COLS
+            )))
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                after = r.int("seq")?;
+                verify::push_access(&mut access, access_row(r)?, &mut access_problems);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        tx.commit().await?;
+        let (access_entries, access_head) = (access.count(), access.head_hex());
+        problems.extend(access.finish());
+        problems.extend(access_problems);
+        Ok(VerifyReport {
+            events,
+            access_entries,
+            head: head_hex,
+            access_head,
+            problems: verify::merge(problems),
+        })
+    }
+
+    async fn upsert_person(&self, p: &Person) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO person (id, name, email, workforce_role, unit, line_manager, staff_association) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+             email = excluded.email, workforce_role = excluded.workforce_role, unit = excluded.unit, \
+             line_manager = excluded.line_manager, staff_association = excluded.staff_association",
+        )
+        .bind(&p.id)
+        .bind(&p.name)
+        .bind(&p.email)
+        .bind(&p.workforce_role)
+        .bind(&p.unit)
+        .bind(&p.line_manager)
+        .bind(&p.staff_association)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn person(&self, id: &str) -> Result<Option<Person>> {
+        sqlx::query("SELECT * FROM person WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::person(&r))
+            .transpose()
+    }
+
+    async fn people(&self) -> Result<Vec<Person>> {
+        let rows = sqlx::query("SELECT * FROM person ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::person).collect()
+    }
+
+    async fn upsert_unit(&self, u: &Unit) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO unit (id, name, force, parent) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
+             name = excluded.name, force = excluded.force, parent = excluded.parent",
+        )
+        .bind(&u.id)
+        .bind(&u.name)
+        .bind(&u.force)
+        .bind(&u.parent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query("SELECT * FROM unit ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::unit).collect()
+    }
+
+    async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meeting (calendar, unit, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(&m.calendar)
+        .bind(&m.unit)
+        .bind(encode::micros(m.at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn meetings(&self, calendar: &str, unit: Option<&str>) -> Result<Vec<MeetingDate>> {
+        let rows = match unit {
+            Some(unit) => {
+                sqlx::query("SELECT * FROM meeting WHERE calendar = $1 AND unit = $2 ORDER BY at")
+                    .bind(calendar)
+                    .bind(unit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT * FROM meeting WHERE calendar = $1 ORDER BY at, unit")
+                    .bind(calendar)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(rows::meeting).collect()
+    }
+
+    async fn set_headcount(&self, h: &Headcount) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO headcount (unit, year, headcount) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit, year) DO UPDATE SET headcount = excluded.headcount",
+        )
+        .bind(&h.unit)
+        .bind(i64::from(h.year))
+        .bind(i64::from(h.headcount))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn headcounts(&self) -> Result<Vec<Headcount>> {
+        let rows = sqlx::query("SELECT * FROM headcount ORDER BY unit, year")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::headcount).collect()
+    }
+
+    async fn due_for_review(
+        &self,
+        reported_before: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<CaseSummary>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_summary WHERE reported_at < $1 \
+             AND case_id NOT IN (SELECT case_id FROM disposal) ORDER BY reported_at, case_id LIMIT $2",
+            rows::SUMMARY_COLS
+        )))
+        .bind(encode::micros(reported_before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::summary).collect()
+    }
+
+    async fn dispose(&self, disposal: &Disposal) -> Result<()> {
+        write::check_disposal(disposal)?;
+        let mut tx = self.begin_write().await?;
+        Self::lock_log(&mut tx).await?;
+        write::dispose(&mut tx, disposal).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn disposals(&self) -> Result<Vec<Disposal>> {
+        let rows =
+            sqlx::query("SELECT case_id, by_person, at, reason FROM disposal ORDER BY at, case_id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(rows::disposal).collect()
+    }
+
+    async fn backup(&self, _path: &Path) -> Result<()> {
+        Err(StoreError::Unsupported(
+            "backup is for SQLite; for PostgreSQL use pg_dump (e.g. pg_dump --format=custom) or the server's \
+             continuous archiving, then `pledge verify` against the restored copy"
+                .to_owned(),
+        ))
+    }
+}
+
+use rows::{Get, access_row, case_row, event_row};
+
+impl PostgresStore {
+    /// The query plans of the hot read-model queries (`EXPLAIN`, with sequential scans and
+    /// sorts disabled so the plan shows whether an index can serve the query on its own), by
+    /// name, for tests that check they are index range scans.
+    #[doc(hidden)]
+    pub async fn explain_hot_queries(&self) -> Result<Vec<(String, String)>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::raw_sql("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
+            .execute(&mut *tx)
+            .await?;
+        let mut out = Vec::new();
+        // (name, query, text parameters, then integer parameters)
+        for (name, sql, texts, ints) in [
+            ("my_tasks", read::MY_TASKS, 1, 1),
+            ("overdue (unit)", read::OVERDUE_UNIT, 2, 2),
+            ("overdue (force)", read::OVERDUE_FORCE, 1, 2),
+        ] {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {sql}")));
+            for _ in 0..texts {
+                q = q.bind("x");
+            }
+            for _ in 0..ints {
+                q = q.bind(10i64);
+            }
+            let rows = q.fetch_all(&mut *tx).await?;
+            let plan = rows
+                .iter()
+                .map(|r| r.text("QUERY PLAN"))
+                .collect::<Result<Vec<_>>>()?
+                .join("\n");
+            out.push((name.to_owned(), plan));
+        }
+        tx.rollback().await?;
+        Ok(out)
+    }
+}

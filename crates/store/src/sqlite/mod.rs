@@ -1,0 +1,710 @@
+//! The SQLite backend: the embedded default, one file.
+//!
+//! # Durability and concurrency
+//!
+//! The database runs in WAL mode with `synchronous=FULL`, so a commit is on disk (the WAL is
+//! fsynced) before `append` returns. Readers never block the writer and see a consistent
+//! snapshot. Every write starts with `BEGIN IMMEDIATE`, taking SQLite's write lock at once:
+//! a deferred transaction that reads first and writes later can fail with `SQLITE_BUSY` when
+//! two of them try to upgrade, and retrying would be on us. Writers in this process also queue
+//! on an async mutex first, so they wait in line rather than in SQLite's busy handler; other
+//! processes wait up to `busy_timeout` (5 s). Inside the transaction an append reads the log
+//! head and the case's version, refuses a stale `expected_version` with
+//! [`StoreError::Conflict`], then writes the events, the head, the read models and the access
+//! entry — all or nothing.
+//!
+//! # Disposal and the chain
+//!
+//! See [`crate::chain`]: the links are computed over each event's `content_hash`, never its
+//! body, so replacing bodies with a tombstone (and keeping the hashes) leaves every link
+//! intact; `verify` skips the body check for disposed rows but checks they hold exactly the
+//! tombstone and that the case has a disposal record, which is itself in the access chain.
+
+mod read;
+mod write;
+
+use crate::Store;
+use crate::encode::{self, PAGE};
+use crate::error::{Result, StoreError};
+use crate::model::*;
+use crate::rows;
+use crate::verify::{self, EventWalk, SeqChain};
+use jiff::Timestamp;
+use sqlx::Connection;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::collections::HashSet;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The SQLite migrations, embedded.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The store on SQLite.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// Writers in this process queue here before `BEGIN IMMEDIATE`.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at a `sqlite://PATH` URL; `sqlite::memory:`
+    /// gives a private in-memory database (for tests). Does not migrate.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("not a SQLite database URL ({url}): {e}")))?;
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        Self::connect_with(options, memory).await
+    }
+
+    /// Opens a database with the given options (durability settings are applied on top).
+    /// An in-memory database gets a single connection that is never closed.
+    pub async fn connect_with(options: SqliteConnectOptions, in_memory: bool) -> Result<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = if in_memory {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await?
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?
+        };
+        Ok(Self {
+            pool,
+            write_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The connection pool (for other stores sharing the database, e.g. accounts).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Runs raw SQL (tests use it to tamper with the log). Not for application use.
+    #[doc(hidden)]
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64> {
+        let mut conn = self.pool.acquire().await?;
+        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut *conn)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn begin_write(
+        &self,
+    ) -> Result<(
+        tokio::sync::MutexGuard<'_, ()>,
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+    )> {
+        let guard = self.write_lock.lock().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((guard, tx))
+    }
+
+    async fn current_version(&self, case_id: &CaseId) -> Result<u64> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(case_version) FROM event WHERE case_id = ?")
+                .bind(case_id.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        encode::uint(v.unwrap_or(0), "case version")
+    }
+
+    /// Turns a unique violation (a racing writer got there first) into a conflict.
+    async fn conflict_or(&self, e: StoreError, appends: &[&Append]) -> StoreError {
+        let unique =
+            matches!(&e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation());
+        if !unique {
+            return e;
+        }
+        let mut seen = HashSet::new();
+        for a in appends {
+            if !seen.insert(a.case_id.clone()) {
+                continue;
+            }
+            match self.current_version(&a.case_id).await {
+                Ok(actual) if actual != a.expected_version => {
+                    return StoreError::Conflict {
+                        case_id: a.case_id.to_string(),
+                        expected: a.expected_version,
+                        actual,
+                    };
+                }
+                Ok(_) => {}
+                Err(e) => return e,
+            }
+        }
+        e
+    }
+}
+
+/// The newest migration this binary knows.
+fn known_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+fn migrate_error(e: MigrateError) -> StoreError {
+    match e {
+        MigrateError::VersionMissing(v) if v > known_version() => StoreError::TooNew(v),
+        e => StoreError::Migrate(e),
+    }
+}
+
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<()> {
+        let _guard = self.write_lock.lock().await;
+        let mut conn = self.pool.acquire().await?;
+        // Refuse a database from a newer Pledge before the migrator takes its lock.
+        let table: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if table > 0 {
+            let newest: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if let Some(v) = newest.filter(|v| *v > known_version()) {
+                return Err(StoreError::TooNew(v));
+            }
+        }
+        // `run_direct` is `Migrator::run` on a connection we hold (`run` itself cannot be used
+        // on one inside a `Send` future: "implementation of `Acquire` is not general enough").
+        let result = MIGRATOR.run_direct(None, &mut *conn, false).await;
+        if result.is_err() {
+            // The migrator may leave its lock held on a failure: close the connection rather
+            // than return it to the pool.
+            let _ = conn.detach().close().await;
+        }
+        result.map_err(migrate_error)
+    }
+
+    async fn append(&self, append: Append) -> Result<Appended> {
+        encode::check_append(&append)?;
+        let result = async {
+            let (_guard, mut tx) = self.begin_write().await?;
+            let done = write::append(&mut tx, &append, Timestamp::now()).await?;
+            tx.commit().await?;
+            Ok(done)
+        }
+        .await;
+        match result {
+            Err(e) => Err(self.conflict_or(e, &[&append]).await),
+            ok => ok,
+        }
+    }
+
+    async fn append_batch(&self, batch: Vec<Append>) -> Result<Option<Appended>> {
+        for a in &batch {
+            encode::check_append(a)?;
+        }
+        let result = async {
+            let (_guard, mut tx) = self.begin_write().await?;
+            let now = Timestamp::now();
+            let mut last = None;
+            for a in &batch {
+                last = Some(write::append(&mut tx, a, now).await?);
+            }
+            tx.commit().await?;
+            Ok(last)
+        }
+        .await;
+        match result {
+            Err(e) => Err(self.conflict_or(e, &batch.iter().collect::<Vec<_>>()).await),
+            ok => ok,
+        }
+    }
+
+    async fn load_case(&self, case_id: &CaseId) -> Result<Option<StoredCase>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let rows = sqlx::query("SELECT case_version, body, disposed FROM event WHERE case_id = ? ORDER BY case_version")
+            .bind(case_id.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        let disposal =
+            sqlx::query("SELECT case_id, by_person, at, reason FROM disposal WHERE case_id = ?")
+                .bind(case_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| rows::disposal(&r))
+                .transpose()?;
+        tx.commit().await?;
+        let rows = rows
+            .iter()
+            .map(|r| Ok((r.int("case_version")?, r.text("body")?, r.flag("disposed")?)))
+            .collect::<Result<Vec<_>>>()?;
+        rows::stored_case(case_id, rows, disposal)
+    }
+
+    async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT case_id FROM event WHERE case_id > ? ORDER BY case_id LIMIT ?",
+        )
+        .bind(after.map(CaseId::as_str).unwrap_or(""))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        ids.into_iter().map(encode::case_id).collect()
+    }
+
+    async fn summary(&self, case_id: &CaseId) -> Result<Option<CaseSummary>> {
+        read::summary(&self.pool, case_id).await
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        read::list_cases(&self.pool, filter).await
+    }
+
+    async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
+        read::case_obligations(&self.pool, case_id).await
+    }
+
+    async fn my_tasks(&self, person: &str, limit: u32) -> Result<Vec<ObligationRow>> {
+        read::my_tasks(&self.pool, person, limit).await
+    }
+
+    async fn overdue(
+        &self,
+        force: &str,
+        unit: Option<&str>,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ObligationRow>> {
+        read::overdue(&self.pool, force, unit, now, limit).await
+    }
+
+    async fn replace_projection(&self, projection: &Projection) -> Result<()> {
+        encode::check_projection(projection)?;
+        let (_guard, mut tx) = self.begin_write().await?;
+        let case_id = &projection.summary.case_id;
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(case_version) FROM event WHERE case_id = ?")
+                .bind(case_id.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        let disposed: Option<i64> = sqlx::query_scalar("SELECT 1 FROM disposal WHERE case_id = ?")
+            .bind(case_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(version) = version.filter(|_| disposed.is_none()) else {
+            return Err(StoreError::NotFound(case_id.to_string()));
+        };
+        let actual = encode::uint::<u64>(version, "case version")?;
+        if actual != projection.summary.version {
+            // Appended to since the projection was computed: it is stale.
+            return Err(StoreError::Conflict {
+                case_id: case_id.to_string(),
+                expected: projection.summary.version,
+                actual,
+            });
+        }
+        write::projection(&mut tx, projection).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn dump_read_models(&self) -> Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let summaries = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_summary ORDER BY case_id",
+            rows::SUMMARY_COLS
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        let obligations = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM obligation ORDER BY case_id, obligation_id, instance",
+            rows::OBLIGATION_COLS
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((
+            summaries.iter().map(rows::summary).collect::<Result<_>>()?,
+            obligations
+                .iter()
+                .map(rows::obligation)
+                .collect::<Result<_>>()?,
+        ))
+    }
+
+    async fn record_access(&self, entry: AccessEntry) -> Result<i64> {
+        let (_guard, mut tx) = self.begin_write().await?;
+        let seq = write::access(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn access_for_case(&self, case_id: &CaseId) -> Result<Vec<StoredAccess>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM access_log WHERE case_id = ? ORDER BY seq",
+            rows::ACCESS_COLS
+        )))
+        .bind(case_id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::access).collect()
+    }
+
+    async fn access_by_actor(&self, actor: &str) -> Result<Vec<StoredAccess>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM access_log WHERE actor = ? ORDER BY seq",
+            rows::ACCESS_COLS
+        )))
+        .bind(actor)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::access).collect()
+    }
+
+    async fn verify(&self) -> Result<VerifyReport> {
+        let mut conn = self.pool.acquire().await?;
+        // One read transaction: in WAL mode, a consistent snapshot while writers carry on.
+        let mut tx = conn.begin().await?;
+        let head = sqlx::query("SELECT seq, hash FROM log_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let disposed: Vec<String> = sqlx::query_scalar("SELECT case_id FROM disposal")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut walk = EventWalk::new(
+            head.int("seq")?,
+            head.bytes("hash")?,
+            disposed.into_iter().collect(),
+        );
+        let mut after = i64::MIN;
+        loop {
+            let page = sqlx::query(
+                "SELECT seq, case_id, case_version, event_type, at, by_person, body, disposed, content_hash, \
+                 case_hash, prev_log_hash, log_hash FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
+            )
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                after = r.int("seq")?;
+                walk.push(event_row(r)?);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        let (events, head_hex) = (walk.count(), walk.head_hex());
+        let (mut problems, beyond_head) = walk.finish();
+
+        let mut cases = verify::CaseWalk::new(beyond_head);
+        let (mut after_case, mut after_version) = (String::new(), i64::MIN);
+        loop {
+            let page = sqlx::query(
+                "SELECT seq, case_id, case_version, content_hash, prev_case_hash, case_hash FROM event \
+                 WHERE (case_id, case_version) > (?, ?) ORDER BY case_id, case_version LIMIT ?",
+            )
+            .bind(&after_case)
+            .bind(after_version)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                let row = case_row(r)?;
+                after_case.clone_from(&row.case_id);
+                after_version = row.case_version;
+                cases.push(row);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        problems.extend(cases.finish());
+
+        let head = sqlx::query("SELECT seq, hash FROM access_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut access = SeqChain::new("access", head.int("seq")?, head.bytes("hash")?);
+        let mut access_problems = Vec::new();
+        let mut after = i64::MIN;
+        loop {
+            let page = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {}, prev_hash, hash FROM access_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                rows::ACCESS_COLS
+            )))
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &page {
+                after = r.int("seq")?;
+                verify::push_access(&mut access, access_row(r)?, &mut access_problems);
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        tx.commit().await?;
+        let (access_entries, access_head) = (access.count(), access.head_hex());
+        problems.extend(access.finish());
+        problems.extend(access_problems);
+        Ok(VerifyReport {
+            events,
+            access_entries,
+            head: head_hex,
+            access_head,
+            problems: verify::merge(problems),
+        })
+    }
+
+    async fn upsert_person(&self, p: &Person) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO person (id, name, email, workforce_role, unit, line_manager, staff_association) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+             email = excluded.email, workforce_role = excluded.workforce_role, unit = excluded.unit, \
+             line_manager = excluded.line_manager, staff_association = excluded.staff_association",
+        )
+        .bind(&p.id)
+        .bind(&p.name)
+        .bind(&p.email)
+        .bind(&p.workforce_role)
+        .bind(&p.unit)
+        .bind(&p.line_manager)
+        .bind(&p.staff_association)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn person(&self, id: &str) -> Result<Option<Person>> {
+        sqlx::query("SELECT * FROM person WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::person(&r))
+            .transpose()
+    }
+
+    async fn people(&self) -> Result<Vec<Person>> {
+        let rows = sqlx::query("SELECT * FROM person ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::person).collect()
+    }
+
+    async fn upsert_unit(&self, u: &Unit) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO unit (id, name, force, parent) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET \
+             name = excluded.name, force = excluded.force, parent = excluded.parent",
+        )
+        .bind(&u.id)
+        .bind(&u.name)
+        .bind(&u.force)
+        .bind(&u.parent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query("SELECT * FROM unit ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::unit).collect()
+    }
+
+    async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meeting (calendar, unit, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(&m.calendar)
+        .bind(&m.unit)
+        .bind(encode::micros(m.at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn meetings(&self, calendar: &str, unit: Option<&str>) -> Result<Vec<MeetingDate>> {
+        let rows = match unit {
+            Some(unit) => {
+                sqlx::query("SELECT * FROM meeting WHERE calendar = ? AND unit = ? ORDER BY at")
+                    .bind(calendar)
+                    .bind(unit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT * FROM meeting WHERE calendar = ? ORDER BY at, unit")
+                    .bind(calendar)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(rows::meeting).collect()
+    }
+
+    async fn set_headcount(&self, h: &Headcount) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO headcount (unit, year, headcount) VALUES (?, ?, ?) \
+             ON CONFLICT (unit, year) DO UPDATE SET headcount = excluded.headcount",
+        )
+        .bind(&h.unit)
+        .bind(i64::from(h.year))
+        .bind(i64::from(h.headcount))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn headcounts(&self) -> Result<Vec<Headcount>> {
+        let rows = sqlx::query("SELECT * FROM headcount ORDER BY unit, year")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::headcount).collect()
+    }
+
+    async fn due_for_review(
+        &self,
+        reported_before: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<CaseSummary>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_summary WHERE reported_at < ? \
+             AND case_id NOT IN (SELECT case_id FROM disposal) ORDER BY reported_at, case_id LIMIT ?",
+            rows::SUMMARY_COLS
+        )))
+        .bind(encode::micros(reported_before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::summary).collect()
+    }
+
+    async fn dispose(&self, disposal: &Disposal) -> Result<()> {
+        write::check_disposal(disposal)?;
+        let (_guard, mut tx) = self.begin_write().await?;
+        write::dispose(&mut tx, disposal).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn disposals(&self) -> Result<Vec<Disposal>> {
+        let rows =
+            sqlx::query("SELECT case_id, by_person, at, reason FROM disposal ORDER BY at, case_id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(rows::disposal).collect()
+    }
+
+    async fn backup(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} already exists; back up to a new file",
+                path.display()
+            )));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", path.display())))?
+            .to_owned();
+        // VACUUM INTO writes a consistent, compacted snapshot while others keep reading and
+        // writing (it reads inside one transaction).
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(&target)
+            .execute(&mut *conn)
+            .await?;
+        drop(conn);
+        // Make the copy durable before reporting success.
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            std::fs::File::open(&path)?.sync_all()?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                // Directories cannot be opened for syncing on every platform; best effort.
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Invalid(format!("backup: the sync task failed: {e}")))?
+        .map_err(|e| StoreError::Invalid(format!("backup: cannot sync {target}: {e}")))?;
+        Ok(())
+    }
+}
+
+use rows::{Get, access_row, case_row, event_row};
+
+impl SqliteStore {
+    /// The query plans of the hot read-model queries (`EXPLAIN QUERY PLAN`), by name, for
+    /// tests that check they are index range scans.
+    #[doc(hidden)]
+    pub async fn explain_hot_queries(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        // (name, query, text parameters, then integer parameters)
+        for (name, sql, texts, ints) in [
+            ("my_tasks (dated)", read::MY_TASKS_DUE, 1, 1),
+            ("my_tasks (undated)", read::MY_TASKS_UNDATED, 1, 1),
+            ("overdue (unit)", read::OVERDUE_UNIT, 2, 2),
+            ("overdue (force)", read::OVERDUE_FORCE, 1, 2),
+        ] {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+            for _ in 0..texts {
+                q = q.bind("x");
+            }
+            for _ in 0..ints {
+                q = q.bind(10i64);
+            }
+            let rows = q.fetch_all(&self.pool).await?;
+            let plan = rows
+                .iter()
+                .map(|r| r.text("detail"))
+                .collect::<Result<Vec<_>>>()?
+                .join("\n");
+            out.push((name.to_owned(), plan));
+        }
+        Ok(out)
+    }
+}
+
+impl SqliteStore {
+    /// The durability settings as a pooled connection sees them: `(journal_mode,
+    /// synchronous, busy_timeout_ms, foreign_keys)`, for tests.
+    #[doc(hidden)]
+    pub async fn durability_settings(&self) -> Result<(String, i64, i64, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?;
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await?;
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok((journal, synchronous, busy, fk))
+    }
+}

@@ -1,0 +1,156 @@
+//! Read-model queries on SQLite. The obligation queries name `status = 'open'` literally so
+//! the planner can use the partial indexes (see the migration).
+
+use crate::encode;
+use crate::error::Result;
+use crate::model::*;
+use crate::rows::{self, OBLIGATION_COLS, SUMMARY_COLS};
+use jiff::Timestamp;
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
+
+pub(super) async fn summary(pool: &SqlitePool, case_id: &CaseId) -> Result<Option<CaseSummary>> {
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLS} FROM case_summary WHERE case_id = ?"
+    )))
+    .bind(case_id.as_str())
+    .fetch_optional(pool)
+    .await?
+    .map(|r| rows::summary(&r))
+    .transpose()
+}
+
+pub(super) async fn list_cases(pool: &SqlitePool, f: &CaseFilter) -> Result<Vec<CaseSummary>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {SUMMARY_COLS} FROM case_summary WHERE 1 = 1"
+    ));
+    if let Some(force) = &f.force {
+        q.push(" AND force = ").push_bind(force.as_str());
+    }
+    if let Some(unit) = &f.unit {
+        q.push(" AND unit = ").push_bind(unit.as_str());
+    }
+    if let Some(status) = &f.status {
+        q.push(" AND status = ").push_bind(status.as_str());
+    }
+    match f.hate_crime {
+        Some(true) => {
+            q.push(" AND hate_crime <> '[]'");
+        }
+        Some(false) => {
+            q.push(" AND hate_crime = '[]'");
+        }
+        None => {}
+    }
+    if let Some(h) = f.hospitalised {
+        q.push(" AND hospitalised = ").push_bind(h);
+    }
+    if let Some(person) = &f.person {
+        q.push(" AND case_id IN (SELECT case_id FROM case_person WHERE person = ")
+            .push_bind(person.as_str())
+            .push(")");
+    }
+    if let Some(from) = f.from {
+        q.push(" AND occurred_at >= ")
+            .push_bind(encode::micros(from));
+    }
+    if let Some(to) = f.to {
+        q.push(" AND occurred_at < ").push_bind(encode::micros(to));
+    }
+    let (limit, offset) = encode::page(f);
+    q.push(" ORDER BY reported_at DESC, case_id DESC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows = q.build().fetch_all(pool).await?;
+    rows.iter().map(rows::summary).collect()
+}
+
+pub(super) async fn case_obligations(
+    pool: &SqlitePool,
+    case_id: &CaseId,
+) -> Result<Vec<ObligationRow>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {OBLIGATION_COLS} FROM obligation WHERE case_id = ? ORDER BY ord"
+    )))
+    .bind(case_id.as_str())
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(rows::obligation).collect()
+}
+
+/// The `my_tasks` query for rows with a due time (in due order).
+pub(crate) const MY_TASKS_DUE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
+     force, unit, started_at, due_at, completed_at, status FROM obligation \
+     WHERE owner_person = ? AND status = 'open' AND due_at IS NOT NULL \
+     ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
+/// The `my_tasks` query for rows with no due time (they come last).
+pub(crate) const MY_TASKS_UNDATED: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, \
+     owner_person, force, unit, started_at, due_at, completed_at, status FROM obligation \
+     WHERE owner_person = ? AND status = 'open' AND due_at IS NULL \
+     ORDER BY case_id, obligation_id, instance LIMIT ?";
+
+pub(super) async fn my_tasks(
+    pool: &SqlitePool,
+    person: &str,
+    limit: u32,
+) -> Result<Vec<ObligationRow>> {
+    let limit = i64::from(limit);
+    // SQLite sorts NULLs first: read the dated range, then the undated one, both in index order.
+    let mut rows = sqlx::query(MY_TASKS_DUE)
+        .bind(person)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    let rest = limit - rows.len() as i64;
+    if rest > 0 {
+        rows.extend(
+            sqlx::query(MY_TASKS_UNDATED)
+                .bind(person)
+                .bind(rest)
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    rows.iter().map(rows::obligation).collect()
+}
+
+/// The `overdue` query for a force and unit.
+pub(crate) const OVERDUE_UNIT: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
+     force, unit, started_at, due_at, completed_at, status FROM obligation \
+     WHERE force = ? AND unit = ? AND status = 'open' AND due_at < ? \
+     ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
+/// The `overdue` query for a whole force.
+pub(crate) const OVERDUE_FORCE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
+     force, unit, started_at, due_at, completed_at, status FROM obligation \
+     WHERE force = ? AND status = 'open' AND due_at < ? \
+     ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
+
+pub(super) async fn overdue(
+    pool: &SqlitePool,
+    force: &str,
+    unit: Option<&str>,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<ObligationRow>> {
+    let (now, limit) = (encode::micros(now), i64::from(limit));
+    let rows = match unit {
+        Some(unit) => {
+            sqlx::query(OVERDUE_UNIT)
+                .bind(force)
+                .bind(unit)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        None => {
+            sqlx::query(OVERDUE_FORCE)
+                .bind(force)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    rows.iter().map(rows::obligation).collect()
+}

@@ -1,0 +1,357 @@
+//! Read models: they match the domain's projection, queries filter and order as documented,
+//! and `rebuild` reproduces them.
+
+use crate::fixtures::{Fixtures, TestCase, at};
+use crate::harness::{Backend, TestDb};
+use anyhow::{Context, ensure};
+use jiff::Timestamp;
+use pledge_store::{CaseFilter, CaseSummary, ObligationRow, RowStatus, StoreError};
+
+crate::conformance!(
+    read_models_match_projection,
+    list_cases_filters_and_orders,
+    my_tasks_and_overdue,
+    rebuild_reproduces_read_models,
+    stale_projection_is_refused,
+);
+
+async fn expected(
+    fx: &Fixtures,
+    corpus: &[TestCase],
+) -> anyhow::Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
+    let mut summaries = Vec::new();
+    let mut rows = Vec::new();
+    for c in corpus {
+        let p = fx.project(&c.id, &c.events)?;
+        summaries.push(p.summary);
+        rows.extend(p.obligations);
+    }
+    Ok((summaries, rows))
+}
+
+async fn read_models_match_projection<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let mut any_open = false;
+    for c in &corpus {
+        let p = fx.project(&c.id, &c.events)?;
+        ensure!(
+            db.summary(&c.id).await?.as_ref() == Some(&p.summary),
+            "{}: summary differs",
+            c.id
+        );
+        let rows = db.case_obligations(&c.id).await?;
+        ensure!(
+            rows == p.obligations,
+            "{}: obligation rows differ (or are out of plan order)",
+            c.id
+        );
+        any_open |= rows.iter().any(|r| r.status == RowStatus::Open);
+    }
+    ensure!(any_open, "the corpus has open obligations");
+    let (mut summaries, mut rows) = expected(&fx, &corpus).await?;
+    summaries.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    rows.sort_by(|a, b| {
+        (&a.case_id, &a.obligation_id, a.instance).cmp(&(&b.case_id, &b.obligation_id, b.instance))
+    });
+    let (dumped_summaries, dumped_rows) = db.dump_read_models().await?;
+    ensure!(dumped_summaries == summaries, "dump: summaries by case id");
+    ensure!(
+        dumped_rows == rows,
+        "dump: rows by case, obligation, instance"
+    );
+    Ok(())
+}
+
+/// Which summaries a filter keeps.
+type Keep = Box<dyn Fn(&CaseSummary) -> bool>;
+
+fn newest_first(v: &mut [CaseSummary]) {
+    v.sort_by(|a, b| (b.reported_at, &b.case_id).cmp(&(a.reported_at, &a.case_id)));
+}
+
+async fn list_cases_filters_and_orders<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let (all, _) = expected(&fx, &corpus).await?;
+    let first = all.first().context("corpus")?.clone();
+    let oic = all.iter().find_map(|s| s.oic.clone()).context("an OIC")?;
+    let victim = first.victims.first().context("a victim")?.clone();
+    let filters: Vec<(&str, CaseFilter, Keep)> = vec![
+        ("all", CaseFilter::default(), Box::new(|_| true)),
+        (
+            "force",
+            CaseFilter {
+                force: Some(first.force.clone()),
+                ..Default::default()
+            },
+            Box::new({
+                let f = first.force.clone();
+                move |s| s.force == f
+            }),
+        ),
+        (
+            "force and unit",
+            CaseFilter {
+                force: Some(first.force.clone()),
+                unit: Some(first.unit.clone()),
+                ..Default::default()
+            },
+            Box::new({
+                let (f, u) = (first.force.clone(), first.unit.clone());
+                move |s| s.force == f && s.unit == u
+            }),
+        ),
+        (
+            "open",
+            CaseFilter {
+                status: Some("open".into()),
+                ..Default::default()
+            },
+            Box::new(|s| s.status == "open"),
+        ),
+        (
+            "hate crime",
+            CaseFilter {
+                hate_crime: Some(true),
+                ..Default::default()
+            },
+            Box::new(|s| !s.hate_crime.is_empty()),
+        ),
+        (
+            "not hate crime",
+            CaseFilter {
+                hate_crime: Some(false),
+                ..Default::default()
+            },
+            Box::new(|s| s.hate_crime.is_empty()),
+        ),
+        (
+            "hospitalised",
+            CaseFilter {
+                hospitalised: Some(true),
+                ..Default::default()
+            },
+            Box::new(|s| s.hospitalised),
+        ),
+        (
+            "oic",
+            CaseFilter {
+                person: Some(oic.clone()),
+                ..Default::default()
+            },
+            Box::new({
+                let p = oic.clone();
+                move |s| {
+                    s.oic.as_deref() == Some(p.as_str())
+                        || s.victims.contains(&p)
+                        || s.supervisor == p
+                }
+            }),
+        ),
+        (
+            "victim",
+            CaseFilter {
+                person: Some(victim.clone()),
+                ..Default::default()
+            },
+            Box::new({
+                let p = victim.clone();
+                move |s| {
+                    s.oic.as_deref() == Some(p.as_str())
+                        || s.victims.contains(&p)
+                        || s.supervisor == p
+                }
+            }),
+        ),
+        (
+            "occurred in a window",
+            CaseFilter {
+                from: Some(at("2026-01-01T00:00:00Z")),
+                to: Some(first.occurred_at),
+                ..Default::default()
+            },
+            Box::new({
+                let to = first.occurred_at;
+                move |s| s.occurred_at >= at("2026-01-01T00:00:00Z") && s.occurred_at < to
+            }),
+        ),
+    ];
+    for (name, filter, keep) in &filters {
+        let mut want: Vec<CaseSummary> = all.iter().filter(|s| keep(s)).cloned().collect();
+        newest_first(&mut want);
+        let got = db.list_cases(filter).await?;
+        ensure!(
+            got == want,
+            "list_cases {name}: got {:?}",
+            got.iter().map(|s| s.case_id.as_str()).collect::<Vec<_>>()
+        );
+    }
+    // Paging.
+    let mut want = all.clone();
+    newest_first(&mut want);
+    let page = db
+        .list_cases(&CaseFilter {
+            limit: Some(4),
+            offset: Some(3),
+            ..Default::default()
+        })
+        .await?;
+    ensure!(page == want[3..7], "limit and offset");
+    ensure!(
+        db.list_cases(&CaseFilter {
+            person: Some("NOBODY".into()),
+            ..Default::default()
+        })
+        .await?
+        .is_empty()
+    );
+    Ok(())
+}
+
+fn open_rows(rows: &[ObligationRow]) -> impl Iterator<Item = &ObligationRow> {
+    rows.iter().filter(|r| r.status == RowStatus::Open)
+}
+
+fn key(r: &ObligationRow) -> (String, String, u32) {
+    (r.case_id.to_string(), r.obligation_id.clone(), r.instance)
+}
+
+async fn my_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let (_, rows) = expected(&fx, &corpus).await?;
+    let mut owners: Vec<String> = open_rows(&rows)
+        .filter_map(|r| r.owner_person.clone())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    ensure!(!owners.is_empty(), "the corpus has owned open obligations");
+    let mut checked_undated = false;
+    for person in &owners {
+        let mut want: Vec<ObligationRow> = open_rows(&rows)
+            .filter(|r| r.owner_person.as_deref() == Some(person.as_str()))
+            .cloned()
+            .collect();
+        // Most urgent first, no due time last; ties by case, obligation, instance.
+        want.sort_by(|a, b| {
+            (a.due_at.is_none(), a.due_at, key(a)).cmp(&(b.due_at.is_none(), b.due_at, key(b)))
+        });
+        checked_undated |=
+            want.iter().any(|r| r.due_at.is_none()) && want.iter().any(|r| r.due_at.is_some());
+        for limit in [1, 3, 500] {
+            let got = db.my_tasks(person, limit).await?;
+            let n = want.len().min(limit as usize);
+            ensure!(
+                got == want[..n],
+                "my_tasks({person}, {limit}): {:?}",
+                got.iter().map(key).collect::<Vec<_>>()
+            );
+        }
+    }
+    if !checked_undated {
+        eprintln!("note: no owner had both dated and undated open tasks");
+    }
+    ensure!(db.my_tasks("NOBODY", 10).await?.is_empty());
+
+    let dues: Vec<Timestamp> = open_rows(&rows).filter_map(|r| r.due_at).collect();
+    let mid = *dues.get(dues.len() / 2).context("due times")?;
+    let mut forces: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.force.clone(), r.unit.clone()))
+        .collect();
+    forces.sort();
+    forces.dedup();
+    let mut found_any = false;
+    for now in [mid, at("2030-01-01T00:00:00Z"), at("2000-01-01T00:00:00Z")] {
+        for (force, unit) in &forces {
+            for unit in [None, Some(unit.as_str())] {
+                let mut want: Vec<ObligationRow> = open_rows(&rows)
+                    .filter(|r| r.force == *force && unit.is_none_or(|u| r.unit == u))
+                    .filter(|r| r.due_at.is_some_and(|d| d < now))
+                    .cloned()
+                    .collect();
+                want.sort_by_key(|a| (a.due_at, key(a)));
+                found_any |= !want.is_empty();
+                for limit in [2, 500] {
+                    let got = db.overdue(force, unit, now, limit).await?;
+                    let n = want.len().min(limit as usize);
+                    ensure!(
+                        got == want[..n],
+                        "overdue({force}, {unit:?}, {now}, {limit})"
+                    );
+                }
+            }
+        }
+    }
+    ensure!(found_any, "some obligations are overdue");
+    Ok(())
+}
+
+async fn rebuild_reproduces_read_models<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let before = db.dump_read_models().await?;
+    ensure!(!before.0.is_empty() && !before.1.is_empty());
+    // Rebuilding live read models changes nothing.
+    let n = pledge_store::rebuild(&db.store, fx.projector()).await?;
+    ensure!(
+        n == corpus.len() as u64,
+        "rebuilt {n} of {} cases",
+        corpus.len()
+    );
+    ensure!(
+        db.dump_read_models().await? == before,
+        "rebuild reproduces the live read models"
+    );
+    // Damage them, then rebuild.
+    db.raw("DELETE FROM obligation WHERE status = 'open'")
+        .await?;
+    db.raw("UPDATE case_summary SET status = 'damaged', victims = '[]'")
+        .await?;
+    db.raw("DELETE FROM case_person").await?;
+    ensure!(db.dump_read_models().await? != before);
+    pledge_store::rebuild(&db.store, fx.projector()).await?;
+    ensure!(
+        db.dump_read_models().await? == before,
+        "rebuild repairs damaged read models"
+    );
+    let victim = before
+        .0
+        .first()
+        .and_then(|s| s.victims.first())
+        .context("victim")?
+        .clone();
+    ensure!(
+        !db.list_cases(&CaseFilter {
+            person: Some(victim),
+            ..Default::default()
+        })
+        .await?
+        .is_empty(),
+        "rebuild restores the person index"
+    );
+    Ok(())
+}
+
+async fn stale_projection_is_refused<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let case = fx.case("west-midlands-hate-crime", "STALE-1", 8)?;
+    fx.write(&db.store, &case, 4).await?;
+    let stale = fx.project(&case.id, &case.events[..4])?;
+    match db.replace_projection(&stale).await {
+        Err(StoreError::Conflict {
+            expected: 4,
+            actual: 8,
+            ..
+        }) => {}
+        other => anyhow::bail!("expected a conflict, got {other:?}"),
+    }
+    let unknown = fx.project(&crate::fixtures::id("NOPE"), &case.events[..1])?;
+    ensure!(matches!(
+        db.replace_projection(&unknown).await,
+        Err(StoreError::NotFound(_))
+    ));
+    ensure!(db.summary(&case.id).await? == Some(fx.project(&case.id, &case.events)?.summary));
+    Ok(())
+}

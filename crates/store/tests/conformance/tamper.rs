@@ -1,0 +1,373 @@
+//! The hash chains: a clean log verifies (with the head both backends must compute alike),
+//! and each kind of tampering — done with raw SQL, as an attacker with write access to the
+//! database would — is detected and classified.
+
+use crate::fixtures::{Fixtures, TestCase, access};
+use crate::harness::{Backend, TestDb};
+use anyhow::{Context, ensure};
+use pledge_store::chain::{self, GENESIS};
+use pledge_store::{AccessAction, ChainProblem, Hash};
+use std::collections::HashMap;
+
+crate::conformance!(
+    clean_log_has_the_expected_head,
+    append_only_is_enforced,
+    edited_body_is_detected,
+    edited_columns_are_detected,
+    deleted_rows_are_detected,
+    inserted_rows_are_detected,
+    reordered_rows_are_detected,
+    access_log_tampering_is_detected,
+);
+
+/// One event's place in the chains, computed independently of the store.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    seq: i64,
+    case: Hash,
+    log: Hash,
+}
+
+/// Each event's links by (case, version).
+type Links = HashMap<(String, u64), Link>;
+
+/// Recomputes the chains for cases written one after another (as `write_corpus` does).
+fn expected_chain(corpus: &[TestCase]) -> anyhow::Result<(Links, Hash)> {
+    let mut links = HashMap::new();
+    let mut log = GENESIS;
+    let mut seq = 0i64;
+    for c in corpus {
+        let mut prev_case = GENESIS;
+        for (i, e) in c.events.iter().enumerate() {
+            seq += 1;
+            let version = i as u64 + 1;
+            let content = chain::content_hash(&serde_json::to_string(e)?);
+            let case = chain::case_link(&prev_case, &content, c.id.as_str(), version);
+            let next_log = chain::log_link(&log, &case, seq);
+            links.insert(
+                (c.id.to_string(), version),
+                Link {
+                    seq,
+                    case,
+                    log: next_log,
+                },
+            );
+            prev_case = case;
+            log = next_log;
+        }
+    }
+    Ok((links, log))
+}
+
+async fn setup<S: Backend>(db: &TestDb<S>) -> anyhow::Result<(Vec<TestCase>, Links)> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let (links, _) = expected_chain(&corpus)?;
+    let report = db.verify().await?;
+    ensure!(
+        report.problems.is_empty(),
+        "clean before tampering: {:?}",
+        report.problems
+    );
+    db.raw(S::UNLOCK).await?;
+    Ok((corpus, links))
+}
+
+fn link(links: &Links, case: &str, v: u64) -> anyhow::Result<Link> {
+    links
+        .get(&(case.to_owned(), v))
+        .copied()
+        .with_context(|| format!("no {case} v{v}"))
+}
+
+fn show(p: &[ChainProblem]) -> String {
+    p.iter()
+        .map(|p| {
+            format!(
+                "\n  {} {:?} @{} {}: {}",
+                p.log, p.case_id, p.position, p.kind, p.detail
+            )
+        })
+        .collect::<String>()
+}
+
+/// The problems, checked to be non-empty and all of one kind, and to include each `(case,
+/// position)` given (a case of `None` is a global or access seq).
+async fn expect<S: Backend>(
+    db: &TestDb<S>,
+    kind: &str,
+    at: &[(Option<&str>, i64)],
+) -> anyhow::Result<Vec<ChainProblem>> {
+    let report = db.verify().await?;
+    let p = report.problems;
+    if std::env::var_os("PLEDGE_TEST_SHOW").is_some() {
+        eprintln!("{}:{}", S::NAME, show(&p));
+    }
+    ensure!(!p.is_empty(), "{}: tampering went undetected", S::NAME);
+    ensure!(
+        p.iter().all(|x| x.kind == kind),
+        "{}: expected only `{kind}` problems:{}",
+        S::NAME,
+        show(&p)
+    );
+    for (case, pos) in at {
+        ensure!(
+            p.iter()
+                .any(|x| x.case_id.as_deref() == *case && x.position == *pos),
+            "{}: expected a problem at {case:?} {pos}:{}",
+            S::NAME,
+            show(&p)
+        );
+    }
+    Ok(p)
+}
+
+async fn clean_log_has_the_expected_head<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    for c in corpus.iter().take(5) {
+        db.record_access(access(
+            "INSP-0912",
+            AccessAction::Consult,
+            Some(&c.id),
+            "2026-11-05T10:00:00Z",
+        ))
+        .await?;
+    }
+    let (links, head) = expected_chain(&corpus)?;
+    let report = db.verify().await?;
+    ensure!(report.problems.is_empty(), "{:?}", report.problems);
+    // Identical on both backends: the chain is a function of the events alone.
+    ensure!(
+        report.head == Some(hex::encode(head)),
+        "the head is the independently computed one"
+    );
+    ensure!(report.events == links.len() as u64);
+    ensure!(
+        report.access_entries
+            == corpus
+                .iter()
+                .map(|c| c.events.len().div_ceil(3) as u64)
+                .sum::<u64>()
+                + 5
+    );
+    ensure!(report.access_head.is_some());
+    Ok(())
+}
+
+async fn append_only_is_enforced<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    fx.write_corpus(&db.store).await?;
+    for sql in [
+        "DELETE FROM event WHERE seq = 1",
+        "UPDATE event SET body = '{}' WHERE seq = 2",
+        "UPDATE event SET case_version = 99 WHERE seq = 2",
+        "DELETE FROM access_log WHERE seq = 1",
+        "UPDATE access_log SET justification = 'curiosity' WHERE seq = 1",
+    ] {
+        ensure!(
+            db.raw(sql).await.is_err(),
+            "{}: the database refuses `{sql}`",
+            S::NAME
+        );
+    }
+    let report = db.verify().await?;
+    ensure!(report.problems.is_empty(), "{:?}", report.problems);
+    Ok(())
+}
+
+async fn edited_body_is_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    setup(db).await?;
+    db.raw("UPDATE event SET body = replace(body, 'PC-4410', 'PC-9999') WHERE case_id = 'T0-22' AND case_version = 1")
+        .await?;
+    let p = expect(db, "edited", &[(Some("T0-22"), 1)]).await?;
+    ensure!(p.len() == 1, "one edit, one problem:{}", show(&p));
+    Ok(())
+}
+
+async fn edited_columns_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let (_, links) = setup(db).await?;
+    // A body rewritten with its content hash recomputed: the case link no longer fits.
+    let body = r#"{"type":"welfare_meeting_held","at":"2026-11-02T11:00:00Z","by":"PS-0000"}"#;
+    let sql = format!(
+        "UPDATE event SET body = '{body}', by_person = 'PS-0000', content_hash = {} WHERE case_id = 'T0-22' AND case_version = 7",
+        S::blob(&chain::content_hash(body))
+    );
+    db.raw(&sql).await?;
+    expect(db, "edited", &[(Some("T0-22"), 7)]).await?;
+    // A denormalised column that no longer agrees with the body.
+    db.raw("UPDATE event SET event_type = 'charged' WHERE case_id = 'T1-13' AND case_version = 2")
+        .await?;
+    // A hash column.
+    let l = link(&links, "T2-09", 4)?;
+    db.raw(&format!(
+        "UPDATE event SET log_hash = {} WHERE seq = {}",
+        S::blob(&[7; 32]),
+        l.seq
+    ))
+    .await?;
+    expect(
+        db,
+        "edited",
+        &[(Some("T0-22"), 7), (Some("T1-13"), 2), (Some("T2-09"), 4)],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn deleted_rows_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let (corpus, links) = setup(db).await?;
+    let l = link(&links, "T0-22", 5)?;
+    db.raw("DELETE FROM event WHERE case_id = 'T0-22' AND case_version = 5")
+        .await?;
+    expect(db, "deleted", &[(Some("T0-22"), 5), (None, l.seq)]).await?;
+    // The last event of the whole log: only the head record shows it.
+    let last = corpus.last().context("corpus")?;
+    let n = last.events.len() as u64;
+    let l = link(&links, last.id.as_str(), n)?;
+    db.raw(&format!("DELETE FROM event WHERE seq = {}", l.seq))
+        .await?;
+    expect(db, "deleted", &[(Some("T0-22"), 5), (None, l.seq)]).await?;
+    Ok(())
+}
+
+async fn inserted_rows_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let (corpus, links) = setup(db).await?;
+    let last = corpus.last().context("corpus")?;
+    let n = last.events.len() as u64;
+    let l = link(&links, last.id.as_str(), n)?;
+    // A forged event with correctly computed links, appended after the head without
+    // updating the head record.
+    let body = r#"{"type":"victim_updated","at":"2026-12-01T10:00:00Z","by":"PC-0001","how":"phone","note":"forged"}"#;
+    let content = chain::content_hash(body);
+    let case = chain::case_link(&l.case, &content, last.id.as_str(), n + 1);
+    let log = chain::log_link(&l.log, &case, l.seq + 1);
+    let sql = format!(
+        "INSERT INTO event (seq, case_id, case_version, event_type, at, by_person, body, recorded_at, content_hash, \
+         prev_case_hash, case_hash, prev_log_hash, log_hash, disposed) VALUES ({}, '{}', {}, 'victim_updated', 0, \
+         'PC-0001', '{body}', 0, {}, {}, {}, {}, {}, {})",
+        l.seq + 1,
+        last.id,
+        n + 1,
+        S::blob(&content),
+        S::blob(&l.case),
+        S::blob(&case),
+        S::blob(&l.log),
+        S::blob(&log),
+        if S::NAME == "sqlite" { "0" } else { "FALSE" }
+    );
+    db.raw(&sql).await?;
+    let p = expect(db, "inserted", &[(Some(last.id.as_str()), n as i64 + 1)]).await?;
+    ensure!(p.len() == 1, "one forged row, one problem:{}", show(&p));
+    // A copied row whose links do not fit, after it.
+    db.raw(
+        "INSERT INTO event (seq, case_id, case_version, event_type, at, by_person, body, recorded_at, content_hash, \
+         prev_case_hash, case_hash, prev_log_hash, log_hash, disposed) \
+         SELECT (SELECT MAX(seq) FROM event) + 1, case_id, 99, event_type, at, by_person, body, recorded_at, \
+         content_hash, prev_case_hash, case_hash, prev_log_hash, log_hash, disposed FROM event \
+         WHERE case_id = 'T1-13' AND case_version = 3",
+    )
+    .await?;
+    expect(
+        db,
+        "inserted",
+        &[(Some(last.id.as_str()), n as i64 + 1), (Some("T1-13"), 99)],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn reordered_rows_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let (corpus, links) = setup(db).await?;
+    // Two events of a case swap places in the case.
+    db.raw(
+        "UPDATE event SET case_version = -3 WHERE case_id = 'T0-22' AND case_version = 3; \
+         UPDATE event SET case_version = 3 WHERE case_id = 'T0-22' AND case_version = 4; \
+         UPDATE event SET case_version = 4 WHERE case_id = 'T0-22' AND case_version = -3;",
+    )
+    .await?;
+    let p = expect(db, "reordered", &[(Some("T0-22"), 3), (Some("T0-22"), 4)]).await?;
+    ensure!(p.len() == 2, "{}", show(&p));
+    // Two events swap places in the global log.
+    let (a, b) = (link(&links, "T1-13", 2)?.seq, link(&links, "T1-13", 6)?.seq);
+    db.raw(&format!(
+        "UPDATE event SET seq = -1 WHERE seq = {a}; UPDATE event SET seq = {a} WHERE seq = {b}; \
+         UPDATE event SET seq = {b} WHERE seq = -1;"
+    ))
+    .await?;
+    expect(
+        db,
+        "reordered",
+        &[
+            (Some("T0-22"), 3),
+            (Some("T0-22"), 4),
+            (Some("T1-13"), 2),
+            (Some("T1-13"), 6),
+        ],
+    )
+    .await?;
+    // Two bodies swapped between events of a case.
+    let t = corpus
+        .iter()
+        .find(|c| c.id.as_str() == "T2-09")
+        .context("T2-09")?;
+    let (x, y) = (link(&links, "T2-09", 2)?.seq, link(&links, "T2-09", 3)?.seq);
+    let quote = |e: &pledge_domain::Event| -> anyhow::Result<String> {
+        Ok(serde_json::to_string(e)?.replace('\'', "''"))
+    };
+    db.raw(&format!(
+        "UPDATE event SET body = '{}' WHERE seq = {x}; UPDATE event SET body = '{}' WHERE seq = {y};",
+        quote(&t.events[2])?,
+        quote(&t.events[1])?
+    ))
+    .await?;
+    let p = expect(db, "reordered", &[(Some("T2-09"), 2), (Some("T2-09"), 3)]).await?;
+    ensure!(p.len() == 6, "{}", show(&p));
+    Ok(())
+}
+
+async fn access_log_tampering_is_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let case = fx.case("btp-railway-spit", "ACC-1", 3)?;
+    fx.write(&db.store, &case, 3).await?;
+    for i in 0..8 {
+        db.record_access(access(
+            &format!("PC-{i}"),
+            AccessAction::Consult,
+            Some(&case.id),
+            "2026-11-05T10:00:00Z",
+        ))
+        .await?;
+    }
+    ensure!(db.verify().await?.problems.is_empty());
+    db.raw(S::UNLOCK).await?;
+    db.raw("UPDATE access_log SET justification = 'curiosity' WHERE seq = 3")
+        .await?;
+    let p = expect(db, "edited", &[(None, 3)]).await?;
+    ensure!(p.len() == 1 && p[0].log == "access", "{}", show(&p));
+    db.raw("UPDATE access_log SET justification = 'supervising the investigation' WHERE seq = 3")
+        .await?;
+    ensure!(db.verify().await?.problems.is_empty(), "restored");
+    db.raw("DELETE FROM access_log WHERE seq = 5").await?;
+    expect(db, "deleted", &[(None, 5)]).await?;
+    db.raw("DELETE FROM access_log WHERE seq = 9").await?; // the last entry: only the head shows it
+    expect(db, "deleted", &[(None, 5), (None, 9)]).await?;
+    db.raw(
+        "UPDATE access_log SET seq = -1 WHERE seq = 2; UPDATE access_log SET seq = 2 WHERE seq = 7; \
+         UPDATE access_log SET seq = 7 WHERE seq = -1;",
+    )
+    .await?;
+    let report = db.verify().await?;
+    let kinds: Vec<(&str, i64)> = report
+        .problems
+        .iter()
+        .map(|p| (p.kind, p.position))
+        .collect();
+    ensure!(
+        kinds.contains(&("reordered", 2)) && kinds.contains(&("reordered", 7)),
+        "{}",
+        show(&report.problems)
+    );
+    ensure!(report.problems.iter().all(|p| p.log == "access"));
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Synthetic data (placeholder until the generator lands).
