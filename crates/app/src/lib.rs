@@ -7,6 +7,7 @@ mod actor;
 mod app;
 mod commands;
 mod error;
+pub mod org;
 pub mod policy;
 mod queries;
 mod timeline;

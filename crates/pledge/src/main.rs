@@ -16,6 +16,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a ready-to-explore Pledge: a demo force on an embedded SQLite database, served
+    /// with the address and sign-ins printed.
+    Demo(cmd::demo::Args),
+    /// Run the web service (JSON API and pages).
+    Serve(cmd::serve::Args),
     /// Work with plans: list, show, check.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -34,6 +39,17 @@ enum Command {
     /// Cases past their retention review date, and disposal of one.
     #[command(subcommand)]
     Retention(cmd::retention::Command),
+    /// Fill a store with realistic synthetic cases (deterministic for a seed).
+    Generate(cmd::generate::Args),
+    /// Append single-event commands until killed, printing each acknowledged append (crash test).
+    #[command(hide = true)]
+    StressAppend(cmd::stress_append::Args),
+    /// Accounts: add a person's account (prints a one-time password).
+    #[command(subcommand)]
+    User(cmd::user_add::Command),
+    /// API tokens for force systems: create (printed once) and revoke.
+    #[command(subcommand)]
+    Token(cmd::token::Command),
 }
 
 #[derive(Subcommand)]
@@ -49,6 +65,8 @@ enum PlanCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => cmd::run_async(cmd::demo::run(args)),
+        Command::Serve(args) => cmd::run_async(cmd::serve::run(args)),
         Command::Plan(PlanCommand::List) => cmd::plan_list::run(),
         Command::Plan(PlanCommand::Show(args)) => cmd::plan_show::run(args),
         Command::Plan(PlanCommand::Check(args)) => cmd::plan_check::run(args),
@@ -59,6 +77,10 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::run_async(cmd::backup::run(args)),
         Command::Restore(args) => cmd::restore::run(args),
         Command::Retention(c) => cmd::run_async(cmd::retention::run(c)),
+        Command::Generate(args) => cmd::run_async(cmd::generate::run(args)),
+        Command::StressAppend(args) => cmd::run_async(cmd::stress_append::run(args)),
+        Command::User(c) => cmd::run_async(cmd::user_add::run_command(c)),
+        Command::Token(c) => cmd::run_async(cmd::token::run(c)),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 use jiff::{Timestamp, tz::TimeZone};
 use pledge_domain::plan::{ClockStart, Obligation, Role};
+use std::process::ExitCode;
 
 /// A role in words.
 pub fn role(r: Role) -> String {
@@ -34,4 +35,15 @@ pub fn span(seconds: i64) -> String {
         ((s / 60).max(1), "minute")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Ends a command's printing to standard output. A closed pipe (`pledge ... | head`) is a
+/// normal end, not an error: the reader has all it wanted, so the command exits quietly
+/// with `code`. Any other write error is reported.
+pub fn printed(result: std::io::Result<()>, code: ExitCode) -> anyhow::Result<ExitCode> {
+    match result {
+        Ok(()) => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+    }
 }

@@ -6,6 +6,9 @@ use serde::Serialize;
 use std::future::Future;
 
 use crate::Result;
+use crate::encode::{list, opt_timestamp, parse_list, timestamp, uint};
+use crate::error::StoreError;
+use crate::rows::Get;
 
 /// A person's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +44,8 @@ pub struct Session {
     pub expires_at: Timestamp,
     /// The second factor was given (or is not set up and not required).
     pub second_factor_done: bool,
+    /// A base32 TOTP secret being set up in this session, until its first code confirms it.
+    pub totp_pending: Option<String>,
 }
 
 /// An API token for a force system.
@@ -92,7 +97,8 @@ pub trait AccountStore: Send + Sync {
         succeeded: bool,
         at: Timestamp,
     ) -> impl Future<Output = Result<()>> + Send;
-    /// Failed attempts since a time.
+    /// Failed attempts since a time and since the name's last successful sign-in (a success
+    /// starts the count again).
     fn failed_logins_since(
         &self,
         person_id: &str,
@@ -104,10 +110,25 @@ pub trait AccountStore: Send + Sync {
     fn session(&self, id_hash: &str) -> impl Future<Output = Result<Option<Session>>> + Send;
     /// Marks a session's second factor as given.
     fn complete_second_factor(&self, id_hash: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Sets (or clears) the two-factor secret being set up in a session.
+    fn set_totp_pending(
+        &self,
+        id_hash: &str,
+        secret: Option<&str>,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Ends a session.
     fn delete_session(&self, id_hash: &str) -> impl Future<Output = Result<()>> + Send;
-    /// Ends every session of a person (password change).
-    fn delete_sessions_of(&self, person_id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Ends every session of a person (password change, account disabled), except the one
+    /// whose hash is `except` (the session that changed the password); returns how many.
+    fn delete_sessions_of(
+        &self,
+        person_id: &str,
+        except: Option<&str>,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes sessions that expired at or before `now`; returns how many.
+    fn expire_sessions(&self, now: Timestamp) -> impl Future<Output = Result<u64>> + Send;
+    /// Deletes sign-in attempts made before `before` (they no longer count); returns how many.
+    fn prune_login_attempts(&self, before: Timestamp) -> impl Future<Output = Result<u64>> + Send;
     /// Stores a new token; a name already used is `StoreError::Invalid`.
     fn create_token(&self, token: &ApiToken) -> impl Future<Output = Result<()>> + Send;
     /// A token by its hash.
@@ -129,4 +150,109 @@ pub trait AccountStore: Send + Sync {
         key: &str,
         response: &IdempotentResponse,
     ) -> impl Future<Output = Result<bool>> + Send;
+    /// Deletes idempotency records stored before `before`; returns how many.
+    fn prune_idempotent_responses(
+        &self,
+        before: Timestamp,
+    ) -> impl Future<Output = Result<u64>> + Send;
+}
+
+// Row decoding shared by both backends (the tables have the same columns in both schemas).
+
+/// The `account` columns [`account_row`] reads.
+pub(crate) const ACCOUNT_COLS: &str =
+    "person_id, password_hash, roles, totp_secret, must_change_password, disabled";
+
+/// An `account` row.
+pub(crate) fn account_row(r: &impl Get) -> Result<Account> {
+    let person_id = r.text("person_id")?;
+    Ok(Account {
+        roles: parse_list(&r.text("roles")?, &format!("account {person_id} roles"))?,
+        password_hash: r.text("password_hash")?,
+        totp_secret: r.opt_text("totp_secret")?,
+        must_change_password: r.flag("must_change_password")?,
+        disabled: r.flag("disabled")?,
+        person_id,
+    })
+}
+
+/// The `session` columns [`session_row`] reads.
+pub(crate) const SESSION_COLS: &str =
+    "id_hash, person_id, csrf_token, created_at, expires_at, second_factor_done, totp_pending";
+
+/// A `session` row.
+pub(crate) fn session_row(r: &impl Get) -> Result<Session> {
+    Ok(Session {
+        id_hash: r.text("id_hash")?,
+        person_id: r.text("person_id")?,
+        csrf_token: r.text("csrf_token")?,
+        created_at: timestamp(r.int("created_at")?, "session created_at")?,
+        expires_at: timestamp(r.int("expires_at")?, "session expires_at")?,
+        second_factor_done: r.flag("second_factor_done")?,
+        totp_pending: r.opt_text("totp_pending")?,
+    })
+}
+
+/// The `api_token` columns [`token_row`] reads.
+pub(crate) const TOKEN_COLS: &str = "name, hash, scopes, force, created_by, created_at, revoked_at";
+
+/// An `api_token` row.
+pub(crate) fn token_row(r: &impl Get) -> Result<ApiToken> {
+    let name = r.text("name")?;
+    let ctx = |what: &str| format!("api token {name} {what}");
+    Ok(ApiToken {
+        hash: r.text("hash")?,
+        scopes: parse_list(&r.text("scopes")?, &ctx("scopes"))?,
+        force: r.text("force")?,
+        created_by: r.text("created_by")?,
+        created_at: timestamp(r.int("created_at")?, &ctx("created_at"))?,
+        revoked_at: opt_timestamp(r.opt_int("revoked_at")?, &ctx("revoked_at"))?,
+        name,
+    })
+}
+
+/// An `idempotency` row.
+pub(crate) fn idempotent_row(r: &impl Get) -> Result<IdempotentResponse> {
+    Ok(IdempotentResponse {
+        request_hash: r.text("request_hash")?,
+        status: uint(r.int("status")?, "idempotency status")?,
+        body: r.text("body")?,
+        created_at: timestamp(r.int("created_at")?, "idempotency created_at")?,
+    })
+}
+
+/// Checks an account before it is written, and encodes its roles.
+pub(crate) fn check_account(a: &Account) -> Result<String> {
+    if a.person_id.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "an account needs a person id".to_owned(),
+        ));
+    }
+    if a.password_hash.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "account {}: a password hash is required",
+            a.person_id
+        )));
+    }
+    list(&a.roles)
+}
+
+/// Checks a token before it is written, and encodes its scopes.
+pub(crate) fn check_token(t: &ApiToken) -> Result<String> {
+    if t.name.trim().is_empty() || t.hash.is_empty() {
+        return Err(StoreError::Invalid(
+            "a token needs a name and a hash".to_owned(),
+        ));
+    }
+    list(&t.scopes)
+}
+
+/// Whether a database error is a unique-constraint violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Whether a database error is a foreign-key violation.
+pub(crate) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
 }

@@ -1,6 +1,7 @@
 //! One store type for either backend, chosen by the database URL at run time.
 
 use crate::Store;
+use crate::accounts::{Account, AccountStore, ApiToken, IdempotentResponse, Session};
 use crate::error::{Result, StoreError};
 use crate::model::*;
 use crate::postgres::PostgresStore;
@@ -141,5 +142,82 @@ impl Store for AnyStore {
     }
     async fn backup(&self, path: &Path) -> Result<()> {
         delegate!(self, s => s.backup(path))
+    }
+}
+
+impl AccountStore for AnyStore {
+    async fn upsert_account(&self, account: &Account) -> Result<()> {
+        delegate!(self, s => s.upsert_account(account))
+    }
+    async fn account(&self, person_id: &str) -> Result<Option<Account>> {
+        delegate!(self, s => s.account(person_id))
+    }
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        delegate!(self, s => s.accounts())
+    }
+    async fn record_login_attempt(
+        &self,
+        person_id: &str,
+        succeeded: bool,
+        at: Timestamp,
+    ) -> Result<()> {
+        delegate!(self, s => s.record_login_attempt(person_id, succeeded, at))
+    }
+    async fn failed_logins_since(&self, person_id: &str, since: Timestamp) -> Result<u32> {
+        delegate!(self, s => s.failed_logins_since(person_id, since))
+    }
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        delegate!(self, s => s.create_session(session))
+    }
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
+        delegate!(self, s => s.session(id_hash))
+    }
+    async fn complete_second_factor(&self, id_hash: &str) -> Result<()> {
+        delegate!(self, s => s.complete_second_factor(id_hash))
+    }
+    async fn set_totp_pending(&self, id_hash: &str, secret: Option<&str>) -> Result<()> {
+        delegate!(self, s => s.set_totp_pending(id_hash, secret))
+    }
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        delegate!(self, s => s.delete_session(id_hash))
+    }
+    async fn delete_sessions_of(&self, person_id: &str, except: Option<&str>) -> Result<u64> {
+        delegate!(self, s => s.delete_sessions_of(person_id, except))
+    }
+    async fn expire_sessions(&self, now: Timestamp) -> Result<u64> {
+        delegate!(self, s => s.expire_sessions(now))
+    }
+    async fn prune_login_attempts(&self, before: Timestamp) -> Result<u64> {
+        delegate!(self, s => s.prune_login_attempts(before))
+    }
+    async fn create_token(&self, token: &ApiToken) -> Result<()> {
+        delegate!(self, s => s.create_token(token))
+    }
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
+        delegate!(self, s => s.token_by_hash(hash))
+    }
+    async fn tokens(&self) -> Result<Vec<ApiToken>> {
+        delegate!(self, s => s.tokens())
+    }
+    async fn revoke_token(&self, name: &str, at: Timestamp) -> Result<bool> {
+        delegate!(self, s => s.revoke_token(name, at))
+    }
+    async fn idempotent_response(
+        &self,
+        actor: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>> {
+        delegate!(self, s => s.idempotent_response(actor, key))
+    }
+    async fn save_idempotent_response(
+        &self,
+        actor: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> Result<bool> {
+        delegate!(self, s => s.save_idempotent_response(actor, key, response))
+    }
+    async fn prune_idempotent_responses(&self, before: Timestamp) -> Result<u64> {
+        delegate!(self, s => s.prune_idempotent_responses(before))
     }
 }

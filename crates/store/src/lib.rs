@@ -15,6 +15,7 @@ mod rows;
 pub mod sqlite;
 mod verify;
 
+pub use accounts::{Account, AccountStore, ApiToken, IdempotentResponse, Session};
 pub use any::{AnyStore, open};
 pub use error::{Result, StoreError};
 pub use model::*;

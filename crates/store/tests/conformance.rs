@@ -11,6 +11,8 @@ mod fixtures;
 
 #[path = "conformance/access.rs"]
 mod access;
+#[path = "conformance/accounts.rs"]
+mod accounts;
 #[path = "conformance/log.rs"]
 mod log;
 #[path = "conformance/ops.rs"]

@@ -94,13 +94,22 @@ pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), R
             }
             Ok(())
         }
+        // The rule is about time, not recording order: events may be recorded after the
+        // fact, so an outcome dated before the victim's view was first given is refused too
+        // (without this, recording the view first and then a backdated outcome got round it).
         EventKind::OutcomeFinalised { .. }
-            if !case.has(crate::event::EventType::VictimViewRecorded) =>
+            if case
+                .first(crate::event::EventType::VictimViewRecorded)
+                .is_none_or(|view| view > event.at) =>
         {
-            refuse(
-                RuleKind::VictimViewBeforeOutcome,
-                "the victim's view has not been recorded yet".to_owned(),
-            )
+            let detail = match case.first(crate::event::EventType::VictimViewRecorded) {
+                Some(view) => format!(
+                    "the victim's view was recorded at {view}, after this outcome ({})",
+                    event.at
+                ),
+                None => "the victim's view has not been recorded yet".to_owned(),
+            };
+            refuse(RuleKind::VictimViewBeforeOutcome, detail)
         }
         EventKind::NoArrestRecorded { reason } if reason.trim().is_empty() => refuse(
             RuleKind::NoArrestNeedsReason,

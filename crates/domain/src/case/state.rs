@@ -60,21 +60,37 @@ pub struct Waiver {
     pub reason: String,
 }
 
+/// Where each event type's marks start in `CaseState::by_type` (one more entry than there
+/// are types, so type `t` ends where `t + 1` starts). A newtype for `Default`: arrays this
+/// long have none.
+#[derive(Debug, Clone, PartialEq)]
+struct TypeStarts([u32; EventType::COUNT + 1]);
+
+impl Default for TypeStarts {
+    fn default() -> Self {
+        Self([0; EventType::COUNT + 1])
+    }
+}
+
 /// The state of a case after its events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseState {
     report: Option<Report>,
     oic: Option<PersonId>,
     marks: Vec<Mark>,
-    /// The same marks sorted by (type, time), so evaluation finds "the first X at or after
-    /// t" by binary search.
+    /// The same marks sorted by (type, time), ties in recorded order, so evaluation finds
+    /// "the first X at or after t" by binary search.
     by_type: Vec<Mark>,
-    first: Vec<Option<Timestamp>>,
+    /// Where each type's marks start in `by_type`: type `t` is `by_type[starts[t]..starts[t + 1]]`.
+    starts: TypeStarts,
     suspect_identified: bool,
     vps_accepted: bool,
     trim_referred: bool,
     days_lost: Vec<(PersonId, u16)>,
     update_every_days: Option<u16>,
+    /// Every frequency the victim chose, with when, sorted by time: a choice applies from
+    /// when it was made, not to updates already due or given before it.
+    update_frequencies: Vec<(Timestamp, u16)>,
     waivers: Vec<Waiver>,
     outcome: Option<OutcomeType>,
     closed_at: Option<Timestamp>,
@@ -85,18 +101,63 @@ impl CaseState {
     /// The state after these events, in order. Events are applied as recorded: the rules
     /// are checked when an event is recorded (see [`crate::case::Case::record`]).
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let events = events.into_iter();
         let mut s = Self::default();
+        s.marks.reserve(events.size_hint().0);
         for e in events {
-            s.apply(e);
+            s.fold(e);
         }
+        // The per-type index is built once at the end rather than kept up to date event by
+        // event (as `apply` does): one pass instead of a search and an insert per event.
+        s.index_by_type();
         s
     }
 
     /// Folds one event in.
     pub fn apply(&mut self, event: &Event) {
-        if self.first.is_empty() {
-            self.first = vec![None; EventType::COUNT];
+        let mark = self.fold(event);
+        let t = mark.event as usize;
+        let (start, end) = (self.starts.0[t] as usize, self.starts.0[t + 1] as usize);
+        let pos = start + self.by_type[start..end].partition_point(|m| m.at <= mark.at);
+        self.by_type.insert(pos, mark);
+        for s in &mut self.starts.0[t + 1..] {
+            *s += 1;
         }
+    }
+
+    /// Builds `by_type` and `starts` from `marks`: a counting sort by type (stable, so each
+    /// type keeps its recorded order), then a stable sort by time of any type whose events
+    /// were not recorded in time order. The result is what `apply` builds event by event.
+    fn index_by_type(&mut self) {
+        let mut starts = [0u32; EventType::COUNT + 1];
+        for m in &self.marks {
+            starts[m.event as usize + 1] += 1;
+        }
+        for t in 0..EventType::COUNT {
+            starts[t + 1] += starts[t];
+        }
+        let mut next = starts;
+        let mut by_type = self.marks.clone();
+        for m in &self.marks {
+            let slot = &mut next[m.event as usize];
+            by_type[*slot as usize] = *m;
+            *slot += 1;
+        }
+        for t in 0..EventType::COUNT {
+            let (start, end) = (starts[t] as usize, starts[t + 1] as usize);
+            if end - start > 1 {
+                let marks = &mut by_type[start..end];
+                if !marks.is_sorted_by_key(|m| m.at) {
+                    marks.sort_by_key(|m| m.at);
+                }
+            }
+        }
+        self.by_type = by_type;
+        self.starts = TypeStarts(starts);
+    }
+
+    /// Folds one event into everything but the per-type index; returns its mark.
+    fn fold(&mut self, event: &Event) -> Mark {
         let ty = event.event_type();
         let mut qualifiers = 0u8;
         for (i, q) in ty.qualifiers().iter().enumerate() {
@@ -110,14 +171,6 @@ impl CaseState {
             qualifiers,
         };
         self.marks.push(mark);
-        let pos = self
-            .by_type
-            .partition_point(|m| (m.event, m.at) <= (ty, event.at));
-        self.by_type.insert(pos, mark);
-        let slot = &mut self.first[ty as usize];
-        if slot.is_none_or(|t| event.at < t) {
-            *slot = Some(event.at);
-        }
         self.events += 1;
         match &event.kind {
             EventKind::AssaultReported {
@@ -164,7 +217,11 @@ impl CaseState {
                 }
             }
             EventKind::UpdateFrequencyChosen { every_days } => {
-                self.update_every_days = Some(*every_days)
+                self.update_every_days = Some(*every_days);
+                let pos = self
+                    .update_frequencies
+                    .partition_point(|(t, _)| *t <= event.at);
+                self.update_frequencies.insert(pos, (event.at, *every_days));
             }
             EventKind::ObligationWaived { obligation, reason } => self.waivers.push(Waiver {
                 obligation: obligation.clone(),
@@ -176,6 +233,7 @@ impl CaseState {
             EventKind::CaseClosed { .. } => self.closed_at = Some(event.at),
             _ => {}
         }
+        mark
     }
 
     /// The opening report, once recorded.
@@ -244,14 +302,14 @@ impl CaseState {
 
     /// The events of one type, earliest first.
     pub fn marks_of(&self, event: EventType) -> &[Mark] {
-        let start = self.by_type.partition_point(|m| m.event < event);
-        let end = start + self.by_type[start..].partition_point(|m| m.event == event);
-        &self.by_type[start..end]
+        let t = event as usize;
+        let (start, end) = (self.starts.0[t] as usize, self.starts.0[t + 1] as usize);
+        self.by_type.get(start..end).unwrap_or(&[])
     }
 
     /// The earliest time an event of this type happened.
     pub fn first(&self, event: EventType) -> Option<Timestamp> {
-        self.first.get(event as usize).copied().flatten()
+        self.marks_of(event).first().map(|m| m.at)
     }
 
     /// Whether an event of this type has been recorded.
@@ -262,6 +320,17 @@ impl CaseState {
     /// The victim's chosen update frequency in days.
     pub fn update_every_days(&self) -> Option<u16> {
         self.update_every_days
+    }
+
+    /// Every update frequency the victim chose, `(when, every_days)`, earliest first.
+    pub fn update_frequencies(&self) -> &[(Timestamp, u16)] {
+        &self.update_frequencies
+    }
+
+    /// The update frequency in force at `t`: the latest chosen at or before it.
+    pub fn update_every_days_at(&self, t: Timestamp) -> Option<u16> {
+        let i = self.update_frequencies.partition_point(|(at, _)| *at <= t);
+        i.checked_sub(1).map(|i| self.update_frequencies[i].1)
     }
 
     /// Waivers recorded.
@@ -311,6 +380,78 @@ impl CaseState {
             Fact::TrimReferred => self.trim_referred,
             Fact::Debriefed => self.has(EventType::DebriefHeld),
             Fact::Closed => self.closed_at.is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Events of a few types, at a handful of times (so some share a time) in any order.
+    fn event(ty: u8, hour: u8, k: u8) -> Event {
+        let kind = match ty % 6 {
+            0 => EventKind::VictimUpdated {
+                how: "phone".into(),
+                note: format!("update {k}"),
+            },
+            1 => EventKind::KeyDecisionMade {
+                decision: KeyDecision::Bail,
+                detail: format!("decision {k}"),
+            },
+            2 => EventKind::TrimAssessmentHeld {
+                stage: if k % 2 == 0 {
+                    TrimStage::Initial
+                } else {
+                    TrimStage::OneMonth
+                },
+            },
+            3 => EventKind::DebriefHeld {
+                kind: if k % 2 == 0 {
+                    DebriefKind::Incident
+                } else {
+                    DebriefKind::UseOfForce
+                },
+            },
+            4 => EventKind::LeafletGiven,
+            _ => EventKind::SurveySent,
+        };
+        Event {
+            at: Timestamp::from_second(1_767_225_600 + i64::from(hour) * 3600).unwrap(),
+            by: PersonId::parse("pc-1").unwrap(),
+            kind,
+        }
+    }
+
+    proptest! {
+        /// Folding a whole stream at once (indexed at the end) gives the same state as
+        /// applying its events one at a time (indexed as they come), and the index is the
+        /// marks sorted by (type, time) with ties in recorded order.
+        #[test]
+        fn from_events_agrees_with_apply(
+            spec in proptest::collection::vec((0u8..6, 0u8..8, any::<u8>()), 0..40)
+        ) {
+            let events: Vec<Event> =
+                spec.iter().map(|&(ty, hour, k)| event(ty, hour, k)).collect();
+            let whole = CaseState::from_events(&events);
+            let mut one_by_one = CaseState::default();
+            for e in &events {
+                one_by_one.apply(e);
+            }
+            prop_assert_eq!(&whole, &one_by_one);
+            let mut sorted = whole.marks().to_vec();
+            sorted.sort_by_key(|m| (m.event, m.at));
+            for &ty in EventType::ALL {
+                let expected: Vec<Mark> =
+                    sorted.iter().filter(|m| m.event == ty).copied().collect();
+                prop_assert_eq!(whole.marks_of(ty), expected.as_slice());
+                prop_assert_eq!(
+                    whole.first(ty),
+                    whole.marks().iter().filter(|m| m.event == ty).map(|m| m.at).min()
+                );
+            }
         }
     }
 }

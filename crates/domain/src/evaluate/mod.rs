@@ -111,11 +111,13 @@ impl Evaluator<'_> {
                 None => out.push(open(i, 0, Pending::ClockNotStarted(e), None)),
             },
             ClockStart::Each(e) => {
+                // The deadline depends on the case, not the instance: choose it once.
+                let deadline = self.deadline(o);
                 let mut n = 0;
                 for m in self.case.marks_of(e) {
                     n += 1;
                     let done = self.completion_at_or_after(&o.completed_by, m.at);
-                    out.push(self.judge(i, n, o, m.at, done));
+                    out.push(self.judge(i, n, deadline, m.at, done));
                     if n >= MAX_INSTANCES {
                         break;
                     }
@@ -137,7 +139,7 @@ impl Evaluator<'_> {
         match o.recurs_every_days {
             None => {
                 let done = self.first_completion(&o.completed_by);
-                out.push(self.judge(i, 0, o, start, done));
+                out.push(self.judge(i, 0, self.deadline(o), start, done));
             }
             Some(default_days) => self.recurring(i, o, start, default_days, out),
         }
@@ -146,6 +148,12 @@ impl Evaluator<'_> {
     /// Recurring obligations (victim updates): each instance is due a period after the
     /// previous completion (or the start), at the victim's chosen frequency where recorded;
     /// they stop when the case closes.
+    ///
+    /// A frequency applies from when the victim chose it: an instance uses the frequency in
+    /// force at its anchor, and a choice made while an instance is open and not yet due
+    /// restarts that instance's clock at the choice with the new period. (Before, the latest
+    /// choice was applied to every instance, so asking for weekly updates in week four
+    /// turned updates already given on time under the 28-day default into late ones.)
     fn recurring(
         &self,
         i: usize,
@@ -154,28 +162,37 @@ impl Evaluator<'_> {
         default_days: u32,
         out: &mut Vec<ObligationStatus>,
     ) {
-        let days = self
-            .case
-            .update_every_days()
-            .map(u32::from)
-            .unwrap_or(default_days);
+        let cal = self.clocks.calendar;
+        let period = |t: Timestamp| {
+            self.case
+                .update_every_days_at(t)
+                .map(u32::from)
+                .unwrap_or(default_days)
+        };
         let closed = self.case.closed_at();
         let mut anchor = start;
         let mut first = true;
         for n in 1..=MAX_INSTANCES {
-            let due = self.clocks.calendar.add_calendar_days(anchor, days);
             let done = if first {
                 self.completion_at_or_after(&o.completed_by, anchor)
             } else {
                 self.completion_after(&o.completed_by, anchor)
             };
+            let mut clock_start = anchor;
+            let mut due = cal.add_calendar_days(anchor, period(anchor));
+            for &(chosen, days) in self.case.update_frequencies() {
+                if chosen > anchor && chosen <= due && done.is_none_or(|d| chosen < d) {
+                    clock_start = chosen;
+                    due = cal.add_calendar_days(chosen, u32::from(days));
+                }
+            }
             if let Some(c) = closed
                 && done.is_none_or(|d| d > c)
                 && due > c
             {
                 return;
             }
-            out.push(self.judge_due(i, n, anchor, Some(due), done));
+            out.push(self.judge_due(i, n, clock_start, Some(due), done));
             match done {
                 Some(d) => {
                     anchor = d;
@@ -238,20 +255,24 @@ impl Evaluator<'_> {
             .min()
     }
 
+    /// The obligation's deadline for this case: the first `deadline_if` whose condition
+    /// holds, else the default.
+    fn deadline<'o>(&self, o: &'o Obligation) -> &'o Deadline {
+        o.deadline_if
+            .iter()
+            .find(|(c, _)| c.holds(self.case))
+            .map(|(_, d)| d)
+            .unwrap_or(&o.deadline)
+    }
+
     fn judge(
         &self,
         i: usize,
         instance: u32,
-        o: &Obligation,
+        deadline: &Deadline,
         start: Timestamp,
         done: Option<Timestamp>,
     ) -> ObligationStatus {
-        let deadline = o
-            .deadline_if
-            .iter()
-            .find(|(c, _)| c.holds(self.case))
-            .map(|(_, d)| d)
-            .unwrap_or(&o.deadline);
         let (due, pending) = self.due(deadline, start);
         let mut s = self.judge_due(i, instance, start, due, done);
         if s.state == State::NotYetDue {

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use pledge_domain::calendar::Calendar;
 use pledge_domain::evaluate::{EvaluationView, Pending, State};
 use pledge_domain::{Case, CaseFile, CaseState, Clocks, EventKind, Meetings, evaluate};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -130,19 +131,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let evaluation = evaluate(plan, &state, at, &clocks);
     let view = EvaluationView::new(plan, &state, at, &evaluation);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&view)?);
+    let mut out = std::io::stdout().lock();
+    let printed = if args.json {
+        let text = serde_json::to_string_pretty(&view)?;
+        writeln!(out, "{text}")
     } else {
-        print_table(&file.case_id, &view, at);
-    }
-    Ok(ExitCode::SUCCESS)
+        print_table(&mut out, &file.case_id, &view, at)
+    };
+    words::printed(printed.and_then(|()| out.flush()), ExitCode::SUCCESS)
 }
 
-fn print_table(case_id: &str, view: &EvaluationView, at: Timestamp) {
-    println!("Case {case_id} under {} at {}", view.plan, words::local(at));
+fn print_table(
+    out: &mut impl Write,
+    case_id: &str,
+    view: &EvaluationView,
+    at: Timestamp,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Case {case_id} under {} at {}",
+        view.plan,
+        words::local(at)
+    )?;
     for p in &view.points {
-        println!();
-        println!("Point {}. {} — {}", p.number, p.title, p.verdict.label());
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Point {}. {} — {}",
+            p.number,
+            p.title,
+            p.verdict.label()
+        )?;
         for o in &p.obligations {
             let instance = if o.instance > 0 {
                 format!(" #{}", o.instance)
@@ -150,14 +169,15 @@ fn print_table(case_id: &str, view: &EvaluationView, at: Timestamp) {
                 String::new()
             };
             let when = describe(o, at);
-            println!("  {:<15} {}{instance}", o.state.label(), o.title);
+            writeln!(out, "  {:<15} {}{instance}", o.state.label(), o.title)?;
             let owner = match &o.owner_person {
                 Some(p) => format!("{} ({p})", words::role(o.owner)),
                 None => words::role(o.owner),
             };
-            println!("  {:<15} owner: {owner}; {when}", "");
+            writeln!(out, "  {:<15} owner: {owner}; {when}", "")?;
         }
     }
+    Ok(())
 }
 
 fn describe(o: &pledge_domain::evaluate::ObligationView, at: Timestamp) -> String {

@@ -1,7 +1,9 @@
 //! One file per command.
 
 pub mod backup;
+pub mod demo;
 pub mod evaluate;
+pub mod generate;
 pub mod migrate;
 pub mod plan_check;
 pub mod plan_list;
@@ -9,6 +11,10 @@ pub mod plan_show;
 pub mod rebuild;
 pub mod restore;
 pub mod retention;
+pub mod serve;
+pub mod stress_append;
+pub mod token;
+pub mod user_add;
 pub mod verify;
 
 use anyhow::Context;

@@ -3,6 +3,7 @@
 use crate::words;
 use anyhow::Context;
 use pledge_domain::plan::{Condition, Deadline, Plan};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Arguments.
@@ -43,8 +44,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     };
-    print!("{}", render(plan));
-    Ok(ExitCode::SUCCESS)
+    let mut out = std::io::stdout().lock();
+    let result = out
+        .write_all(render(plan).as_bytes())
+        .and_then(|()| out.flush());
+    words::printed(result, ExitCode::SUCCESS)
 }
 
 /// The whole plan as text.

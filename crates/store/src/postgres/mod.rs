@@ -19,6 +19,7 @@
 //! As for SQLite (see [`crate::sqlite`] and [`crate::chain`]): the links cover each event's
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
+mod accounts;
 mod read;
 mod write;
 

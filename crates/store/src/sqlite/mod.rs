@@ -20,6 +20,7 @@
 //! intact; `verify` skips the body check for disposed rows but checks they hold exactly the
 //! tombstone and that the case has a disposal record, which is itself in the access chain.
 
+mod accounts;
 mod read;
 mod write;
 
@@ -69,7 +70,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // 64 MiB of page cache a connection (the default is 2 MiB): large transactions
+            // (bulk import) otherwise spill dirty pages to the WAL early and re-read index
+            // pages from the OS for every row.
+            .pragma("cache_size", "-65536");
         let pool = if in_memory {
             SqlitePoolOptions::new()
                 .max_connections(1)
@@ -221,11 +226,7 @@ impl Store for SqliteStore {
         }
         let result = async {
             let (_guard, mut tx) = self.begin_write().await?;
-            let now = Timestamp::now();
-            let mut last = None;
-            for a in &batch {
-                last = Some(write::append(&mut tx, a, now).await?);
-            }
+            let last = write::append_many(&mut tx, &batch, Timestamp::now()).await?;
             tx.commit().await?;
             Ok(last)
         }

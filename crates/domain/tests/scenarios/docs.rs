@@ -1,6 +1,5 @@
 //! The documentation stays true: the worked example in docs/plans.md loads, and
 //! docs/events.md and docs/plans.md name every event type and rule the code knows.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use pledge_domain::plan::RuleKind;
 use pledge_domain::{EventType, load_plan};

@@ -1,0 +1,74 @@
+//! `pledge demo`: a ready-to-explore Pledge on an embedded SQLite database with a small
+//! force, people in every role and cases at every stage; prints the address and sign-ins.
+
+use super::StoreArgs;
+use std::process::ExitCode;
+
+/// Arguments of `pledge demo`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where the demo data lives (created and filled on first run, reused afterwards).
+    #[arg(
+        long = "database",
+        env = "PLEDGE_DEMO_DATABASE_URL",
+        default_value = "sqlite://pledge-demo.db"
+    )]
+    pub database: String,
+    /// Address to listen on.
+    #[arg(long, env = "PLEDGE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Fill the database and print the sign-ins, then exit without serving (for scripts).
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// Runs the demo.
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    pledge_web::serve::init_tracing(false, "warn");
+    let store = StoreArgs {
+        database: args.database.clone(),
+    };
+    let state = super::serve::state(&store, "op-hampshire", false).await?;
+    let now = state.now();
+    let cases = pledge_web::demo::seed(state.app(), now).await?;
+    let logins = pledge_web::demo::accounts(state.store(), now).await?;
+    let listener = if args.no_serve {
+        None
+    } else {
+        Some(super::serve::bind(&args.listen).await?)
+    };
+    println!("Pledge demo — {}", pledge_web::demo::force::FORCE);
+    if cases > 0 {
+        println!("Filled {} with {cases} cases.", args.database);
+    } else {
+        println!("Using the demo data already in {}.", args.database);
+    }
+    println!();
+    if let Some(l) = &listener {
+        let addr = l
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or(args.listen.clone());
+        println!("Open   http://{addr}/");
+        println!("API    http://{addr}/api/v1  (described at http://{addr}/api/openapi.json)");
+        println!();
+    }
+    println!("Sign in as (the same password for every demo account):");
+    for l in &logins.people {
+        println!("  {:<11} {}", l.person_id, l.what);
+    }
+    println!("Password: {}", logins.password);
+    if let Some(secret) = &logins.admin_totp_secret {
+        println!(
+            "Two-factor for {}: add this secret to an authenticator app: {secret}",
+            logins.admin
+        );
+    }
+    let Some(listener) = listener else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    println!();
+    println!("Stop with Ctrl-C.");
+    pledge_web::serve::serve(listener, state).await?;
+    Ok(ExitCode::SUCCESS)
+}

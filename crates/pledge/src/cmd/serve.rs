@@ -1,0 +1,61 @@
+//! `pledge serve`: the web service.
+
+use super::StoreArgs;
+use anyhow::Context;
+use pledge_web::{AppState, Clock, WebConfig};
+use std::process::ExitCode;
+
+/// Arguments of `pledge serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, env = "PLEDGE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Pledge is reached over TLS (directly or through a TLS-terminating proxy): cookies are
+    /// marked Secure and responses carry HSTS.
+    #[arg(long, env = "PLEDGE_TLS")]
+    pub tls: bool,
+    /// The plan new cases open under.
+    #[arg(long, env = "PLEDGE_PLAN", default_value = "op-hampshire")]
+    pub plan: String,
+    /// Logs as JSON lines (for log collectors) rather than text.
+    #[arg(long, env = "PLEDGE_LOG_JSON")]
+    pub log_json: bool,
+}
+
+/// Builds the application state over an opened store.
+pub async fn state(store: &StoreArgs, plan: &str, tls: bool) -> anyhow::Result<AppState> {
+    let store = store.open().await?;
+    let app = pledge_app::App::new(store, super::library()?, plan)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("--plan")?;
+    let config = WebConfig {
+        tls,
+        ..WebConfig::default()
+    };
+    Ok(AppState::new(
+        app,
+        config,
+        Clock::System,
+        pledge_web::serve::install_metrics(),
+    ))
+}
+
+/// Binds the address, naming it when that fails.
+pub async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen} (--listen or PLEDGE_LISTEN)"))
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    pledge_web::serve::init_tracing(args.log_json, "info");
+    let state = state(&args.store, &args.plan, args.tls).await?;
+    let listener = bind(&args.listen).await?;
+    tracing::info!(address = %args.listen, "Pledge is listening");
+    pledge_web::serve::serve(listener, state).await?;
+    Ok(ExitCode::SUCCESS)
+}

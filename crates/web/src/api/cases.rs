@@ -1,0 +1,266 @@
+//! Cases: record an assault, list, read, timeline, obligations, the victim's view and who
+//! accessed a case. Handlers only translate HTTP; the rules live in the app and the domain.
+
+use crate::api::body::{take_optional, to_event_kind};
+use crate::api::idempotency::{IdempotencyKey, Idempotent};
+use crate::api::json::ApiJson;
+use crate::auth::CurrentActor;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pledge_app::NewAssault;
+use pledge_store::{CaseFilter, CaseId};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use utoipa::IntoParams;
+
+/// Parses a case id from the path; an impossible id is simply not found.
+pub(crate) fn case_id(raw: &str) -> ApiResult<CaseId> {
+    CaseId::parse(raw).map_err(|_| Problem::not_found())
+}
+
+/// Path parameters; a path that cannot be decoded (bad percent-encoding, not UTF-8) names
+/// nothing that exists, so it is a 404 problem like any unknown id.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PathParams<T>
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(t)| PathParams(t))
+            .map_err(|_| Problem::not_found())
+    }
+}
+
+/// Filters for the case list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only this unit.
+    unit: Option<String>,
+    /// `open` or `closed`.
+    status: Option<String>,
+    /// Only hate crimes (`true`) or only others (`false`).
+    hate_crime: Option<bool>,
+    /// Only cases where a victim was hospitalised.
+    hospitalised: Option<bool>,
+    /// Occurred at or after (RFC 3339).
+    from: Option<String>,
+    /// Occurred before (RFC 3339).
+    to: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    limit: Option<u32>,
+    /// How many to skip.
+    offset: Option<u32>,
+}
+
+fn timestamp(field: &str, raw: Option<&str>) -> ApiResult<Option<jiff::Timestamp>> {
+    raw.map(|s| {
+        s.parse::<jiff::Timestamp>().map_err(|e| {
+            Problem::invalid(field, format!("not an RFC 3339 time with an offset: {e}"))
+        })
+    })
+    .transpose()
+}
+
+/// Lists the cases the caller may see, newest first.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, description = "Case summaries", body = Object),
+              (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = query.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    if let Some(status) = q.status.as_deref()
+        && !matches!(status, "open" | "closed")
+    {
+        return Err(Problem::invalid("status", "expected open or closed"));
+    }
+    if let Some(limit) = q.limit
+        && !(1..=500).contains(&limit)
+    {
+        return Err(Problem::invalid("limit", "expected 1 to 500"));
+    }
+    let filter = CaseFilter {
+        unit: q.unit,
+        status: q.status,
+        hate_crime: q.hate_crime,
+        hospitalised: q.hospitalised,
+        from: timestamp("from", q.from.as_deref())?,
+        to: timestamp("to", q.to.as_deref())?,
+        limit: q.limit,
+        offset: q.offset,
+        ..CaseFilter::default()
+    };
+    let cases = state.app().list_cases(&actor, filter, state.now()).await?;
+    Ok(Json(serde_json::json!({ "cases": cases })))
+}
+
+/// Records an assault. The case and its obligations exist once this answers 201. The body
+/// is the `assault_reported` event's fields (see docs/events.md) without `type`, plus an
+/// optional `case_id` and `at` (when it was reported; now by default). The case opens under
+/// the force's plan in force unless `plan` is given.
+#[utoipa::path(post, path = "/cases", tag = "cases",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    request_body(content = Object, description = "assault_reported fields (docs/events.md)"),
+    responses((status = 201, description = "The case summary", body = Object),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, description = "Invalid fields or a rule refused", body = Problem)))]
+pub async fn record(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    key: IdempotencyKey,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> ApiResult<Response> {
+    let idem = Idempotent::begin(&state, &actor, key, "POST /cases", &body).await?;
+    if let Some(replay) = idem.replay() {
+        return Ok(replay);
+    }
+    let mut body = body;
+    let case_id = take_optional::<String>(&mut body, "case_id")?
+        .map(|s| CaseId::parse(&s).map_err(|e| Problem::invalid("case_id", e)))
+        .transpose()?;
+    let at = take_optional::<jiff::Timestamp>(&mut body, "at")?;
+    let plan_in_force = !body.contains_key("plan");
+    if plan_in_force {
+        // Filled in by the app with the plan in force; present only to satisfy the format.
+        body.insert(
+            "plan".into(),
+            serde_json::json!({ "id": "-", "version": 1 }),
+        );
+    }
+    let report = to_event_kind("assault_reported", body)?;
+    let result = state
+        .app()
+        .record_assault(
+            &actor,
+            NewAssault {
+                case_id,
+                report,
+                at,
+                plan_in_force,
+            },
+            state.now(),
+        )
+        .await
+        .map_err(Problem::from)
+        .and_then(|summary| {
+            serde_json::to_value(summary).map_err(|e| Problem::internal(&e.to_string()))
+        });
+    idem.finish(&state, StatusCode::CREATED, result).await
+}
+
+/// Request context for reads: why the caller is looking (written to the access log).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Purpose {
+    /// Why you are looking; recorded in the access log (Data Protection Act 2018 s62).
+    purpose: Option<String>,
+}
+
+/// A case in full: summary, every obligation's state now (point by point) and the timeline.
+#[utoipa::path(get, path = "/cases/{case_id}", tag = "cases", params(("case_id" = String, Path), Purpose),
+    responses((status = 200, description = "The case", body = Object),
+              (status = 404, description = "No such case, or not yours to see", body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+    Query(p): Query<Purpose>,
+) -> ApiResult<Json<Value>> {
+    let id = case_id(&id)?;
+    let detail = state
+        .app()
+        .case(&actor, &id, state.now(), p.purpose.as_deref())
+        .await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| Problem::internal(&e.to_string()))?,
+    ))
+}
+
+/// The case's obligations with their clocks (state, owner, due and done times), by point.
+#[utoipa::path(get, path = "/cases/{case_id}/obligations", tag = "cases", params(("case_id" = String, Path), Purpose),
+    responses((status = 200, description = "Evaluation, point by point", body = Object),
+              (status = 404, body = Problem)))]
+pub async fn obligations(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+    Query(p): Query<Purpose>,
+) -> ApiResult<Json<Value>> {
+    let id = case_id(&id)?;
+    let detail = state
+        .app()
+        .case(&actor, &id, state.now(), p.purpose.as_deref())
+        .await?;
+    Ok(Json(
+        serde_json::to_value(detail.evaluation).map_err(|e| Problem::internal(&e.to_string()))?,
+    ))
+}
+
+/// The case's timeline: every event, with confidential welfare detail withheld unless the
+/// caller may see it.
+#[utoipa::path(get, path = "/cases/{case_id}/timeline", tag = "cases", params(("case_id" = String, Path), Purpose),
+    responses((status = 200, description = "Events in order", body = Object),
+              (status = 404, body = Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+    Query(p): Query<Purpose>,
+) -> ApiResult<Json<Value>> {
+    let id = case_id(&id)?;
+    let detail = state
+        .app()
+        .case(&actor, &id, state.now(), p.purpose.as_deref())
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "case_id": id, "timeline": detail.timeline }),
+    ))
+}
+
+/// The victim's view of their own case: what the plan promises, what has been done, what is
+/// next, and who has looked at the case.
+#[utoipa::path(get, path = "/cases/{case_id}/victim-view", tag = "cases", params(("case_id" = String, Path)),
+    responses((status = 200, description = "The victim's view", body = Object),
+              (status = 404, body = Problem)))]
+pub async fn victim_view(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<Value>> {
+    let id = case_id(&id)?;
+    let view = state.app().victim_view(&actor, &id, state.now()).await?;
+    Ok(Json(
+        serde_json::to_value(view).map_err(|e| Problem::internal(&e.to_string()))?,
+    ))
+}
+
+/// Who collected, consulted or altered the case's data, when and why.
+#[utoipa::path(get, path = "/cases/{case_id}/access-log", tag = "cases", params(("case_id" = String, Path)),
+    responses((status = 200, description = "Access entries", body = Object),
+              (status = 404, body = Problem)))]
+pub async fn access_log(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<Value>> {
+    let id = case_id(&id)?;
+    let entries = state.app().access_log(&actor, &id, state.now()).await?;
+    Ok(Json(
+        serde_json::json!({ "case_id": id, "entries": entries }),
+    ))
+}

@@ -1,0 +1,35 @@
+//! The JSON API under `/api/v1`: one file per resource.
+
+pub mod body;
+pub mod cases;
+pub mod idempotency;
+pub mod json;
+pub mod people;
+pub mod plans;
+pub mod steps;
+pub mod tasks;
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The case, task, organisation and plan routes (relative to `/api/v1`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(cases::list, cases::record))
+        .routes(routes!(cases::read))
+        .routes(routes!(cases::obligations))
+        .routes(routes!(cases::timeline))
+        .routes(routes!(cases::victim_view))
+        .routes(routes!(cases::access_log))
+        .routes(routes!(steps::list))
+        .routes(routes!(steps::record))
+        .routes(routes!(tasks::mine))
+        .routes(routes!(tasks::overdue))
+        .routes(routes!(people::people))
+        .routes(routes!(people::put_person))
+        .routes(routes!(people::units))
+        .routes(routes!(people::put_unit))
+        .routes(routes!(plans::list))
+        .routes(routes!(plans::read))
+}

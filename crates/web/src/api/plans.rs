@@ -1,0 +1,75 @@
+//! Plans: the built-in plans and their versions, point by point.
+
+use crate::api::cases::PathParams;
+use crate::auth::CurrentActor;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+/// A plan in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanEntry {
+    /// Plan id.
+    id: String,
+    /// Version.
+    version: u32,
+    /// Title.
+    title: String,
+    /// Whether new cases open under it.
+    in_force: bool,
+}
+
+/// Every plan version Pledge knows.
+#[utoipa::path(get, path = "/plans", tag = "plans",
+    responses((status = 200, description = "Plans", body = Vec<PlanEntry>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+) -> Json<Vec<PlanEntry>> {
+    let in_force = state.app().plan_in_force();
+    Json(
+        state
+            .app()
+            .plans()
+            .iter()
+            .map(|p| PlanEntry {
+                id: p.id.clone(),
+                version: p.version,
+                title: p.title.clone(),
+                in_force: p.id == in_force.id && p.version == in_force.version,
+            })
+            .collect(),
+    )
+}
+
+/// Which version.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Version {
+    /// A version (the latest by default).
+    version: Option<u32>,
+}
+
+/// A plan: its points, obligations (owner, condition, clock, deadline, escalation) and rules.
+#[utoipa::path(get, path = "/plans/{plan_id}", tag = "plans", params(("plan_id" = String, Path), Version),
+    responses((status = 200, description = "The plan", body = Object), (status = 404, body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    PathParams(id): PathParams<String>,
+    Query(v): Query<Version>,
+) -> ApiResult<Json<Value>> {
+    let plans = state.app().plans();
+    let plan = match v.version {
+        Some(version) => plans.get(&id, version),
+        None => plans.latest(&id),
+    }
+    .ok_or_else(Problem::not_found)?;
+    Ok(Json(
+        serde_json::to_value(plan).map_err(|e| Problem::internal(&e.to_string()))?,
+    ))
+}

@@ -1,0 +1,230 @@
+//! The signed-in person's own account: `GET /me`, `POST /me/password`, and two-factor setup
+//! (`POST /me/totp/setup`, then `POST /me/totp/confirm` with the first code).
+
+use super::extract::SessionUser;
+use super::{password, store_problem, throttle, totp};
+use crate::api::json::ApiJson;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use pledge_store::{AccountStore, Store};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// Person id.
+    pub person_id: String,
+    /// Name, from the person record.
+    pub name: Option<String>,
+    /// Account roles.
+    pub roles: Vec<String>,
+    /// Their unit.
+    pub unit: Option<String>,
+    /// Their unit's force.
+    pub force: Option<String>,
+    /// Two-factor sign-in is set up.
+    pub two_factor_enabled: bool,
+    /// The code is still to be given in this session.
+    pub second_factor_required: bool,
+    /// An administrator without two-factor: set it up next.
+    pub two_factor_setup_required: bool,
+    /// A one-time password: change it next.
+    pub must_change_password: bool,
+    /// The session's CSRF token (for `X-CSRF-Token`).
+    pub csrf_token: String,
+    /// When the session ends, whatever its use.
+    #[schema(value_type = String, format = DateTime)]
+    pub session_expires_at: jiff::Timestamp,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    /// The current password.
+    pub current: String,
+    /// The new password: at least 12 characters.
+    pub new: String,
+}
+
+/// A two-factor secret to enter into an authenticator app.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpSetup {
+    /// Base32 secret (for typing in).
+    pub secret: String,
+    /// `otpauth://` URL (for a QR code).
+    pub otpauth_url: String,
+}
+
+/// A code from the authenticator app.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// The 6-digit code.
+    pub code: String,
+}
+
+/// The signed-in person, their session and what is still to do.
+#[utoipa::path(get, path = "/me", tag = "sign-in", security(("session" = [])),
+    responses((status = 200, description = "The signed-in person", body = Me),
+              (status = 401, description = "Not signed in", body = Problem),
+              (status = 403, description = "API tokens have no account", body = Problem)))]
+pub async fn me(State(state): State<AppState>, user: SessionUser) -> ApiResult<Json<Me>> {
+    let person = state
+        .store()
+        .person(&user.account.person_id)
+        .await
+        .map_err(store_problem)?;
+    let actor = user.actor(&state).await?;
+    let (unit, force) = match &actor {
+        pledge_app::Actor::Person { unit, force, .. } => (unit.clone(), force.clone()),
+        pledge_app::Actor::System { force, .. } => (None, force.clone()),
+    };
+    let signed_in = super::sign_in::SignedIn::of(&user.account, &user.session);
+    Ok(Json(Me {
+        person_id: user.account.person_id.clone(),
+        name: person.map(|p| p.name),
+        roles: user.account.roles.clone(),
+        unit,
+        force,
+        two_factor_enabled: user.account.totp_secret.is_some(),
+        second_factor_required: signed_in.second_factor_required,
+        two_factor_setup_required: signed_in.two_factor_setup_required,
+        must_change_password: user.account.must_change_password,
+        csrf_token: user.session.csrf_token.clone(),
+        session_expires_at: user.session.expires_at,
+    }))
+}
+
+/// Changes the password. Ends the person's other sessions; this one stays signed in.
+#[utoipa::path(post, path = "/me/password", tag = "sign-in", request_body = PasswordBody,
+    security(("session" = [])),
+    responses((status = 204, description = "Changed"),
+              (status = 401, description = "Not signed in (or the second factor is outstanding)", body = Problem),
+              (status = 422, description = "The current password is wrong, or the new one too short", body = Problem),
+              (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: SessionUser,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    user.require_second_factor().map_err(|p| *p)?;
+    let mut account = user.account;
+    password::check_new(&body.new).map_err(|m| Problem::invalid("new", m))?;
+    if body.current.len() > password::MAX_LENGTH {
+        return Err(Problem::invalid("current", "is not your current password"));
+    }
+    throttle::check(&state, &account.person_id).await?;
+    if !password::verify(&body.current, &account.password_hash).await {
+        throttle::record(&state, &account.person_id, false).await?;
+        return Err(Problem::invalid("current", "is not your current password"));
+    }
+    if body.new == body.current {
+        return Err(Problem::invalid(
+            "new",
+            "must differ from the current password",
+        ));
+    }
+    account.password_hash = password::hash(&body.new)
+        .await
+        .map_err(|cause| Problem::internal(&cause))?;
+    account.must_change_password = false;
+    let store = state.store();
+    store
+        .upsert_account(&account)
+        .await
+        .map_err(store_problem)?;
+    let ended = store
+        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
+        .await
+        .map_err(store_problem)?;
+    tracing::info!(person = %account.person_id, other_sessions_ended = ended, "password changed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts setting up two-factor sign-in: a new secret for the authenticator app. It takes
+/// effect once a code from it is confirmed (`POST /me/totp/confirm`).
+#[utoipa::path(post, path = "/me/totp/setup", tag = "sign-in", security(("session" = [])),
+    responses((status = 200, description = "The secret, shown once", body = TotpSetup),
+              (status = 401, description = "Not signed in (or the second factor is outstanding)", body = Problem),
+              (status = 409, description = "Two-factor is already set up", body = Problem)))]
+pub async fn totp_setup(
+    State(state): State<AppState>,
+    user: SessionUser,
+) -> ApiResult<Json<TotpSetup>> {
+    user.require_second_factor().map_err(|p| *p)?;
+    if user.account.totp_secret.is_some() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "two-factor-set-up",
+            "Two-factor is already set up",
+        )
+        .detail("Ask an administrator to reset it if the authenticator is lost."));
+    }
+    let secret = totp::new_secret();
+    state
+        .store()
+        .set_totp_pending(&user.session.id_hash, Some(&secret))
+        .await
+        .map_err(store_problem)?;
+    let otpauth_url = totp::otpauth_url(&secret, &user.account.person_id);
+    Ok(Json(TotpSetup {
+        secret,
+        otpauth_url,
+    }))
+}
+
+/// Confirms two-factor setup with the first code from the authenticator app. From then on
+/// every sign-in needs a code; the person's other sessions are ended.
+#[utoipa::path(post, path = "/me/totp/confirm", tag = "sign-in", request_body = ConfirmBody,
+    security(("session" = [])),
+    responses((status = 204, description = "Two-factor is set up"),
+              (status = 401, description = "Not signed in", body = Problem),
+              (status = 409, description = "No setup was started in this session", body = Problem),
+              (status = 422, description = "The code is wrong", body = Problem),
+              (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
+pub async fn totp_confirm(
+    State(state): State<AppState>,
+    user: SessionUser,
+    ApiJson(body): ApiJson<ConfirmBody>,
+) -> ApiResult<StatusCode> {
+    user.require_second_factor().map_err(|p| *p)?;
+    let Some(pending) = user.session.totp_pending.clone() else {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "no-two-factor-setup",
+            "No two-factor setup in progress",
+        )
+        .detail("Start with POST /api/v1/me/totp/setup."));
+    };
+    let mut account = user.account;
+    throttle::check(&state, &account.person_id).await?;
+    if !totp::verify(&pending, &body.code, state.now()) {
+        throttle::record(&state, &account.person_id, false).await?;
+        return Err(Problem::invalid("code", "is wrong or has expired"));
+    }
+    let store = state.store();
+    account.totp_secret = Some(pending);
+    store
+        .upsert_account(&account)
+        .await
+        .map_err(store_problem)?;
+    store
+        .set_totp_pending(&user.session.id_hash, None)
+        .await
+        .map_err(store_problem)?;
+    store
+        .complete_second_factor(&user.session.id_hash)
+        .await
+        .map_err(store_problem)?;
+    store
+        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
+        .await
+        .map_err(store_problem)?;
+    tracing::info!(person = %account.person_id, "two-factor set up");
+    Ok(StatusCode::NO_CONTENT)
+}

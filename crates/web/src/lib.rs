@@ -1,0 +1,58 @@
+//! Pledge's HTTP shell: the JSON API under `/api/v1` (described by `/api/openapi.json`),
+//! sign-in and access, and the operational endpoints. Handlers translate HTTP to the
+//! application services and back; no rule of a plan lives here.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+mod layers;
+pub mod openapi;
+mod ops;
+pub mod problem;
+pub mod serve;
+mod state;
+
+pub use problem::{ApiResult, Problem};
+pub use state::{AppState, Clock, Inner, WebConfig};
+
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The API routes with their OpenAPI description, before the document is split off.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", api::routes().merge(auth::routes()))
+}
+
+/// The OpenAPI document as served.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api_router().split_for_parts();
+    openapi::expand_steps(&mut doc);
+    doc
+}
+
+/// The whole application: API, operational endpoints and the layers around them.
+pub fn router(state: AppState) -> Router {
+    let (api, mut doc) = api_router().split_for_parts();
+    openapi::expand_steps(&mut doc);
+    let doc = Arc::new(serde_json::to_value(&doc).unwrap_or_default());
+    let config = state.config().clone();
+    let app = Router::new()
+        .merge(api)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { Problem::not_found() })
+        .with_state(state);
+    layers::wrap(app, &config)
+}

@@ -1,0 +1,116 @@
+//! What every handler shares: the application services, the configuration and the clock.
+
+use jiff::Timestamp;
+use pledge_app::App;
+use pledge_store::AnyStore;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the web shell is configured (from flags, `PLEDGE_*` variables or defaults).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Cookies carry `Secure` and responses carry HSTS: set when served over TLS (directly
+    /// or behind a TLS-terminating proxy).
+    pub tls: bool,
+    /// How long a session lasts from sign-in, whatever its use.
+    pub session_lifetime: jiff::SignedDuration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Failed sign-ins allowed per account in `login_window` before sign-in is refused.
+    pub login_attempts: u32,
+    /// The window for `login_attempts`.
+    pub login_window: jiff::SignedDuration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            tls: false,
+            session_lifetime: jiff::SignedDuration::from_hours(12),
+            max_body_bytes: 256 * 1024,
+            request_timeout: Duration::from_secs(15),
+            login_attempts: 5,
+            login_window: jiff::SignedDuration::from_mins(15),
+        }
+    }
+}
+
+/// Where handlers get the time: the system clock, or a fixed moment in tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A fixed moment (tests).
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// Now.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+/// The state every handler receives; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared parts.
+pub struct Inner {
+    /// Application services over the store.
+    pub app: App<AnyStore>,
+    /// Configuration.
+    pub config: WebConfig,
+    /// The clock.
+    pub clock: Clock,
+    /// Renders `/metrics`; absent when no recorder could be installed (a second app in one
+    /// test process).
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(
+        app: App<AnyStore>,
+        config: WebConfig,
+        clock: Clock,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            app,
+            config,
+            clock,
+            metrics,
+        }))
+    }
+
+    /// Application services.
+    pub fn app(&self) -> &App<AnyStore> {
+        &self.0.app
+    }
+
+    /// The store.
+    pub fn store(&self) -> &AnyStore {
+        self.0.app.store()
+    }
+
+    /// Configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    /// Now, by the state's clock.
+    pub fn now(&self) -> Timestamp {
+        self.0.clock.now()
+    }
+
+    /// The metrics handle.
+    pub fn metrics(&self) -> Option<&metrics_exporter_prometheus::PrometheusHandle> {
+        self.0.metrics.as_ref()
+    }
+}

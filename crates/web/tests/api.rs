@@ -1,0 +1,18 @@
+//! The HTTP API end to end: the application served on a local port over a fresh database
+//! (SQLite in a temporary directory; PostgreSQL too when `PLEDGE_TEST_POSTGRES_URL` is set),
+//! driven with a real HTTP client. One module per area under `tests/api/`.
+
+#[path = "api/access.rs"]
+mod access;
+#[path = "api/cases.rs"]
+mod cases;
+#[path = "api/harness.rs"]
+mod harness;
+#[path = "api/openapi.rs"]
+mod openapi;
+#[path = "api/ops.rs"]
+mod ops;
+#[path = "api/seeded.rs"]
+mod seeded;
+#[path = "api/sign_in.rs"]
+mod sign_in;
