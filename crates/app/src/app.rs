@@ -178,6 +178,7 @@ fn describe(action: CaseAction) -> String {
             Investigation => "record investigation steps in this case",
             Welfare => "record welfare assessments",
             VictimOwn => "record the victim's own choices",
+            VictimVoice => "record the victim's view",
             Management => "waive obligations or close this case",
             System => "record system events",
         }

@@ -61,8 +61,11 @@ pub enum StepGroup {
     Investigation,
     /// Confidential welfare detail: TRiM assessments.
     Welfare,
-    /// What the victim records themself: update frequency, their view, their VPS choice.
+    /// What only the victim chooses: how often they are updated.
     VictimOwn,
+    /// The victim's voice: their view on the outcome. The victim may give it themself, or
+    /// the officer who discussed the outcome options with them records it.
+    VictimVoice,
     /// Managing the case: waivers, closure, survey, RIDDOR.
     Management,
     /// Written by Pledge itself (escalations); never by a person.
@@ -95,7 +98,6 @@ impl StepGroup {
             | NoArrestRecorded
             | KeyDecisionMade
             | VictimUpdated
-            | VictimViewRecorded
             | InvestigationPlanCompleted
             | VpsOffered
             | ImpactStatementAdded
@@ -107,6 +109,7 @@ impl StepGroup {
             | Sentenced => StepGroup::Investigation,
             TrimAssessmentHeld => StepGroup::Welfare,
             UpdateFrequencyChosen => StepGroup::VictimOwn,
+            VictimViewRecorded => StepGroup::VictimVoice,
             ObligationWaived | CaseClosed | SurveySent | RiddorReported => StepGroup::Management,
             ObligationEscalated | AssaultReported => StepGroup::System,
         }
@@ -153,7 +156,7 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
             // Systems act force-wide within their scopes; never as a victim, never on
             // confidential welfare detail.
             View | ViewAccessLog => rel.has(SameForce) && actor.scoped(TokenScope::CasesRead),
-            Record(G::Supervision | G::Investigation | G::Management) => {
+            Record(G::Supervision | G::Investigation | G::VictimVoice | G::Management) => {
                 rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite)
             }
             ViewAsVictim | ViewWelfareDetail | Record(G::Welfare | G::VictimOwn | G::System) => {
@@ -165,7 +168,10 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
         Actor::Person { .. } if rel.has(Victim) => {
             matches!(
                 action,
-                ViewAsVictim | ViewAccessLog | ViewWelfareDetail | Record(G::VictimOwn)
+                ViewAsVictim
+                    | ViewAccessLog
+                    | ViewWelfareDetail
+                    | Record(G::VictimOwn | G::VictimVoice)
             )
         }
         Actor::Person { .. } => {
@@ -178,7 +184,7 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
                 ViewAccessLog => line || lead || admin,
                 ViewWelfareDetail => welfare,
                 Record(G::Supervision) => line || lead,
-                Record(G::Investigation) => rel.has(OfficerInCase) || line || lead,
+                Record(G::Investigation | G::VictimVoice) => rel.has(OfficerInCase) || line || lead,
                 Record(G::Welfare) => welfare,
                 ViewAsVictim | Record(G::VictimOwn) => false,
                 Record(G::Management) => rel.has(ChainOfCommand) || lead,

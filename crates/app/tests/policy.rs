@@ -26,7 +26,7 @@ fn system(scopes: &[TokenScope]) -> Actor {
     }
 }
 
-const ACTIONS: [CaseAction; 10] = [
+const ACTIONS: [CaseAction; 11] = [
     CaseAction::View,
     CaseAction::ViewAsVictim,
     CaseAction::ViewAccessLog,
@@ -35,6 +35,7 @@ const ACTIONS: [CaseAction; 10] = [
     CaseAction::Record(StepGroup::Investigation),
     CaseAction::Record(StepGroup::Welfare),
     CaseAction::Record(StepGroup::VictimOwn),
+    CaseAction::Record(StepGroup::VictimVoice),
     CaseAction::Record(StepGroup::Management),
     CaseAction::Record(StepGroup::System),
 ];
@@ -57,6 +58,7 @@ fn the_table() {
                 A::ViewAccessLog,
                 A::ViewWelfareDetail,
                 A::Record(G::VictimOwn),
+                A::Record(G::VictimVoice),
             ],
         ),
         (
@@ -68,6 +70,7 @@ fn the_table() {
                 A::ViewAccessLog,
                 A::ViewWelfareDetail,
                 A::Record(G::VictimOwn),
+                A::Record(G::VictimVoice),
             ],
         ),
         (
@@ -79,13 +82,18 @@ fn the_table() {
                 A::ViewAccessLog,
                 A::Record(G::Supervision),
                 A::Record(G::Investigation),
+                A::Record(G::VictimVoice),
             ],
         ),
         (
             "officer in the case",
             person(&[Investigator]),
             rel(&[OfficerInCase, SameForce]),
-            vec![A::View, A::Record(G::Investigation)],
+            vec![
+                A::View,
+                A::Record(G::Investigation),
+                A::Record(G::VictimVoice),
+            ],
         ),
         (
             "inspector over the unit",
@@ -96,6 +104,7 @@ fn the_table() {
                 A::ViewAccessLog,
                 A::Record(G::Supervision),
                 A::Record(G::Investigation),
+                A::Record(G::VictimVoice),
                 A::Record(G::Management),
             ],
         ),
@@ -108,6 +117,7 @@ fn the_table() {
                 A::ViewAccessLog,
                 A::Record(G::Supervision),
                 A::Record(G::Investigation),
+                A::Record(G::VictimVoice),
                 A::Record(G::Management),
             ],
         ),
@@ -149,6 +159,7 @@ fn the_table() {
             vec![
                 A::Record(G::Supervision),
                 A::Record(G::Investigation),
+                A::Record(G::VictimVoice),
                 A::Record(G::Management),
             ],
         ),

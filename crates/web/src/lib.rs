@@ -8,6 +8,7 @@ pub mod demo;
 mod layers;
 pub mod openapi;
 mod ops;
+pub mod pages;
 pub mod problem;
 pub mod serve;
 mod state;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
     let app = Router::new()
         .merge(api)
+        .merge(pages::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

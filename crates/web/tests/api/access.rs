@@ -15,7 +15,7 @@ crate::both!(
 
 /// The routes, on case WX-2026-0101: a hospitalised constable (PC-4410), supervised by
 /// PS-2231, investigated by DC-3020, in Northern Response (under INSP-1107's division).
-const ROUTES: [(&str, &str, &str); 8] = [
+const ROUTES: [(&str, &str, &str); 9] = [
     ("GET", "/cases/WX-2026-0101", ""),
     ("GET", "/cases/WX-2026-0101/victim-view", ""),
     ("GET", "/cases/WX-2026-0101/access-log", ""),
@@ -44,11 +44,17 @@ const ROUTES: [(&str, &str, &str); 8] = [
         "/cases/WX-2026-0101/steps/obligation_waived",
         r#"{"obligation": "feedback-survey", "reason": "victim asked for no survey"}"#,
     ),
+    (
+        "POST",
+        "/cases/WX-2026-0101/steps/victim_view_recorded",
+        r#"{"view": "I want the suspect charged"}"#,
+    ),
 ];
 
 // Expected status per route, in the order of ROUTES:
 // case, victim view, access log, supervision step, investigation step, TRiM referral
-// (supervision), victim's own choice, management step (waiver).
+// (supervision), victim's own choice, management step (waiver), the victim's view (by the
+// victim, or by those who discussed the outcome with them).
 const OK: u16 = 200;
 const NEW: u16 = 201;
 const NO: u16 = 403;
@@ -56,57 +62,22 @@ const HID: u16 = 404;
 const ANON: u16 = 401;
 
 /// (who, how they relate to the case, expected statuses).
-const TABLE: [(&str, &str, [u16; 8]); 14] = [
-    ("PC-4410", "the victim", [NO, OK, OK, NO, NO, NO, NEW, NO]),
-    (
-        "PS-2231",
-        "the victim's supervisor",
-        [OK, NO, OK, NEW, NEW, NEW, NO, NO],
-    ),
-    (
-        "DC-3020",
-        "the officer in the case",
-        [OK, NO, NO, NO, NEW, NO, NO, NO],
-    ),
-    (
-        "INSP-1107",
-        "inspector over the case's unit",
-        [OK, NO, OK, NEW, NEW, NEW, NO, NEW],
-    ),
-    (
-        "SUPT-0450",
-        "senior leader over the force",
-        [OK, NO, OK, NEW, NEW, NEW, NO, NEW],
-    ),
-    ("INSP-1230", "inspector of another division", [HID; 8]),
-    (
-        "TRIM-07",
-        "welfare, same force",
-        [NO, NO, NO, NO, NO, NO, NO, NO],
-    ),
-    (
-        "CI-0101",
-        "force lead",
-        [OK, NO, OK, NEW, NEW, NEW, NO, NEW],
-    ),
-    (
-        "ADM-9000",
-        "administrator",
-        [OK, NO, OK, NO, NO, NO, NO, NO],
-    ),
-    ("AN-5005", "analyst (aggregates only)", [HID; 8]),
-    ("PCSO-6120", "a colleague with no relationship", [HID; 8]),
-    (
-        "token:read",
-        "force system, cases:read",
-        [OK, NO, OK, NO, NO, NO, NO, NO],
-    ),
-    (
-        "token:write",
-        "force system, cases:write",
-        [NO, NO, NO, NEW, NEW, NEW, NO, NEW],
-    ),
-    ("anonymous", "not signed in", [ANON; 8]),
+#[rustfmt::skip]
+const TABLE: [(&str, &str, [u16; 9]); 14] = [
+    ("PC-4410", "the victim", [NO, OK, OK, NO, NO, NO, NEW, NO, NEW]),
+    ("PS-2231", "the victim's supervisor", [OK, NO, OK, NEW, NEW, NEW, NO, NO, NEW]),
+    ("DC-3020", "the officer in the case", [OK, NO, NO, NO, NEW, NO, NO, NO, NEW]),
+    ("INSP-1107", "inspector over the case's unit", [OK, NO, OK, NEW, NEW, NEW, NO, NEW, NEW]),
+    ("SUPT-0450", "senior leader over the force", [OK, NO, OK, NEW, NEW, NEW, NO, NEW, NEW]),
+    ("INSP-1230", "inspector of another division", [HID; 9]),
+    ("TRIM-07", "welfare, same force", [NO; 9]),
+    ("CI-0101", "force lead", [OK, NO, OK, NEW, NEW, NEW, NO, NEW, NEW]),
+    ("ADM-9000", "administrator", [OK, NO, OK, NO, NO, NO, NO, NO, NO]),
+    ("AN-5005", "analyst (aggregates only)", [HID; 9]),
+    ("PCSO-6120", "a colleague with no relationship", [HID; 9]),
+    ("token:read", "force system, cases:read", [OK, NO, OK, NO, NO, NO, NO, NO, NO]),
+    ("token:write", "force system, cases:write", [NO, NO, NO, NEW, NEW, NEW, NO, NEW, NEW]),
+    ("anonymous", "not signed in", [ANON; 9]),
 ];
 
 enum Caller {

@@ -1,0 +1,11 @@
+//! End-to-end tests of the `pledge` binary: crash safety of appends (SIGKILL at random
+//! moments) and determinism of `pledge generate`, on SQLite always and on PostgreSQL when
+//! `PLEDGE_TEST_POSTGRES_URL` is set. One test binary; the modules are under `tests/cli/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli {
+    pub mod crash;
+    pub mod generate;
+    pub mod harness;
+}

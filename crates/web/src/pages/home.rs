@@ -1,0 +1,175 @@
+//! Home ("my tasks": obligations I own across cases, most urgent first) and the case list.
+
+use super::error::PageError;
+use super::layout::Layout;
+use super::session::PageUser;
+use super::words;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use pledge_store::CaseFilter;
+
+/// One task as shown.
+pub struct TaskRow {
+    /// Plan point.
+    pub point: String,
+    /// What must be done.
+    pub title: String,
+    /// Case id.
+    pub case_id: String,
+    /// Due in words.
+    pub due: String,
+    /// Due time.
+    pub due_at: String,
+    /// Overdue now.
+    pub overdue: bool,
+    /// Link to the action.
+    pub href: String,
+}
+
+/// One case as listed.
+pub struct CaseRow {
+    /// Case id.
+    pub case_id: String,
+    /// Where to go.
+    pub href: String,
+    /// When it happened.
+    pub occurred: String,
+    /// Unit.
+    pub unit: String,
+    /// Injury.
+    pub injury: String,
+    /// Hospitalised.
+    pub hospitalised: bool,
+    /// Hate crime.
+    pub hate_crime: bool,
+    /// Open or closed.
+    pub status: String,
+    /// The signed-in person is a victim in it.
+    pub mine_as_victim: bool,
+}
+
+/// The home page.
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    /// Layout.
+    pub layout: Layout,
+    /// The person's first name or name.
+    pub name: String,
+    /// Tasks, most urgent first.
+    pub tasks: Vec<TaskRow>,
+    /// How many are overdue.
+    pub overdue: usize,
+    /// Cases the person is a victim in.
+    pub own_cases: Vec<CaseRow>,
+}
+
+/// The case list page.
+#[derive(Template, WebTemplate)]
+#[template(path = "cases.html")]
+pub struct CasesPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Cases.
+    pub cases: Vec<CaseRow>,
+}
+
+pub(super) fn case_row(s: &pledge_store::CaseSummary, me: &str) -> CaseRow {
+    let mine = s.victims.iter().any(|v| v == me);
+    CaseRow {
+        case_id: s.case_id.to_string(),
+        href: if mine {
+            format!("/cases/{}/victim", s.case_id)
+        } else {
+            format!("/cases/{}", s.case_id)
+        },
+        occurred: words::when(s.occurred_at),
+        unit: s.unit.clone(),
+        injury: words::words(&s.injury),
+        hospitalised: s.hospitalised,
+        hate_crime: !s.hate_crime.is_empty(),
+        status: s.status.clone(),
+        mine_as_victim: mine,
+    }
+}
+
+/// `GET /`: my tasks.
+pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
+    let now = state.now();
+    let layout = user.layout("Your tasks", "/");
+    let tasks = match state.app().my_tasks(&user.actor, now).await {
+        Ok(t) => t,
+        Err(e) => return PageError::from(e).page(layout),
+    };
+    let me = user.user.account.person_id.clone();
+    let cases = match state
+        .app()
+        .list_cases(
+            &user.actor,
+            CaseFilter {
+                person: Some(me.clone()),
+                limit: Some(50),
+                ..CaseFilter::default()
+            },
+            now,
+        )
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return PageError::from(e).page(layout),
+    };
+    let tasks: Vec<TaskRow> = tasks
+        .into_iter()
+        .map(|t| TaskRow {
+            point: t.row.point.clone(),
+            title: t.row.title.clone(),
+            case_id: t.row.case_id.to_string(),
+            due: words::due(t.row.due_at, now),
+            due_at: words::when_opt(t.row.due_at),
+            overdue: t.overdue,
+            href: format!(
+                "/cases/{}#ob-{}-{}",
+                t.row.case_id, t.row.obligation_id, t.row.instance
+            ),
+        })
+        .collect();
+    HomePage {
+        overdue: tasks.iter().filter(|t| t.overdue).count(),
+        layout,
+        name: user.name.clone(),
+        tasks,
+        own_cases: cases
+            .iter()
+            .filter(|c| c.victims.contains(&me))
+            .map(|c| case_row(c, &me))
+            .collect(),
+    }
+    .into_response()
+}
+
+/// `GET /cases`: the cases the person may see.
+pub async fn cases(State(state): State<AppState>, user: PageUser) -> Response {
+    let layout = user.layout("Cases", "/cases");
+    let filter = CaseFilter {
+        limit: Some(200),
+        ..CaseFilter::default()
+    };
+    match state
+        .app()
+        .list_cases(&user.actor, filter, state.now())
+        .await
+    {
+        Ok(cases) => CasesPage {
+            layout,
+            cases: cases
+                .iter()
+                .map(|c| case_row(c, &user.user.account.person_id))
+                .collect(),
+        }
+        .into_response(),
+        Err(e) => PageError::from(e).page(layout),
+    }
+}

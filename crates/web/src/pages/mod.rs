@@ -1,0 +1,80 @@
+//! Pledge's web pages: server-rendered HTML in the GOV.UK Design System's patterns, built on
+//! the same application services as the JSON API (no rule of the plan lives here), working
+//! without JavaScript, usable on a 360-pixel-wide phone. See `docs/pages.md`.
+//!
+//! Sessions are the auth module's `pledge_session` cookie; every state-changing form carries
+//! the session's CSRF token in a hidden `csrf_token` field ([`session`]).
+
+mod admin;
+mod assets;
+mod auth_steps;
+mod case;
+mod error;
+mod form;
+mod home;
+mod layout;
+mod overview;
+mod record;
+mod session;
+mod sign_in;
+mod steps;
+mod victim;
+mod words;
+
+pub use assets::assets_dir;
+pub use error::{PageError, PageResult};
+
+use crate::problem::Problem;
+use crate::state::AppState;
+use axum::Router;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+
+/// The page routes (everything outside `/api`), to merge into the application's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route(
+            "/sign-in",
+            get(sign_in::sign_in_form).post(sign_in::sign_in),
+        )
+        .route("/sign-in/code", get(sign_in::code_form).post(sign_in::code))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/account", get(sign_in::account))
+        .route(
+            "/account/password",
+            get(sign_in::password_form).post(sign_in::password),
+        )
+        .route(
+            "/account/two-factor",
+            get(sign_in::two_factor_form).post(sign_in::two_factor),
+        )
+        .route("/cases", get(home::cases))
+        .route("/cases/new", get(record::form).post(record::submit))
+        .route("/cases/{case_id}", get(case::page))
+        .route("/cases/{case_id}/record", get(case::record_form))
+        .route("/cases/{case_id}/steps/{step}", post(case::record_step))
+        .route("/cases/{case_id}/victim", get(victim::page))
+        .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
+        .route("/overview", get(overview::page))
+        .route("/admin", get(admin::index))
+        .route("/admin/people", get(admin::people))
+        .route("/admin/people/upload", post(admin::upload_people))
+        .route("/admin/units", get(admin::units))
+        .route("/admin/plans", get(admin::plans))
+        .route("/admin/meetings", get(admin::meetings))
+        .route("/admin/tokens", get(admin::tokens))
+        .route("/admin/accounts", get(admin::accounts))
+        .nest_service("/assets", assets::service())
+        .route("/{*rest}", any(not_found))
+}
+
+/// Anything no route matched: a problem under `/api`, a page elsewhere.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        Problem::not_found().into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}

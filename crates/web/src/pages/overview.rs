@@ -1,0 +1,151 @@
+//! The leadership overview: overdue obligations by unit and point, serious injuries and
+//! hospitalisations in the last days, hate crimes, and cases with no arrest. Built from
+//! `App::overdue` and `App::list_cases`, which decide who may see what.
+
+use super::error::PageError;
+use super::home::{CaseRow, case_row};
+use super::layout::Layout;
+use super::session::PageUser;
+use super::words;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use pledge_store::CaseFilter;
+use std::collections::BTreeMap;
+
+/// Overdue count for a unit and point.
+pub struct OverdueCell {
+    /// Unit.
+    pub unit: String,
+    /// Point.
+    pub point: String,
+    /// How many.
+    pub count: usize,
+}
+
+/// One overdue obligation.
+pub struct OverdueRow {
+    /// Case.
+    pub case_id: String,
+    /// Unit.
+    pub unit: String,
+    /// Point.
+    pub point: String,
+    /// What.
+    pub title: String,
+    /// Owner.
+    pub owner: String,
+    /// How late.
+    pub late: String,
+}
+
+/// The overview page.
+#[derive(Template, WebTemplate)]
+#[template(path = "overview.html")]
+pub struct OverviewPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Days looked back.
+    pub days: i64,
+    /// Overdue counts by unit and point.
+    pub cells: Vec<OverdueCell>,
+    /// Overdue obligations, most overdue first.
+    pub overdue: Vec<OverdueRow>,
+    /// Serious or critical injuries, or hospitalised, in the period.
+    pub serious: Vec<CaseRow>,
+    /// Hate crimes in the period.
+    pub hate: Vec<CaseRow>,
+    /// Cases in the period with no arrest (arrest is the preferred outcome, OSSR 23(ii)).
+    pub no_arrest: Vec<CaseRow>,
+}
+
+/// Query of the overview.
+#[derive(Debug, serde::Deserialize)]
+pub struct OverviewQuery {
+    /// Days to look back (default 28).
+    days: Option<i64>,
+}
+
+/// `GET /overview`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<OverviewQuery>,
+) -> Response {
+    let layout = user.layout("Overview", "/overview");
+    let now = state.now();
+    let days = q.days.unwrap_or(28).clamp(1, 366);
+    let result = async {
+        let overdue = state.app().overdue(&user.actor, None, now).await?;
+        let from = now
+            .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+            .ok();
+        let recent = state
+            .app()
+            .list_cases(
+                &user.actor,
+                CaseFilter {
+                    from,
+                    limit: Some(500),
+                    ..CaseFilter::default()
+                },
+                now,
+            )
+            .await?;
+        let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for t in &overdue {
+            *counts
+                .entry((t.row.unit.clone(), t.row.point.clone()))
+                .or_default() += 1;
+        }
+        let me = &user.user.account.person_id;
+        let mut rows: Vec<_> = overdue.iter().collect();
+        rows.sort_by_key(|t| t.row.due_at);
+        Ok::<_, PageError>(OverviewPage {
+            layout: layout.clone(),
+            days,
+            cells: counts
+                .into_iter()
+                .map(|((unit, point), count)| OverdueCell { unit, point, count })
+                .collect(),
+            overdue: rows
+                .into_iter()
+                .take(200)
+                .map(|t| OverdueRow {
+                    case_id: t.row.case_id.to_string(),
+                    unit: t.row.unit.clone(),
+                    point: t.row.point.clone(),
+                    title: t.row.title.clone(),
+                    owner: t
+                        .row
+                        .owner_person
+                        .clone()
+                        .unwrap_or_else(|| words::words(&t.row.owner_role)),
+                    late: words::due(t.row.due_at, now),
+                })
+                .collect(),
+            serious: recent
+                .iter()
+                .filter(|c| c.hospitalised || matches!(c.injury.as_str(), "serious" | "critical"))
+                .map(|c| case_row(c, me))
+                .collect(),
+            hate: recent
+                .iter()
+                .filter(|c| !c.hate_crime.is_empty())
+                .map(|c| case_row(c, me))
+                .collect(),
+            no_arrest: recent
+                .iter()
+                .filter(|c| !c.arrested)
+                .map(|c| case_row(c, me))
+                .collect(),
+        })
+    }
+    .await;
+    match result {
+        Ok(p) => p.into_response(),
+        Err(e) => e.page(layout),
+    }
+}

@@ -1,0 +1,251 @@
+//! The victim's view of their own case, in plain language: what the plan promises, what has
+//! been done and when, what is next and by when, how often they want updates, asking to make
+//! a Victim Personal Statement, who has looked at their case, and where to find support.
+//! Nothing confidential about anyone else is shown (`App::victim_view` decides what is in it).
+
+use super::case::{Recorded, case_id, record_from_form};
+use super::error::PageError;
+use super::form::{ErrorItem, FormField};
+use super::layout::Layout;
+use super::session::{PageForm, PageUser};
+use super::words;
+use crate::problem::RuleProblem;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use pledge_domain::EventType;
+
+/// A promise as the victim reads it.
+pub struct Promise {
+    /// Plan point.
+    pub point: String,
+    /// What was promised.
+    pub title: String,
+    /// When it was done, or when it is due (in words).
+    pub when: String,
+    /// Done late, overdue, ... in words.
+    pub state: &'static str,
+    /// Tag colour.
+    pub tag: &'static str,
+}
+
+/// Someone who looked at the case.
+pub struct Look {
+    /// When.
+    pub at: String,
+    /// Who.
+    pub who: String,
+    /// Why.
+    pub why: String,
+}
+
+/// The victim's page.
+#[derive(Template, WebTemplate)]
+#[template(path = "victim.html")]
+pub struct VictimPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Case id.
+    pub case_id: String,
+    /// The plan's title.
+    pub plan_title: String,
+    /// When reported.
+    pub reported: String,
+    /// The officer in the case.
+    pub officer: String,
+    /// Update frequency in words.
+    pub updates: String,
+    /// Done.
+    pub done: Vec<Promise>,
+    /// Next.
+    pub next: Vec<Promise>,
+    /// Who looked.
+    pub looks: Vec<Look>,
+    /// The update-frequency form's field.
+    pub frequency: FormField,
+    /// The victim's view on the outcome.
+    pub view: FormField,
+    /// Errors.
+    pub errors: Vec<ErrorItem>,
+    /// A rule refusal.
+    pub rule: Option<RuleProblem>,
+    /// Saved just now.
+    pub saved: bool,
+}
+
+async fn build(
+    state: &AppState,
+    user: &PageUser,
+    raw: &str,
+    error: Option<(&'static str, String)>,
+    rule: Option<RuleProblem>,
+    saved: bool,
+) -> Result<VictimPage, PageError> {
+    let id = case_id(raw)?;
+    let now = state.now();
+    let v = state.app().victim_view(&user.actor, &id, now).await?;
+    let promise = |p: &pledge_app::VictimPromise| {
+        let (state_words, tag) = words::state(p.state);
+        Promise {
+            point: p.point.clone(),
+            title: p.title.clone(),
+            when: match p.done_at {
+                Some(d) => format!("done {}", words::when(d)),
+                None => format!(
+                    "{} ({})",
+                    words::due(p.due_at, now),
+                    words::when_opt(p.due_at)
+                ),
+            },
+            state: state_words,
+            tag,
+        }
+    };
+    let errors = error
+        .iter()
+        .map(|(field, m)| ErrorItem {
+            href: format!("#{field}"),
+            message: m.clone(),
+        })
+        .collect::<Vec<_>>();
+    let error_for = |field: &str| {
+        error
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    };
+    let has_errors = !errors.is_empty() || rule.is_some();
+    Ok(VictimPage {
+        layout: user.layout("Your case", "/").with_errors(has_errors),
+        case_id: v.case_id.to_string(),
+        plan_title: v.plan_title.clone(),
+        reported: words::when(v.reported_at),
+        officer: v
+            .officer_in_case
+            .clone()
+            .unwrap_or_else(|| "not assigned yet".into()),
+        updates: match v.update_every_days {
+            Some(1) => "every day".into(),
+            Some(d) => format!("every {d} days"),
+            None => "at the plan's usual frequency (you have not chosen one)".into(),
+        },
+        done: v.done.iter().map(promise).collect(),
+        next: v.next.iter().map(promise).collect(),
+        looks: v
+            .accessed_by
+            .iter()
+            .rev()
+            .take(50)
+            .map(|a| Look {
+                at: words::when(a.entry.at),
+                who: a.entry.actor.clone(),
+                why: a.entry.justification.clone(),
+            })
+            .collect(),
+        frequency: FormField::new(
+            "",
+            "every_days",
+            "How often do you want an update, in days?",
+            "number",
+        )
+        .hint("For example 7 for weekly, 28 for every four weeks")
+        .width("govuk-input--width-3")
+        .value(
+            &v.update_every_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        )
+        .error(error_for("every_days")),
+        view: FormField::new("", "view", "Your view on the outcome", "textarea")
+            .hint(
+                "For example whether you want the person charged, or would accept a caution or \
+             community resolution. The officer in your case must hear your view before an \
+             outcome is decided.",
+            )
+            .error(error_for("view")),
+        errors,
+        rule,
+        saved,
+    })
+}
+
+/// Query of the victim's page.
+#[derive(Debug, serde::Deserialize)]
+pub struct VictimQuery {
+    /// Saved just now.
+    saved: Option<String>,
+}
+
+/// `GET /cases/{case_id}/victim`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(raw): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VictimQuery>,
+) -> Response {
+    match build(&state, &user, &raw, None, None, q.saved.is_some()).await {
+        Ok(p) => p.into_response(),
+        Err(e) => e.page(user.layout("Your case", "/")),
+    }
+}
+
+/// `POST /cases/{case_id}/victim/{step}`: the victim's own choices (the update frequency)
+/// and their view on the outcome.
+pub async fn record_step(
+    State(state): State<AppState>,
+    Path((raw, step)): Path<(String, String)>,
+    form: PageForm,
+) -> Response {
+    let user = &form.user;
+    let result = async {
+        let id = case_id(&raw)?;
+        let (t, field, hint) = match step.as_str() {
+            "update_frequency_chosen" => (
+                EventType::UpdateFrequencyChosen,
+                "every_days",
+                "Enter a number of days from 1 to 366",
+            ),
+            "victim_view_recorded" => (
+                EventType::VictimViewRecorded,
+                "view",
+                "Enter your view on the outcome",
+            ),
+            _ => return Err(PageError::NotFound),
+        };
+        if t == EventType::VictimViewRecorded && form.fields.get(field).is_empty() {
+            let page = build(
+                &state,
+                user,
+                &raw,
+                Some((field, hint.to_owned())),
+                None,
+                false,
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        match record_from_form(&state, user, &id, t, &form.fields).await? {
+            Recorded::Saved => {
+                Ok(Redirect::to(&format!("/cases/{id}/victim?saved=1")).into_response())
+            }
+            Recorded::Failed(f) => {
+                let msg = f
+                    .errors
+                    .first()
+                    .map(|(_, m)| m.clone())
+                    .or_else(|| f.rule.is_none().then(|| hint.to_owned()))
+                    .map(|m| (field, m));
+                let page = build(&state, user, &raw, msg, f.rule, false).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => e.page(user.layout("Your case", "/")),
+    }
+}

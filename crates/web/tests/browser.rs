@@ -1,0 +1,17 @@
+//! The pages in a real browser: headless Chromium driven through chromedriver (WebDriver)
+//! with `fantoccini`, against the application served over a fresh SQLite database filled with
+//! the demo force. Journeys for each role, an axe-core accessibility audit (WCAG 2.2 A and
+//! AA) of every page at phone and desktop widths, screenshots under `target/screenshots/`,
+//! and the security checks (escaped text, CSRF).
+//!
+//! Skips with a message when Chromium or chromedriver is absent, unless
+//! `PLEDGE_REQUIRE_BROWSER` is set (CI), when their absence fails the run.
+
+#[path = "browser/driver.rs"]
+mod driver;
+#[path = "api/harness.rs"]
+mod harness;
+#[path = "browser/journeys.rs"]
+mod journeys;
+#[path = "api/seeded.rs"]
+mod seeded;

@@ -1,0 +1,338 @@
+//! Journeys for each role, end to end in the browser, with the accessibility audit of every
+//! page they pass through.
+
+use crate::driver::{Browser, available};
+use crate::harness::Backend;
+use crate::seeded::demo_app;
+use anyhow::{Context, ensure};
+use fantoccini::Locator;
+use std::time::Instant;
+
+/// Yesterday in the UK, as `YYYY-MM-DD`.
+fn yesterday() -> String {
+    let now = jiff::Zoned::now().with_time_zone(
+        jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC),
+    );
+    now.date()
+        .yesterday()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| now.date().to_string())
+}
+
+/// The tag of the obligation card holding a step's form, by the card's id.
+async fn tag_of(b: &Browser, card_id: &str) -> anyhow::Result<String> {
+    b.text(&format!("#{card_id} .govuk-tag")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_in_a_real_browser() -> anyhow::Result<()> {
+    if !available()? {
+        return Ok(());
+    }
+    let app = demo_app(Backend::Sqlite, "browser")
+        .await?
+        .context("SQLite is always available")?;
+    let mut b = Browser::start(&app.base).await?;
+    let result = journeys(&mut b, &app).await;
+    let violations = std::mem::take(&mut b.violations);
+    let audited = std::mem::take(&mut b.audited);
+    let _ = b.close().await;
+    result?;
+    eprintln!(
+        "axe-core: {} page views audited (WCAG 2.2 A/AA), {} violations",
+        audited.len(),
+        violations.len()
+    );
+    for v in &violations {
+        eprintln!("VIOLATION {v}");
+    }
+    ensure!(
+        violations.is_empty(),
+        "{} accessibility violations (printed above)",
+        violations.len()
+    );
+    Ok(())
+}
+
+async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Result<()> {
+    // Not signed in: every page sends you to sign in.
+    b.go("/").await?;
+    ensure!(
+        b.path().await?.starts_with("/sign-in"),
+        "not redirected to sign-in"
+    );
+    b.audit("sign-in").await?;
+
+    // A wrong password is an error on the page, linked from the error summary.
+    b.fill("#person_id", "PS-2231").await?;
+    b.fill("#password", "not the password").await?;
+    b.submit("form button[type=submit]").await?;
+    ensure!(
+        b.text(".govuk-error-summary").await?.contains("wrong"),
+        "wrong password not reported"
+    );
+    b.audit("sign-in-error").await?;
+
+    // 404 page.
+    b.go("/no-such-page").await?;
+    ensure!(b.text("h1").await? == "Page not found");
+    b.audit("not-found").await?;
+
+    // ---- Supervisor: records an assault on a phone, assigns the OIC, completes steps.
+    b.sign_in(app, "PS-2231").await?;
+    b.audit("tasks-supervisor").await?;
+    b.go("/cases/new").await?;
+    b.audit("record-assault").await?;
+    // Saving with nothing answered: the error summary links to the fields.
+    b.submit("#save-assault").await?;
+    let summary = b.text(".govuk-error-summary").await?;
+    ensure!(summary.contains("Enter the date it happened"), "{summary}");
+    let first_link =
+        b.c.find(Locator::Css(".govuk-error-summary__list a"))
+            .await?
+            .attr("href")
+            .await?;
+    ensure!(
+        first_link.as_deref() == Some("#date"),
+        "summary links to {first_link:?}"
+    );
+    b.audit("record-assault-errors").await?;
+    // Now the answers, on a phone-sized window, timed.
+    b.go("/cases/new").await?;
+    let started = Instant::now();
+    b.set_value("#date", &yesterday()).await?;
+    b.set_value("#time", "01:20").await?;
+    b.fill("#place", "Outside 12 High Street").await?;
+    b.pick("#location_type", "street").await?;
+    b.pick("#unit", "north-response").await?;
+    b.pick("#victim", "PC-4410").await?;
+    b.click("#injury-2").await?; // minor
+    b.click("#hospitalised-2").await?; // no
+    b.fill(
+        "#summary",
+        "<script>alert(1)</script> Punched while making an arrest.",
+    )
+    .await?;
+    b.click("#arrested-2").await?; // no
+    b.fill("#no_arrest_reason", "Suspect ran off before backup arrived")
+        .await?;
+    b.submit("#save-assault").await?;
+    let elapsed = started.elapsed();
+    let case_path = b.path().await?;
+    ensure!(
+        case_path.starts_with("/cases/PL-"),
+        "after saving at {case_path}"
+    );
+    let case_url = case_path.split('?').next().unwrap_or_default().to_owned();
+    eprintln!(
+        "recorded an assault in the browser at 360x740 in {} ms (filling and saving)",
+        elapsed.as_millis()
+    );
+    // Security: the script is shown as text and never ran.
+    let what = b.text("#what-happened").await?;
+    ensure!(
+        what.contains("<script>alert(1)</script>"),
+        "summary shown as {what:?}"
+    );
+    ensure!(
+        b.c.get_alert_text().await.is_err(),
+        "an alert dialog opened"
+    );
+    ensure!(
+        b.c.source()
+            .await?
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the summary is not escaped in the HTML"
+    );
+    b.audit("case-new").await?;
+
+    // Assign the victim as OIC: refused in the plan's own words.
+    let oic_form = "form[action$='/steps/oic_assigned']";
+    b.pick(&format!("{oic_form} select[name=officer]"), "PC-4410")
+        .await?;
+    b.submit(&format!("{oic_form} button")).await?;
+    let refusal = b.text(".govuk-error-summary").await?;
+    ensure!(
+        refusal.contains("Refused by point") && refusal.contains("The plan says"),
+        "no refusal shown: {refusal}"
+    );
+    b.audit("case-refused").await?;
+    // Assign the investigator instead.
+    b.pick(&format!("{oic_form} select[name=officer]"), "DC-3020")
+        .await?;
+    b.submit(&format!("{oic_form} button")).await?;
+    ensure!(
+        b.text(".govuk-notification-banner--success")
+            .await?
+            .contains("Saved")
+    );
+    ensure!(b.page_text().await?.contains("DC-3020"), "OIC not shown");
+
+    // Complete a step and see its clock change.
+    let card =
+        b.c.find(Locator::Css(
+            ".govuk-summary-card:has(form[action$='/steps/crime_recorded'])",
+        ))
+        .await?
+        .attr("id")
+        .await?
+        .context("obligation card id")?;
+    let before = tag_of(b, &card).await?;
+    b.fill(
+        &format!("#{card} input[name=crime_reference]"),
+        "CR-2026-1001",
+    )
+    .await?;
+    b.submit(&format!("#{card} form button")).await?;
+    let after = tag_of(b, &card).await?;
+    ensure!(
+        before != after && after.starts_with("Done"),
+        "clock {before} -> {after}"
+    );
+    eprintln!("crime recorded: {before} -> {after}");
+    b.audit("case-steps").await?;
+    b.go(&format!("{case_url}/record?step=key_decision_made"))
+        .await?;
+    b.audit("record-step").await?;
+
+    // CSRF: a form with a wrong token, then with none, is refused with the 403 page.
+    b.go(&case_url).await?;
+    b.c.execute(
+        "document.querySelector(\"form.pledge-sign-out input[name=csrf_token]\").value = 'wrong';",
+        vec![],
+    )
+    .await?;
+    b.submit("form.pledge-sign-out button").await?;
+    ensure!(
+        b.text("h1").await? == "This form has expired",
+        "wrong token accepted"
+    );
+    b.audit("csrf-refused").await?;
+    b.go(&case_url).await?;
+    b.c.execute(
+        "document.querySelector(\"form.pledge-sign-out input[name=csrf_token]\").remove();",
+        vec![],
+    )
+    .await?;
+    b.submit("form.pledge-sign-out button").await?;
+    ensure!(
+        b.text("h1").await? == "This form has expired",
+        "missing token accepted"
+    );
+    b.go("/cases").await?;
+    b.audit("cases").await?;
+    b.go("/account").await?;
+    b.audit("account").await?;
+    b.go("/account/password").await?;
+    b.audit("change-password").await?;
+    b.sign_out().await?;
+    b.audit("signed-out").await?;
+
+    // ---- Investigator: the new case's tasks are theirs now.
+    b.sign_in(app, "DC-3020").await?;
+    let tasks = b.text("#tasks").await?;
+    ensure!(
+        tasks.contains(case_url.trim_start_matches("/cases/")),
+        "OIC has no task in the case"
+    );
+    ensure!(
+        tasks.contains("due in") || tasks.contains("overdue by"),
+        "{tasks}"
+    );
+    b.audit("tasks-investigator").await?;
+    b.sign_out().await?;
+
+    // ---- Victim: their own view, and their choice of update frequency.
+    b.sign_in(app, "PC-4410").await?;
+    b.go(&format!("{case_url}/victim")).await?;
+    b.audit("victim-view").await?;
+    b.fill("#every_days", "7").await?;
+    b.submit("form[action$='/update_frequency_chosen'] button")
+        .await?;
+    ensure!(b.text("#update-frequency").await? == "every 7 days");
+    let done = b.text("#done").await?;
+    ensure!(done.contains("Done"), "nothing done shown: {done}");
+    // Their view on the outcome: an empty answer is asked for again, then it is recorded and
+    // meets the plan's "view before outcome" obligation.
+    b.submit("form[action$='/victim_view_recorded'] button")
+        .await?;
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("Enter your view")
+    );
+    b.fill("#view", "I would like the man charged").await?;
+    b.submit("form[action$='/victim_view_recorded'] button")
+        .await?;
+    ensure!(
+        b.text(".govuk-notification-banner")
+            .await?
+            .contains("saved")
+    );
+    b.audit("victim-view-given").await?;
+    // The victim cannot open another colleague's case.
+    b.go("/cases/PL-19990101-000001").await?;
+    ensure!(b.text("h1").await? == "Page not found");
+    b.sign_out().await?;
+
+    // ---- Senior leadership and the force lead: the overview.
+    for who in ["SUPT-0450", "CI-0101", "INSP-1107"] {
+        b.sign_in(app, who).await?;
+        b.go("/overview").await?;
+        ensure!(b.text("h1").await? == "Overview");
+        if who != "INSP-1107" {
+            // The PCSO's case in the Southern Division: no arrest, the suspect ran.
+            let page = b.page_text().await?;
+            ensure!(
+                page.contains("No arrest") && page.contains("WX-2026-0064"),
+                "{page}"
+            );
+        }
+        b.audit(&format!("overview-{who}")).await?;
+        b.sign_out().await?;
+    }
+
+    // ---- Welfare: tasks page.
+    b.sign_in(app, "TRIM-07").await?;
+    b.audit("tasks-welfare").await?;
+    b.go("/admin").await?;
+    ensure!(
+        b.text("h1").await? == "You cannot do this",
+        "admin open to welfare"
+    );
+    b.audit("forbidden").await?;
+    b.sign_out().await?;
+
+    // ---- Administrator (two-factor): every administration page, and a CSV upload.
+    b.sign_in(app, "ADM-9000").await?;
+    for page in [
+        "",
+        "/people",
+        "/units",
+        "/plans",
+        "/meetings",
+        "/tokens",
+        "/accounts",
+    ] {
+        b.go(&format!("/admin{page}")).await?;
+        b.audit(&format!("admin{}", page.replace('/', "-"))).await?;
+    }
+    b.go("/admin/people").await?;
+    b.fill(
+        "#csv",
+        "id,name,email,workforce_role,unit,line_manager,staff_association\nPC-5001,PC New Starter,,officer,north-response,PS-2231,federation\n,No Id,,officer,north-response,,\n",
+    )
+    .await?;
+    b.submit("form[action='/admin/people/upload'] button")
+        .await?;
+    ensure!(b.text("#upload-saved").await? == "1 person saved.");
+    let errors = b.text("#upload-errors").await?;
+    ensure!(
+        errors.contains("Row 3") && errors.contains("column id"),
+        "{errors}"
+    );
+    ensure!(b.page_text().await?.contains("PC New Starter"));
+    b.audit("admin-upload-errors").await?;
+    b.sign_out().await?;
+    Ok(())
+}
