@@ -272,10 +272,10 @@ impl Calendar {
         let london = &self.inner.london;
         if london.offset_seconds(s) == london.offset_seconds(later) {
             return Timestamp::from_second(later)
-                .and_then(|t| {
-                    t.checked_add(SignedDuration::from_nanos(i64::from(
-                        start.subsec_nanosecond(),
-                    )))
+                .and_then(|t| match start.subsec_nanosecond() {
+                    // Whole seconds (the usual case): nothing to add.
+                    0 => Ok(t),
+                    nanos => t.checked_add(SignedDuration::from_nanos(i64::from(nanos))),
                 })
                 .unwrap_or(Timestamp::MAX);
         }

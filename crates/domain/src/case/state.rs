@@ -78,10 +78,11 @@ pub struct CaseState {
     report: Option<Report>,
     oic: Option<PersonId>,
     marks: Vec<Mark>,
-    /// The same marks sorted by (type, time), ties in recorded order, so evaluation finds
-    /// "the first X at or after t" by binary search.
+    /// The same marks sorted by (type, time), ties in recorded order, so evaluation finds a
+    /// type's marks by index and "the first X at or after t" by binary search.
     by_type: Vec<Mark>,
-    /// Where each type's marks start in `by_type`: type `t` is `by_type[starts[t]..starts[t + 1]]`.
+    /// Where each type's marks start in `by_type`: type `t` is
+    /// `by_type[starts[t]..starts[t + 1]]`.
     starts: TypeStarts,
     suspect_identified: bool,
     vps_accepted: bool,
@@ -402,14 +403,14 @@ mod tests {
                 detail: format!("decision {k}"),
             },
             2 => EventKind::TrimAssessmentHeld {
-                stage: if k % 2 == 0 {
+                stage: if k.is_multiple_of(2) {
                     TrimStage::Initial
                 } else {
                     TrimStage::OneMonth
                 },
             },
             3 => EventKind::DebriefHeld {
-                kind: if k % 2 == 0 {
+                kind: if k.is_multiple_of(2) {
                     DebriefKind::Incident
                 } else {
                     DebriefKind::UseOfForce

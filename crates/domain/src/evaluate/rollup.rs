@@ -93,32 +93,32 @@ pub struct PointRollup {
 }
 
 pub(super) fn roll_up(plan: &Plan, statuses: &[ObligationStatus]) -> Vec<PointRollup> {
-    let mut counts = vec![StateCounts::default(); plan.points.len()];
+    // One allocation: count into the roll-ups themselves, then set each verdict.
+    let mut rollups: Vec<PointRollup> = (0..plan.points.len())
+        .map(|point| PointRollup {
+            point,
+            counts: StateCounts::default(),
+            verdict: PointVerdict::NotApplicable,
+        })
+        .collect();
     for s in statuses {
         if let Some(o) = plan.obligations.get(s.obligation) {
-            counts[o.point].add(s.state);
+            rollups[o.point].counts.add(s.state);
         }
     }
-    counts
-        .into_iter()
-        .enumerate()
-        .map(|(point, c)| {
-            let verdict = if c.overdue > 0 {
-                PointVerdict::Overdue
-            } else if c.not_yet_due + c.due_soon > 0 {
-                PointVerdict::InProgress
-            } else if c.met_late > 0 {
-                PointVerdict::KeptLate
-            } else if c.met_on_time + c.waived > 0 {
-                PointVerdict::Kept
-            } else {
-                PointVerdict::NotApplicable
-            };
-            PointRollup {
-                point,
-                counts: c,
-                verdict,
-            }
-        })
-        .collect()
+    for r in &mut rollups {
+        let c = &r.counts;
+        r.verdict = if c.overdue > 0 {
+            PointVerdict::Overdue
+        } else if c.not_yet_due + c.due_soon > 0 {
+            PointVerdict::InProgress
+        } else if c.met_late > 0 {
+            PointVerdict::KeptLate
+        } else if c.met_on_time + c.waived > 0 {
+            PointVerdict::Kept
+        } else {
+            PointVerdict::NotApplicable
+        };
+    }
+    rollups
 }
