@@ -63,8 +63,9 @@ pub enum StepGroup {
     Welfare,
     /// What only the victim chooses: how often they are updated.
     VictimOwn,
-    /// The victim's voice: their view on the outcome. The victim may give it themself, or
-    /// the officer who discussed the outcome options with them records it.
+    /// The victim's voice: their view on the outcome, and asking to make a Victim Personal
+    /// Statement. The victim may give it themself, or the officer who discussed it with them
+    /// records it.
     VictimVoice,
     /// Managing the case: waivers, closure, survey, RIDDOR.
     Management,
@@ -109,7 +110,7 @@ impl StepGroup {
             | Sentenced => StepGroup::Investigation,
             TrimAssessmentHeld => StepGroup::Welfare,
             UpdateFrequencyChosen => StepGroup::VictimOwn,
-            VictimViewRecorded => StepGroup::VictimVoice,
+            VictimViewRecorded | VpsRequested => StepGroup::VictimVoice,
             ObligationWaived | CaseClosed | SurveySent | RiddorReported => StepGroup::Management,
             ObligationEscalated | AssaultReported => StepGroup::System,
         }

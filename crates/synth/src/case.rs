@@ -625,7 +625,7 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
             );
         }
         if let Some(t) = d.timed(0.80, 0.12, r, 24 * HOUR) {
-            d.push(t, sup, EventKind::LeafletGiven);
+            d.push(t, sup, EventKind::LeafletGiven {});
         }
     }
     // Debrief and lessons.
@@ -1060,7 +1060,7 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
             && let Some(t) = d.timed(0.60, 0.20, closed, 5 * DAY)
         {
             let lead = force.lead;
-            d.push(t, lead, EventKind::SurveySent);
+            d.push(t, lead, EventKind::SurveySent {});
         }
     }
 

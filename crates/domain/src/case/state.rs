@@ -416,8 +416,8 @@ mod tests {
                     DebriefKind::UseOfForce
                 },
             },
-            4 => EventKind::LeafletGiven,
-            _ => EventKind::SurveySent,
+            4 => EventKind::LeafletGiven {},
+            _ => EventKind::SurveySent {},
         };
         Event {
             at: Timestamp::from_second(1_767_225_600 + i64::from(hour) * 3600).unwrap(),

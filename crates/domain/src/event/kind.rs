@@ -174,6 +174,13 @@ pub enum EventKind {
         /// The victim wants to make one.
         accepted: bool,
     },
+    /// The victim asks to make a Victim Personal Statement (their own request, at any time;
+    /// the officer in the case then offers and takes it).
+    VpsRequested {
+        /// Anything the victim wants the officer to know.
+        #[serde(default)]
+        note: String,
+    },
     /// An impact statement added to the file.
     ImpactStatementAdded {
         /// Which.
@@ -249,8 +256,9 @@ pub enum EventKind {
         /// The victim consented; when false, nobody was told and that is recorded.
         consent: bool,
     },
-    /// The leaflet given.
-    LeafletGiven,
+    /// The leaflet given. (A struct variant with no fields, so that `deny_unknown_fields`
+    /// refuses stray fields as for every other event.)
+    LeafletGiven {},
     /// Raised at the tasking meeting (TRM), identity kept confidential.
     RaisedAtTrm {
         /// The meeting date.
@@ -270,7 +278,7 @@ pub enum EventKind {
         summary: String,
     },
     /// Feedback survey sent.
-    SurveySent,
+    SurveySent {},
     /// An obligation waived, with a reason.
     ObligationWaived {
         /// The obligation id in the plan.
@@ -348,6 +356,7 @@ event_types! {
     VictimViewRecorded = "victim_view_recorded",
     InvestigationPlanCompleted = "investigation_plan_completed",
     VpsOffered = "vps_offered",
+    VpsRequested = "vps_requested",
     ImpactStatementAdded = "impact_statement_added",
     FileSubmitted = "file_submitted",
     OutcomeFinalised = "outcome_finalised",

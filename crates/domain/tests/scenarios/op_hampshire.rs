@@ -365,7 +365,7 @@ fn b_feedback_survey_within_5_working_days_of_closure() {
     assert_eq!(field, "type");
     s.record(
         ts("2026-12-01T10:00:00Z"),
-        pledge_domain::EventKind::SurveySent,
+        pledge_domain::EventKind::SurveySent {},
     );
     s.expect(
         ts("2026-12-07T10:00:00Z"),
@@ -782,7 +782,7 @@ fn a_whole_case_kept_on_time_point_by_point() {
     s.record_by(
         s.after(19),
         "OPH-LEAD",
-        pledge_domain::EventKind::SurveySent,
+        pledge_domain::EventKind::SurveySent {},
     );
     let view = s.view(s.after(500));
     let verdicts: Vec<_> = view

@@ -402,7 +402,7 @@ fn p10_leaflet_given_within_24_hours() {
     s.record_by(
         s.after(26),
         SUPERVISOR,
-        pledge_domain::EventKind::LeafletGiven,
+        pledge_domain::EventKind::LeafletGiven {},
     );
     s.expect(s.after(27), "leaflet-given", MetLate, Some(s.after(24)));
     assert_eq!(s.verdict(s.after(27), "10"), PointVerdict::KeptLate);

@@ -238,6 +238,15 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
             "Record the Victim Personal Statement offered",
             vec![f("accepted", "Did the victim accept?", Bool, true)],
         ),
+        E::VpsRequested => (
+            "Ask to make a Victim Personal Statement",
+            vec![f(
+                "note",
+                "Anything the officer should know (optional)",
+                Long,
+                false,
+            )],
+        ),
         E::ImpactStatementAdded => (
             "Record an impact statement",
             vec![f("kind", "Which statement", Choice(IMPACT), true)],

@@ -68,6 +68,8 @@ pub struct VictimPage {
     pub frequency: FormField,
     /// The victim's view on the outcome.
     pub view: FormField,
+    /// A note with a request to make a Victim Personal Statement.
+    pub vps_note: FormField,
     /// Errors.
     pub errors: Vec<ErrorItem>,
     /// A rule refusal.
@@ -166,6 +168,14 @@ async fn build(
              outcome is decided.",
             )
             .error(error_for("view")),
+        vps_note: FormField::new(
+            "",
+            "note",
+            "Anything the officer should know (optional)",
+            "textarea",
+        )
+        .hint("For example the best way and time to contact you")
+        .error(error_for("note")),
         errors,
         rule,
         saved,
@@ -192,8 +202,8 @@ pub async fn page(
     }
 }
 
-/// `POST /cases/{case_id}/victim/{step}`: the victim's own choices (the update frequency)
-/// and their view on the outcome.
+/// `POST /cases/{case_id}/victim/{step}`: the victim's own choices (the update frequency),
+/// their view on the outcome, and asking to make a Victim Personal Statement.
 pub async fn record_step(
     State(state): State<AppState>,
     Path((raw, step)): Path<(String, String)>,
@@ -213,6 +223,7 @@ pub async fn record_step(
                 "view",
                 "Enter your view on the outcome",
             ),
+            "vps_requested" => (EventType::VpsRequested, "note", "Check what you wrote"),
             _ => return Err(PageError::NotFound),
         };
         if t == EventType::VictimViewRecorded && form.fields.get(field).is_empty() {

@@ -159,7 +159,15 @@ async fn bad_input_is_a_problem_that_names_the_field(backend: Backend) -> anyhow
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(p["errors"][0]["field"], "at", "{p}");
 
-    // An unknown field is named, never silently dropped.
+    // An unknown field is named, never silently dropped (also for steps with no fields).
+    let (status, p) = sgt
+        .post(
+            &app.api("/cases/WX-2026-0107/steps/leaflet_given"),
+            &json!({"colour": "blue"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "colour", "{p}");
     let (status, p) = sgt
         .post(
             &app.api("/cases/WX-2026-0107/steps/welfare_meeting_held"),

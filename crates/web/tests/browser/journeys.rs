@@ -270,6 +270,13 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             .contains("saved")
     );
     b.audit("victim-view-given").await?;
+    b.fill("#note", "Evenings are best").await?;
+    b.submit("form[action$='/vps_requested'] button").await?;
+    ensure!(
+        b.text(".govuk-notification-banner")
+            .await?
+            .contains("saved")
+    );
     // The victim cannot open another colleague's case.
     b.go("/cases/PL-19990101-000001").await?;
     ensure!(b.text("h1").await? == "Page not found");
