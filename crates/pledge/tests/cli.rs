@@ -1,5 +1,6 @@
 //! End-to-end tests of the `pledge` binary: crash safety of appends (SIGKILL at random
-//! moments) and determinism of `pledge generate`, on SQLite always and on PostgreSQL when
+//! moments), determinism of `pledge generate`, and the service's commands (demo, serve,
+//! user add, token create/revoke), on SQLite always and on PostgreSQL when
 //! `PLEDGE_TEST_POSTGRES_URL` is set. One test binary; the modules are under `tests/cli/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,4 +9,5 @@ mod cli {
     pub mod crash;
     pub mod generate;
     pub mod harness;
+    pub mod serve;
 }

@@ -1,0 +1,195 @@
+//! The service from the command line: `pledge demo --no-serve` prints the sign-ins;
+//! `pledge user add` and `pledge token create|revoke` give working credentials; `pledge serve`
+//! answers, and stops cleanly on SIGTERM.
+
+use super::harness::{pledge, run, run_ok, sqlite};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free local port (bound and released; a tiny race with other processes is acceptable).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+/// One HTTP/1.1 request; returns the status code and the body.
+fn http(port: u16, method: &str, path: &str, token: Option<&str>) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let status = out.split(' ').nth(1)?.parse().ok()?;
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+struct Server(Child, u16);
+
+impl Server {
+    fn start(url: &str) -> Server {
+        let port = free_port();
+        let child = pledge()
+            .args([
+                "serve",
+                "--database",
+                url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start pledge serve: {e}"));
+        // Owned before waiting, so a failure below still kills and reaps the child.
+        let server = Server(child, port);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if http(port, "GET", "/readyz", None).is_some_and(|(s, _)| s == 200) {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("pledge serve did not become ready on port {port}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn demo_prints_the_sign_ins() {
+    let db = sqlite("demo");
+    let out = run_ok(&["demo", "--no-serve", "--database", &db.url]);
+    for expected in [
+        "Wessex Constabulary",
+        "PS-2231",
+        "PC-4410",
+        "ADM-9000",
+        "Password: ",
+    ] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    assert!(out.contains("with 5 cases"), "{out}");
+    // A second run reuses the data and prints the same sign-ins.
+    let again = run_ok(&["demo", "--no-serve", "--database", &db.url]);
+    assert!(again.contains("Using the demo data already in"), "{again}");
+    assert!(again.contains("PS-2231"), "{again}");
+}
+
+#[test]
+fn accounts_and_tokens_from_the_command_line_then_serve_and_stop_on_sigterm() {
+    let db = sqlite("serve");
+    run_ok(&["demo", "--no-serve", "--database", &db.url]);
+    let out = run_ok(&[
+        "user",
+        "add",
+        "--id",
+        "PS-9999",
+        "--name",
+        "Sgt New",
+        "--role",
+        "supervisor",
+        "--unit",
+        "north-response",
+        "--database",
+        &db.url,
+    ]);
+    assert!(
+        !out.trim().is_empty(),
+        "a one-time password is printed: {out:?}"
+    );
+    let bad = run(&[
+        "user",
+        "add",
+        "--id",
+        "no spaces",
+        "--name",
+        "X",
+        "--role",
+        "staff",
+        "--unit",
+        "north",
+        "--database",
+        &db.url,
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--id"),
+        "the error names the flag"
+    );
+
+    let token = run_ok(&[
+        "token",
+        "create",
+        "--name",
+        "crime-system",
+        "--scope",
+        "cases:read",
+        "--force",
+        "Wessex Constabulary",
+        "--database",
+        &db.url,
+    ]);
+    let token = token.trim().to_owned();
+    assert!(token.starts_with("pledge_"), "{token}");
+
+    let mut server = Server::start(&db.url);
+    let port = server.1;
+    let (status, body) = http(port, "GET", "/api/v1/cases/WX-2026-0101", Some(&token))
+        .unwrap_or_else(|| panic!("no answer"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        http(port, "GET", "/api/v1/cases/WX-2026-0101", None).map(|r| r.0),
+        Some(401)
+    );
+
+    run_ok(&["token", "revoke", "crime-system", "--database", &db.url]);
+    assert_eq!(
+        http(port, "GET", "/api/v1/cases/WX-2026-0101", Some(&token)).map(|r| r.0),
+        Some(401),
+        "a revoked token is refused at once"
+    );
+
+    // SIGTERM: the server finishes and exits successfully.
+    let pid = server.0.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(status)) = server.0.try_wait() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "pledge serve ignored SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    let mut log = String::new();
+    if let Some(mut err) = server.0.stderr.take() {
+        let _ = err.read_to_string(&mut log);
+    }
+    assert!(log.contains("shutting down"), "{log}");
+}
