@@ -16,7 +16,8 @@ PORT=18080
 BASE="http://127.0.0.1:$PORT"
 PG=${PLEDGE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 WORK=$(mktemp -d)
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER=
+trap 'if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 
 if ! command -v oha >/dev/null 2>&1; then
   export PATH="$HOME/.cargo/bin:/root/.local/oha/bin:$PATH"
@@ -44,13 +45,21 @@ run() {
       -d "$body" "$BASE/api/v1/cases" || { echo "could not record case $i"; exit 1; }
   done
 
+  # (In oha's URL regexes a dot is written [.]: the URL is a pattern.)
   echo "-- read a case (GET /api/v1/cases/{id}), $RATE/s for ${SECONDS_EACH}s"
   oha --no-tui -z "${SECONDS_EACH}s" -q "$RATE" -c 16 -H "Authorization: Bearer $token" \
-    --rand-regex-url 'http://127\.0\.0\.1:18080/api/v1/cases/BENCH-[0-9]{3}'
+    --rand-regex-url 'http://127[.]0[.]0[.]1:18080/api/v1/cases/BENCH-[0-9]{3}'
   echo "-- record a step (POST /api/v1/cases/{id}/steps/welfare_meeting_held), $RATE/s for ${SECONDS_EACH}s"
   oha --no-tui -z "${SECONDS_EACH}s" -q "$RATE" -c 16 -H "Authorization: Bearer $token" \
     -m POST -T application/json -d '{}' \
-    --rand-regex-url 'http://127\.0\.0\.1:18080/api/v1/cases/BENCH-[0-9]{3}/steps/welfare_meeting_held'
+    --rand-regex-url 'http://127[.]0[.]0[.]1:18080/api/v1/cases/BENCH-[0-9]{3}/steps/welfare_meeting_held'
+  echo "-- read a case, as fast as 16 connections go, for 10s"
+  oha --no-tui -z 10s -c 16 -H "Authorization: Bearer $token" \
+    --rand-regex-url 'http://127[.]0[.]0[.]1:18080/api/v1/cases/BENCH-[0-9]{3}'
+  echo "-- record a step, as fast as 16 connections go, for 10s"
+  oha --no-tui -z 10s -c 16 -H "Authorization: Bearer $token" \
+    -m POST -T application/json -d '{}' \
+    --rand-regex-url 'http://127[.]0[.]0[.]1:18080/api/v1/cases/BENCH-[0-9]{3}/steps/welfare_meeting_held'
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 }
 

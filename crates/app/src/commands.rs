@@ -162,7 +162,36 @@ impl<S: Store> App<S> {
 
     /// Records one step in a case. `expected_version`, when given, must match the case's
     /// version (optimistic concurrency for clients that show a case and then act on it).
+    /// Without it, a concurrent change to the case is absorbed: the step is checked again
+    /// against the case as it now stands (the plan's rules included) and appended, a few
+    /// times at most.
     pub async fn record_step(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        expected_version: Option<u64>,
+        at: Option<Timestamp>,
+        kind: EventKind,
+        now: Timestamp,
+    ) -> AppResult<RecordedStep> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 1;
+        loop {
+            match self
+                .record_step_once(actor, case_id, expected_version, at, kind.clone(), now)
+                .await
+            {
+                Err(AppError::Conflict { .. })
+                    if expected_version.is_none() && attempt < ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn record_step_once(
         &self,
         actor: &Actor,
         case_id: &CaseId,

@@ -13,6 +13,7 @@ crate::both!(
     bad_input_is_a_problem_that_names_the_field,
     an_idempotent_retry_records_once,
     victims_see_their_own_case_and_who_looked,
+    concurrent_steps_without_a_version_are_all_recorded,
 );
 
 async fn recording_an_assault_opens_the_case_with_its_obligations(
@@ -273,5 +274,45 @@ async fn victims_see_their_own_case_and_who_looked(backend: Backend) -> anyhow::
         (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
     );
     assert_eq!(a, b, "a hidden case answers exactly as a missing one");
+    Ok(())
+}
+
+async fn concurrent_steps_without_a_version_are_all_recorded(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(app) = demo_app(backend, "concurrent").await? else {
+        return Ok(());
+    };
+    let sgt = sign_in(&app, "PS-2231").await?;
+    let url = app.api("/cases/WX-2026-0107/steps/welfare_meeting_held");
+    // Four writers at once on one case, none stating a version: each is re-checked against
+    // the case as it stands and recorded; none is refused for another's change.
+    let tasks: Vec<_> = (0..4)
+        .map(|i| {
+            let (client, csrf, url) = (sgt.client.clone(), sgt.csrf.clone(), url.clone());
+            tokio::spawn(async move {
+                let res = client
+                    .post(url)
+                    .header("X-CSRF-Token", csrf)
+                    .json(&json!({"note": format!("visit {i}")}))
+                    .send()
+                    .await?;
+                anyhow::Ok(res.status())
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await??, StatusCode::CREATED);
+    }
+    // With expected_version, a stale version is a conflict, not silently absorbed.
+    let (status, p) = sgt.post(&url, &json!({"expected_version": 1})).await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{p}");
+    let case = pledge_store::Store::load_case(
+        app.store(),
+        &pledge_store::CaseId::parse("WX-2026-0107").map_err(anyhow::Error::msg)?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("case"))?;
+    assert_eq!(case.version, 5, "the report and four welfare meetings");
     Ok(())
 }
