@@ -157,10 +157,27 @@ pub async fn record(
         )
         .await
         .map_err(Problem::from)
-        .and_then(|summary| {
-            serde_json::to_value(summary).map_err(|e| Problem::internal(&e.to_string()))
-        });
+        .and_then(to_json);
     idem.finish(&state, StatusCode::CREATED, result).await
+}
+
+/// The case in full for a read route (access checked and logged by the app).
+async fn detail(
+    state: &AppState,
+    actor: &pledge_app::Actor,
+    raw_id: &str,
+    p: &Purpose,
+) -> ApiResult<pledge_app::CaseDetail> {
+    let id = case_id(raw_id)?;
+    Ok(state
+        .app()
+        .case(actor, &id, state.now(), p.purpose.as_deref())
+        .await?)
+}
+
+/// A response body as JSON; failing to serialise our own types is Pledge's fault.
+pub(crate) fn to_json(v: impl serde::Serialize) -> ApiResult<Value> {
+    serde_json::to_value(v).map_err(|e| Problem::internal(&e.to_string()))
 }
 
 /// Request context for reads: why the caller is looking (written to the access log).
@@ -181,14 +198,8 @@ pub async fn read(
     PathParams(id): PathParams<String>,
     Query(p): Query<Purpose>,
 ) -> ApiResult<Json<Value>> {
-    let id = case_id(&id)?;
-    let detail = state
-        .app()
-        .case(&actor, &id, state.now(), p.purpose.as_deref())
-        .await?;
-    Ok(Json(
-        serde_json::to_value(detail).map_err(|e| Problem::internal(&e.to_string()))?,
-    ))
+    let detail = detail(&state, &actor, &id, &p).await?;
+    Ok(Json(to_json(detail)?))
 }
 
 /// The case's obligations with their clocks (state, owner, due and done times), by point.
@@ -201,14 +212,8 @@ pub async fn obligations(
     PathParams(id): PathParams<String>,
     Query(p): Query<Purpose>,
 ) -> ApiResult<Json<Value>> {
-    let id = case_id(&id)?;
-    let detail = state
-        .app()
-        .case(&actor, &id, state.now(), p.purpose.as_deref())
-        .await?;
-    Ok(Json(
-        serde_json::to_value(detail.evaluation).map_err(|e| Problem::internal(&e.to_string()))?,
-    ))
+    let detail = detail(&state, &actor, &id, &p).await?;
+    Ok(Json(to_json(detail.evaluation)?))
 }
 
 /// The case's timeline: every event, with confidential welfare detail withheld unless the
@@ -222,13 +227,9 @@ pub async fn timeline(
     PathParams(id): PathParams<String>,
     Query(p): Query<Purpose>,
 ) -> ApiResult<Json<Value>> {
-    let id = case_id(&id)?;
-    let detail = state
-        .app()
-        .case(&actor, &id, state.now(), p.purpose.as_deref())
-        .await?;
+    let detail = detail(&state, &actor, &id, &p).await?;
     Ok(Json(
-        serde_json::json!({ "case_id": id, "timeline": detail.timeline }),
+        serde_json::json!({ "case_id": detail.summary.case_id, "timeline": detail.timeline }),
     ))
 }
 
@@ -244,9 +245,7 @@ pub async fn victim_view(
 ) -> ApiResult<Json<Value>> {
     let id = case_id(&id)?;
     let view = state.app().victim_view(&actor, &id, state.now()).await?;
-    Ok(Json(
-        serde_json::to_value(view).map_err(|e| Problem::internal(&e.to_string()))?,
-    ))
+    Ok(Json(to_json(view)?))
 }
 
 /// Who collected, consulted or altered the case's data, when and why.

@@ -1,6 +1,6 @@
 //! Plans: the built-in plans and their versions, point by point.
 
-use crate::api::cases::PathParams;
+use crate::api::cases::{PathParams, to_json};
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -69,7 +69,5 @@ pub async fn read(
         None => plans.latest(&id),
     }
     .ok_or_else(Problem::not_found)?;
-    Ok(Json(
-        serde_json::to_value(plan).map_err(|e| Problem::internal(&e.to_string()))?,
-    ))
+    Ok(Json(to_json(plan)?))
 }

@@ -4,7 +4,7 @@
 
 use crate::api::body::{take_optional, to_event_kind};
 use crate::api::cases::PathParams;
-use crate::api::cases::case_id;
+use crate::api::cases::{case_id, to_json};
 use crate::api::idempotency::{IdempotencyKey, Idempotent};
 use crate::api::json::ApiJson;
 use crate::auth::CurrentActor;
@@ -86,6 +86,6 @@ pub async fn record(
         .record_step(&actor, &id, expected, at, kind, state.now())
         .await
         .map_err(Problem::from)
-        .and_then(|r| serde_json::to_value(r).map_err(|e| Problem::internal(&e.to_string())));
+        .and_then(to_json);
     idem.finish(&state, StatusCode::CREATED, result).await
 }
