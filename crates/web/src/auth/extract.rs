@@ -45,7 +45,28 @@ pub enum Outstanding {
     PasswordChange,
 }
 
+/// Whether an account is an administrator's (and so must use two-factor).
+pub(crate) fn is_administrator(account: &Account) -> bool {
+    account
+        .roles
+        .iter()
+        .any(|r| r == AccountRole::Administrator.as_str())
+}
+
 impl Outstanding {
+    /// The first thing outstanding on a session of an account, if any.
+    pub fn of(account: &Account, session: &Session) -> Option<Self> {
+        if account.totp_secret.is_some() && !session.second_factor_done {
+            Some(Outstanding::SecondFactor)
+        } else if account.totp_secret.is_none() && is_administrator(account) {
+            Some(Outstanding::TwoFactorSetup)
+        } else if account.must_change_password {
+            Some(Outstanding::PasswordChange)
+        } else {
+            None
+        }
+    }
+
     /// The refusal for a route that needs a fully signed-in session.
     pub fn problem(self) -> Problem {
         match self {
@@ -67,10 +88,7 @@ impl SessionUser {
     /// Whether the account must use two-factor: it is set up, or the account is an
     /// administrator's.
     pub fn is_administrator(&self) -> bool {
-        self.account
-            .roles
-            .iter()
-            .any(|r| r == AccountRole::Administrator.as_str())
+        is_administrator(&self.account)
     }
 
     /// Whether the second factor is still to be given in this session.
@@ -80,24 +98,7 @@ impl SessionUser {
 
     /// The first thing outstanding, if any.
     pub fn outstanding(&self) -> Option<Outstanding> {
-        if self.second_factor_pending() {
-            Some(Outstanding::SecondFactor)
-        } else if self.account.totp_secret.is_none() && self.is_administrator() {
-            Some(Outstanding::TwoFactorSetup)
-        } else if self.account.must_change_password {
-            Some(Outstanding::PasswordChange)
-        } else {
-            None
-        }
-    }
-
-    /// Refuses while the second factor is pending (every sign-in route but the code's own
-    /// needs the second factor first).
-    pub fn require_second_factor(&self) -> Result<(), Box<Problem>> {
-        if self.second_factor_pending() {
-            return Err(Box::new(Outstanding::SecondFactor.problem()));
-        }
-        Ok(())
+        Outstanding::of(&self.account, &self.session)
     }
 
     /// The person as an actor.

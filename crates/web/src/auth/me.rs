@@ -2,14 +2,14 @@
 //! (`POST /me/totp/setup`, then `POST /me/totp/confirm` with the first code).
 
 use super::extract::SessionUser;
-use super::{password, store_problem, throttle, totp};
+use super::{flow, store_problem, totp};
 use crate::api::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pledge_store::{AccountStore, Store};
+use pledge_store::Store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -112,37 +112,7 @@ pub async fn change_password(
     user: SessionUser,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
-    user.require_second_factor().map_err(|p| *p)?;
-    let mut account = user.account;
-    password::check_new(&body.new).map_err(|m| Problem::invalid("new", m))?;
-    if body.current.len() > password::MAX_LENGTH {
-        return Err(Problem::invalid("current", "is not your current password"));
-    }
-    throttle::check(&state, &account.person_id).await?;
-    if !password::verify(&body.current, &account.password_hash).await {
-        throttle::record(&state, &account.person_id, false).await?;
-        return Err(Problem::invalid("current", "is not your current password"));
-    }
-    if body.new == body.current {
-        return Err(Problem::invalid(
-            "new",
-            "must differ from the current password",
-        ));
-    }
-    account.password_hash = password::hash(&body.new)
-        .await
-        .map_err(|cause| Problem::internal(&cause))?;
-    account.must_change_password = false;
-    let store = state.store();
-    store
-        .upsert_account(&account)
-        .await
-        .map_err(store_problem)?;
-    let ended = store
-        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, other_sessions_ended = ended, "password changed");
+    flow::change_password(&state, &user, &body.current, &body.new).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,21 +126,7 @@ pub async fn totp_setup(
     State(state): State<AppState>,
     user: SessionUser,
 ) -> ApiResult<Json<TotpSetup>> {
-    user.require_second_factor().map_err(|p| *p)?;
-    if user.account.totp_secret.is_some() {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "two-factor-set-up",
-            "Two-factor is already set up",
-        )
-        .detail("Ask an administrator to reset it if the authenticator is lost."));
-    }
-    let secret = totp::new_secret();
-    state
-        .store()
-        .set_totp_pending(&user.session.id_hash, Some(&secret))
-        .await
-        .map_err(store_problem)?;
+    let secret = flow::start_totp(&state, &user).await?;
     let otpauth_url = totp::otpauth_url(&secret, &user.account.person_id);
     Ok(Json(TotpSetup {
         secret,
@@ -192,39 +148,6 @@ pub async fn totp_confirm(
     user: SessionUser,
     ApiJson(body): ApiJson<ConfirmBody>,
 ) -> ApiResult<StatusCode> {
-    user.require_second_factor().map_err(|p| *p)?;
-    let Some(pending) = user.session.totp_pending.clone() else {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "no-two-factor-setup",
-            "No two-factor setup in progress",
-        )
-        .detail("Start with POST /api/v1/me/totp/setup."));
-    };
-    let mut account = user.account;
-    throttle::check(&state, &account.person_id).await?;
-    if !totp::verify(&pending, &body.code, state.now()) {
-        throttle::record(&state, &account.person_id, false).await?;
-        return Err(Problem::invalid("code", "is wrong or has expired"));
-    }
-    let store = state.store();
-    account.totp_secret = Some(pending);
-    store
-        .upsert_account(&account)
-        .await
-        .map_err(store_problem)?;
-    store
-        .set_totp_pending(&user.session.id_hash, None)
-        .await
-        .map_err(store_problem)?;
-    store
-        .complete_second_factor(&user.session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    store
-        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, "two-factor set up");
+    flow::confirm_totp(&state, &user, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

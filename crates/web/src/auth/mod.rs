@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod actor;
 mod admin;
 mod extract;
+pub mod flow;
 mod me;
 pub mod password;
 pub mod session;

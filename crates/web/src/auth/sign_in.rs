@@ -1,8 +1,8 @@
 //! `POST /session` (sign in), `POST /session/totp` (the second factor), `DELETE /session`
 //! (sign out).
 
-use super::extract::SessionUser;
-use super::{password, session, store_problem, throttle, totp};
+use super::extract::{SessionUser, is_administrator};
+use super::{flow, session};
 use crate::api::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -10,8 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pledge_app::AccountRole;
-use pledge_store::{Account, AccountStore, Session};
+use pledge_store::{Account, Session};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -58,18 +57,10 @@ impl SignedIn {
             roles: account.roles.clone(),
             csrf_token: session.csrf_token.clone(),
             second_factor_required,
-            two_factor_setup_required: account.totp_secret.is_none()
-                && account
-                    .roles
-                    .iter()
-                    .any(|r| r == AccountRole::Administrator.as_str()),
+            two_factor_setup_required: account.totp_secret.is_none() && is_administrator(account),
             must_change_password: account.must_change_password,
         }
     }
-}
-
-fn wrong_credentials() -> Problem {
-    Problem::unauthenticated("The person id or password is wrong.")
 }
 
 /// Signs in with a person id and password. Sets the `pledge_session` cookie; the answer says
@@ -89,74 +80,11 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> ApiResult<Response> {
-    if body.person_id.is_empty() || body.person_id.chars().count() > 128 {
-        return Err(Problem::invalid("person_id", "1 to 128 characters"));
-    }
-    if body.password.is_empty() || body.password.len() > password::MAX_LENGTH {
-        return Err(Problem::invalid(
-            "password",
-            format!("1 to {} bytes", password::MAX_LENGTH),
-        ));
-    }
-    throttle::check(&state, &body.person_id).await?;
-    let store = state.store();
-    let account = store
-        .account(&body.person_id)
-        .await
-        .map_err(store_problem)?;
-    let Some(account) = account else {
-        // The same work and the same answer as a wrong password.
-        password::verify_nothing(&body.password).await;
-        throttle::record(&state, &body.person_id, false).await?;
-        return Err(wrong_credentials());
-    };
-    if !password::verify(&body.password, &account.password_hash).await {
-        throttle::record(&state, &body.person_id, false).await?;
-        tracing::info!(person = %account.person_id, "sign-in refused: wrong password");
-        return Err(wrong_credentials());
-    }
-    if account.disabled {
-        throttle::record(&state, &body.person_id, false).await?;
-        tracing::info!(person = %account.person_id, "sign-in refused: account disabled");
-        return Err(Problem::forbidden(
-            "This account is disabled. Ask your administrator.",
-        ));
-    }
-    // With two-factor set up, the password alone does not reset the count of failures:
-    // otherwise signing in again would give a fresh run of guesses at the code.
-    if account.totp_secret.is_none() {
-        throttle::record(&state, &body.person_id, true).await?;
-    }
-    // A session the browser still holds is replaced, not kept alongside.
-    if let Some(old) = session::token_from(&headers)
-        && let Some(old) = session::find(store, &old, state.now())
-            .await
-            .map_err(store_problem)?
-    {
-        store
-            .delete_session(&old.id_hash)
-            .await
-            .map_err(store_problem)?;
-    }
-    let new = session::start(
-        store,
-        state.config(),
-        &account.person_id,
-        account.totp_secret.is_none(),
-        state.now(),
-    )
-    .await
-    .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, "signed in");
-    let body = SignedIn::of(&account, &new.session);
-    Ok((
-        [(
-            header::SET_COOKIE,
-            session::cookie(state.config(), &new.token),
-        )],
-        Json(body),
-    )
-        .into_response())
+    let old = session::token_from(&headers);
+    let signed_in = flow::sign_in(&state, old.as_deref(), &body.person_id, &body.password).await?;
+    let body = SignedIn::of(&signed_in.account, &signed_in.new.session);
+    let cookie = session::cookie(state.config(), &signed_in.new.token);
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
 /// Gives the two-factor code for a session that signed in with a password.
@@ -172,38 +100,8 @@ pub async fn second_factor(
     user: SessionUser,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<SignedIn>> {
-    let SessionUser {
-        mut session,
-        account,
-    } = user;
-    let Some(secret) = account.totp_secret.as_deref() else {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "two-factor-not-set-up",
-            "Two-factor is not set up",
-        )
-        .detail("This account has no two-factor set up; there is no code to give."));
-    };
-    if session.second_factor_done {
-        return Ok(Json(SignedIn::of(&account, &session)));
-    }
-    throttle::check(&state, &account.person_id).await?;
-    if !totp::verify(secret, &body.code, state.now()) {
-        throttle::record(&state, &account.person_id, false).await?;
-        tracing::info!(person = %account.person_id, "second factor refused");
-        return Err(Problem::unauthenticated(
-            "The code is wrong or has expired.",
-        ));
-    }
-    throttle::record(&state, &account.person_id, true).await?;
-    state
-        .store()
-        .complete_second_factor(&session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    session.second_factor_done = true;
-    tracing::info!(person = %account.person_id, "second factor given");
-    Ok(Json(SignedIn::of(&account, &session)))
+    let user = flow::second_factor(&state, &user, &body.code).await?;
+    Ok(Json(SignedIn::of(&user.account, &user.session)))
 }
 
 /// Signs out: ends the session and clears the cookie.
@@ -213,12 +111,7 @@ pub async fn second_factor(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "The CSRF token is missing or wrong", body = Problem)))]
 pub async fn sign_out(State(state): State<AppState>, user: SessionUser) -> ApiResult<Response> {
-    state
-        .store()
-        .delete_session(&user.session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %user.account.person_id, "signed out");
+    flow::sign_out(&state, &user).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session::clear_cookie(state.config()))],

@@ -1,19 +1,15 @@
-//! Sign-in steps for the HTML pages, with the same checks as the JSON routes of
-//! `sign_in.rs` and `me.rs` (throttling, the same answer for an unknown name as for a wrong
-//! password, disabled accounts, one session per browser) but returning plain results the
-//! pages turn into forms and redirects.
-//!
-//! They use only what `crate::auth` makes public. They mirror `auth::sign_in::sign_in`,
-//! `auth::sign_in::second_factor` and `auth::me::change_password`; the JSON handlers could
-//! call these so the checks exist once.
+//! The pages' side of the sign-in steps: each calls the one implementation in
+//! `crate::auth::flow` (which holds every rule: throttling, the same answer for an unknown
+//! name as for a wrong password, disabled accounts, wrong codes counted as failures,
+//! one-time passwords, ending other sessions) and words its refusals for a form: a field to
+//! correct, or a problem the pages show as an error page or a redirect.
 
-use crate::auth::{
-    SessionUser, constant_time_eq, password, session, store_problem, throttle, totp,
-};
+use crate::auth::flow::{self, StepError};
+use crate::auth::{SessionUser, constant_time_eq, session};
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::http::HeaderMap;
-use pledge_store::{Account, AccountStore};
+use pledge_store::Account;
 
 /// Why a page sign-in step failed.
 #[derive(Debug)]
@@ -30,6 +26,31 @@ impl From<Problem> for PageSignInError {
     }
 }
 
+impl From<StepError> for PageSignInError {
+    fn from(e: StepError) -> Self {
+        let field = |name, message: &str| PageSignInError::Field(name, message.to_owned());
+        match e {
+            StepError::BadPersonId => field("person_id", "Enter your person id"),
+            StepError::BadPassword => field("password", "Enter your password"),
+            StepError::WrongCredentials => field("password", "The person id or password is wrong"),
+            StepError::WrongCode | StepError::WrongSetupCode => {
+                field("code", "The code is wrong or has expired")
+            }
+            StepError::NoTwoFactorSetup => {
+                field("code", "Start again: reload this page for a new key")
+            }
+            StepError::WeakPassword(m) => PageSignInError::Field("new", m),
+            StepError::WrongCurrentPassword => {
+                field("current", "This is not your current password")
+            }
+            StepError::SamePassword => {
+                field("new", "The new password must differ from the current one")
+            }
+            other => Problem::from(other).into(),
+        }
+    }
+}
+
 /// Signs in with a person id and password. On success the old session the browser held (if
 /// any) is ended and the new session and its cookie token are returned.
 pub async fn password_sign_in(
@@ -38,61 +59,9 @@ pub async fn password_sign_in(
     person_id: &str,
     secret: &str,
 ) -> Result<(Account, session::NewSession), PageSignInError> {
-    let wrong =
-        || PageSignInError::Field("password", "The person id or password is wrong".to_owned());
-    if person_id.is_empty() || person_id.chars().count() > 128 {
-        return Err(PageSignInError::Field(
-            "person_id",
-            "Enter your person id".to_owned(),
-        ));
-    }
-    if secret.is_empty() || secret.len() > password::MAX_LENGTH {
-        return Err(PageSignInError::Field(
-            "password",
-            "Enter your password".to_owned(),
-        ));
-    }
-    throttle::check(state, person_id).await?;
-    let store = state.store();
-    let account = store.account(person_id).await.map_err(store_problem)?;
-    let Some(account) = account else {
-        password::verify_nothing(secret).await;
-        throttle::record(state, person_id, false).await?;
-        return Err(wrong());
-    };
-    if !password::verify(secret, &account.password_hash).await {
-        throttle::record(state, person_id, false).await?;
-        tracing::info!(person = %account.person_id, "page sign-in refused: wrong password");
-        return Err(wrong());
-    }
-    if account.disabled {
-        throttle::record(state, person_id, false).await?;
-        return Err(Problem::forbidden("This account is disabled. Ask your administrator.").into());
-    }
-    if account.totp_secret.is_none() {
-        throttle::record(state, person_id, true).await?;
-    }
-    if let Some(old) = session::token_from(headers)
-        && let Some(old) = session::find(store, &old, state.now())
-            .await
-            .map_err(store_problem)?
-    {
-        store
-            .delete_session(&old.id_hash)
-            .await
-            .map_err(store_problem)?;
-    }
-    let new = session::start(
-        store,
-        state.config(),
-        &account.person_id,
-        account.totp_secret.is_none(),
-        state.now(),
-    )
-    .await
-    .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, "signed in (pages)");
-    Ok((account, new))
+    let old = session::token_from(headers);
+    let signed_in = flow::sign_in(state, old.as_deref(), person_id, secret).await?;
+    Ok((signed_in.account, signed_in.new))
 }
 
 /// Gives the second factor for a session that signed in with a password.
@@ -101,28 +70,7 @@ pub async fn second_factor(
     user: &SessionUser,
     code: &str,
 ) -> Result<(), PageSignInError> {
-    let Some(secret) = user.account.totp_secret.as_deref() else {
-        return Ok(());
-    };
-    if user.session.second_factor_done {
-        return Ok(());
-    }
-    let person = &user.account.person_id;
-    throttle::check(state, person).await?;
-    if !totp::verify(secret, code, state.now()) {
-        throttle::record(state, person, false).await?;
-        return Err(PageSignInError::Field(
-            "code",
-            "The code is wrong or has expired".to_owned(),
-        ));
-    }
-    throttle::record(state, person, true).await?;
-    state
-        .store()
-        .complete_second_factor(&user.session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %person, "second factor given (pages)");
+    flow::second_factor(state, user, code).await?;
     Ok(())
 }
 
@@ -133,41 +81,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), PageSignInError> {
-    if user.second_factor_pending() {
-        return Err(crate::auth::Outstanding::SecondFactor.problem().into());
-    }
-    let mut account = user.account.clone();
-    password::check_new(new).map_err(|m| PageSignInError::Field("new", m))?;
-    let wrong = || PageSignInError::Field("current", "This is not your current password".into());
-    if current.len() > password::MAX_LENGTH {
-        return Err(wrong());
-    }
-    throttle::check(state, &account.person_id).await?;
-    if !password::verify(current, &account.password_hash).await {
-        throttle::record(state, &account.person_id, false).await?;
-        return Err(wrong());
-    }
-    if new == current {
-        return Err(PageSignInError::Field(
-            "new",
-            "The new password must differ from the current one".into(),
-        ));
-    }
-    account.password_hash = password::hash(new)
-        .await
-        .map_err(|cause| Problem::internal(&cause))?;
-    account.must_change_password = false;
-    let store = state.store();
-    store
-        .upsert_account(&account)
-        .await
-        .map_err(store_problem)?;
-    store
-        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, "password changed (pages)");
-    Ok(())
+    Ok(flow::change_password(state, user, current, new).await?)
 }
 
 /// Whether a form's CSRF token matches the session's (in constant time).
@@ -177,24 +91,12 @@ pub fn csrf_matches(user: &SessionUser, sent: &str) -> bool {
 
 /// Ends a session.
 pub async fn sign_out(state: &AppState, user: &SessionUser) -> Result<(), Problem> {
-    state
-        .store()
-        .delete_session(&user.session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %user.account.person_id, "signed out (pages)");
-    Ok(())
+    Ok(flow::sign_out(state, user).await?)
 }
 
 /// Starts two-factor setup: a new key, kept with the session until confirmed.
 pub async fn start_two_factor(state: &AppState, user: &SessionUser) -> Result<String, Problem> {
-    let secret = totp::new_secret();
-    state
-        .store()
-        .set_totp_pending(&user.session.id_hash, Some(&secret))
-        .await
-        .map_err(store_problem)?;
-    Ok(secret)
+    Ok(flow::start_totp(state, user).await?)
 }
 
 /// Confirms two-factor setup with the first code; the person's other sessions end.
@@ -203,39 +105,5 @@ pub async fn confirm_two_factor(
     user: &SessionUser,
     code: &str,
 ) -> Result<(), PageSignInError> {
-    let Some(pending) = user.session.totp_pending.clone() else {
-        return Err(PageSignInError::Field(
-            "code",
-            "Start again: reload this page for a new key".into(),
-        ));
-    };
-    let mut account = user.account.clone();
-    throttle::check(state, &account.person_id).await?;
-    if !totp::verify(&pending, code, state.now()) {
-        throttle::record(state, &account.person_id, false).await?;
-        return Err(PageSignInError::Field(
-            "code",
-            "The code is wrong or has expired".into(),
-        ));
-    }
-    let store = state.store();
-    account.totp_secret = Some(pending);
-    store
-        .upsert_account(&account)
-        .await
-        .map_err(store_problem)?;
-    store
-        .set_totp_pending(&user.session.id_hash, None)
-        .await
-        .map_err(store_problem)?;
-    store
-        .complete_second_factor(&user.session.id_hash)
-        .await
-        .map_err(store_problem)?;
-    store
-        .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
-        .await
-        .map_err(store_problem)?;
-    tracing::info!(person = %account.person_id, "two-factor set up (pages)");
-    Ok(())
+    Ok(flow::confirm_totp(state, user, code).await?)
 }
