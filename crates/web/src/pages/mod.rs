@@ -62,10 +62,21 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/people", get(admin::people))
         .route("/admin/people/upload", post(admin::upload_people))
         .route("/admin/units", get(admin::units))
+        .route("/admin/units/upload", post(admin::upload_units))
         .route("/admin/plans", get(admin::plans))
-        .route("/admin/meetings", get(admin::meetings))
-        .route("/admin/tokens", get(admin::tokens))
-        .route("/admin/accounts", get(admin::accounts))
+        .route(
+            "/admin/meetings",
+            get(admin::meetings).post(admin::add_meeting),
+        )
+        .route(
+            "/admin/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/admin/tokens/revoke", post(admin::revoke_token))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
         .nest_service("/assets", assets::service())
         .route("/{*rest}", any(not_found))
 }

@@ -19,6 +19,17 @@ fn yesterday() -> String {
         .unwrap_or_else(|_| now.date().to_string())
 }
 
+/// Tomorrow in the UK, as `YYYY-MM-DD`.
+fn tomorrow() -> String {
+    let now = jiff::Zoned::now().with_time_zone(
+        jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC),
+    );
+    now.date()
+        .tomorrow()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| now.date().to_string())
+}
+
 /// The tag of the obligation card holding a step's form, by the card's id.
 async fn tag_of(b: &Browser, card_id: &str) -> anyhow::Result<String> {
     b.text(&format!("#{card_id} .govuk-tag")).await
@@ -310,7 +321,8 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.audit("forbidden").await?;
     b.sign_out().await?;
 
-    // ---- Administrator (two-factor): every administration page, and a CSV upload.
+    // ---- Administrator (two-factor): every administration page; CSV uploads of people and
+    // units; an API token created (shown once) and revoked; an account; a meeting date.
     b.sign_in(app, "ADM-9000").await?;
     for page in [
         "",
@@ -340,6 +352,96 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     ensure!(b.page_text().await?.contains("PC New Starter"));
     b.audit("admin-upload-errors").await?;
+
+    // Units from CSV: a good row, a bad id and a cycle in the chain of command.
+    b.go("/admin/units").await?;
+    b.fill(
+        "#csv",
+        "id,name,parent\nnorth-training,Northern Training,north-response\nbad id!,Bad,\nnorth-response,Northern Response Team 2,north-training\n",
+    )
+    .await?;
+    b.submit("form[action='/admin/units/upload'] button")
+        .await?;
+    ensure!(b.text("#upload-saved").await? == "1 unit saved.");
+    let errors = b.text("#upload-errors").await?;
+    ensure!(
+        errors.contains("Row 3: column id") && errors.contains("Row 4: column parent"),
+        "{errors}"
+    );
+    ensure!(b.page_text().await?.contains("Northern Training"));
+    b.audit("admin-units-upload-errors").await?;
+
+    // API tokens: nothing answered, then a token shown once, then revoked.
+    b.go("/admin/tokens").await?;
+    b.submit("form[action='/admin/tokens'] button").await?;
+    ensure!(
+        b.text(".govuk-error-summary a[href='#name']")
+            .await?
+            .contains("Token name"),
+        "no error for the token name"
+    );
+    ensure!(
+        b.text(".govuk-error-summary").await?.contains("Token name"),
+        "no error summary"
+    );
+    b.audit("admin-token-errors").await?;
+    b.fill("#name", "journey-system").await?;
+    b.click("#scopes").await?;
+    b.submit("form[action='/admin/tokens'] button").await?;
+    ensure!(b.text("h1").await? == "Token journey-system created");
+    let token = b.text("#secret").await?;
+    ensure!(token.starts_with("pledge_") && token.len() == 71, "{token}");
+    ensure!(b.page_text().await?.contains("will not be shown again"));
+    b.audit("admin-token-created").await?;
+    b.go("/admin/tokens").await?;
+    ensure!(
+        !b.page_text().await?.contains(&token),
+        "the token is shown again"
+    );
+    b.submit("button[value='journey-system']").await?;
+    ensure!(b.text("#notice").await?.contains("journey-system revoked"));
+    ensure!(
+        b.text("button[value='journey-system']").await.is_err(),
+        "a revoked token still has a revoke button"
+    );
+    b.audit("admin-token-revoked").await?;
+
+    // Accounts: one for the person just uploaded, then the same again (refused).
+    b.go("/admin/accounts").await?;
+    b.fill("#person_id", "PC-5001").await?;
+    b.click("#roles").await?;
+    b.submit("form[action='/admin/accounts'] button").await?;
+    ensure!(b.text("h1").await? == "Account created for PC-5001");
+    ensure!(b.text("#secret").await?.len() >= 12);
+    b.audit("admin-account-created").await?;
+    b.go("/admin/accounts").await?;
+    b.fill("#person_id", "PC-5001").await?;
+    b.submit("form[action='/admin/accounts'] button").await?;
+    let summary = b.text(".govuk-error-summary a[href='#person_id']").await?;
+    ensure!(summary.contains("already has an account"), "{summary}");
+    b.audit("admin-account-errors").await?;
+
+    // Meeting calendars: nothing answered, then a meeting tomorrow.
+    b.go("/admin/meetings").await?;
+    b.submit("form[action='/admin/meetings'] button").await?;
+    let summary = b.text(".govuk-error-summary").await?;
+    ensure!(
+        summary.contains("Unit") && summary.contains("Date") && summary.contains("Time"),
+        "{summary}"
+    );
+    b.audit("admin-meeting-errors").await?;
+    b.pick("#calendar", "trm").await?;
+    b.pick("#unit", "north-cid").await?;
+    b.set_value("#date", &tomorrow()).await?;
+    b.set_value("#time", "10:30").await?;
+    b.submit("form[action='/admin/meetings'] button").await?;
+    let notice = b.text("#notice").await?;
+    ensure!(
+        notice.contains("Meeting added") && notice.contains("north-cid"),
+        "{notice}"
+    );
+    ensure!(b.page_text().await?.contains("10:30"));
+    b.audit("admin-meeting-added").await?;
     b.sign_out().await?;
     Ok(())
 }
