@@ -1,7 +1,8 @@
 //! End-to-end tests of the `pledge` binary: crash safety of appends (SIGKILL at random
-//! moments), determinism of `pledge generate`, and the service's commands (demo, serve,
-//! user add, token create/revoke), on SQLite always and on PostgreSQL when
-//! `PLEDGE_TEST_POSTGRES_URL` is set. One test binary; the modules are under `tests/cli/`.
+//! moments), determinism of `pledge generate`, PostgreSQL dump and restore, and the
+//! service's commands (demo, serve, user add, token create/revoke), on SQLite always and on
+//! PostgreSQL when `PLEDGE_TEST_POSTGRES_URL` is set. One test binary; the modules are
+//! under `tests/cli/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,5 +10,6 @@ mod cli {
     pub mod crash;
     pub mod generate;
     pub mod harness;
+    pub mod pg_dump;
     pub mod serve;
 }

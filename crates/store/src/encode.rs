@@ -254,3 +254,11 @@ pub(crate) fn disposal_access(d: &crate::model::Disposal) -> AccessEntry {
         justification: d.reason.clone(),
     }
 }
+
+/// The `case_open` column of a case's obligation rows: whether the case is open. Rows of a
+/// closed case stay (an obligation never met in a closed case was missed, and reports count
+/// it) but leave "my tasks" and the overdue lists, whose partial indexes cover only open rows
+/// of open cases (migration 0003).
+pub(crate) fn case_open(s: &CaseSummary) -> bool {
+    s.status == "open"
+}

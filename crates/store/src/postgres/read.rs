@@ -1,5 +1,6 @@
-//! Read-model queries on PostgreSQL. The obligation queries name `status = 'open'` literally
-//! so the planner can use the partial indexes (see the migration).
+//! Read-model queries on PostgreSQL. The obligation queries name `status = 'open' AND
+//! case_open` literally so the planner can use the partial indexes over open rows of open
+//! cases (see migrations 0001 and 0003).
 
 use crate::encode;
 use crate::error::Result;
@@ -81,7 +82,7 @@ pub(super) async fn case_obligations(
 /// The `my_tasks` query: B-tree order is ASC NULLS LAST, the order wanted.
 pub(crate) const MY_TASKS: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE owner_person = $1 AND status = 'open' \
+     WHERE owner_person = $1 AND status = 'open' AND case_open \
      ORDER BY due_at ASC NULLS LAST, case_id, obligation_id, instance LIMIT $2";
 
 pub(super) async fn my_tasks(
@@ -100,12 +101,12 @@ pub(super) async fn my_tasks(
 /// The `overdue` query for a force and unit.
 pub(crate) const OVERDUE_UNIT: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = $1 AND unit = $2 AND status = 'open' AND due_at < $3 \
+     WHERE force = $1 AND unit = $2 AND status = 'open' AND case_open AND due_at < $3 \
      ORDER BY due_at, case_id, obligation_id, instance LIMIT $4";
 /// The `overdue` query for a whole force.
 pub(crate) const OVERDUE_FORCE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = $1 AND status = 'open' AND due_at < $2 \
+     WHERE force = $1 AND status = 'open' AND case_open AND due_at < $2 \
      ORDER BY due_at, case_id, obligation_id, instance LIMIT $3";
 
 pub(super) async fn overdue(

@@ -132,11 +132,13 @@ pub(super) async fn projection(tx: &mut PgConnection, p: &Projection) -> Result<
         });
         q.build().execute(&mut *tx).await?;
     }
-    // 14 parameters a row; PostgreSQL allows 65535 a statement.
+    // Rows of a closed case stay but leave "my tasks" and the overdue lists (migration 0003).
+    let open = encode::case_open(s);
+    // 15 parameters a row; PostgreSQL allows 65535 a statement.
     for (chunk_no, chunk) in p.obligations.chunks(1000).enumerate() {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
             "INSERT INTO obligation (case_id, obligation_id, instance, ord, point, title, owner_role, owner_person, \
-             force, unit, started_at, due_at, completed_at, status) ",
+             force, unit, started_at, due_at, completed_at, status, case_open) ",
         );
         q.push_values(chunk.iter().enumerate(), |mut b, (i, o)| {
             b.push_bind(id)
@@ -152,7 +154,8 @@ pub(super) async fn projection(tx: &mut PgConnection, p: &Projection) -> Result<
                 .push_bind(o.started_at.map(encode::micros))
                 .push_bind(o.due_at.map(encode::micros))
                 .push_bind(o.completed_at.map(encode::micros))
-                .push_bind(o.status.as_str());
+                .push_bind(o.status.as_str())
+                .push_bind(open);
         });
         q.build().execute(&mut *tx).await?;
     }

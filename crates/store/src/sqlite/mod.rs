@@ -11,7 +11,9 @@
 //! processes wait up to `busy_timeout` (5 s). Inside the transaction an append reads the log
 //! head and the case's version, refuses a stale `expected_version` with
 //! [`StoreError::Conflict`], then writes the events, the head, the read models and the access
-//! entry — all or nothing.
+//! entry — all or nothing. It does so in two statements (one read, one multi-statement write;
+//! see `write::append`): each call into sqlx's SQLite worker thread costs far more than the
+//! SQL it carries.
 //!
 //! # Disposal and the chain
 //!
@@ -48,8 +50,14 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 #[derive(Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Writers in this process queue here before `BEGIN IMMEDIATE`.
-    write_lock: tokio::sync::Mutex<()>,
+    /// Writers in this process queue here before `BEGIN IMMEDIATE`. It also holds the
+    /// connection single appends use (opened on first use; `None` again after a failure
+    /// that leaves its state unknown), kept out of the pool so its page cache stays valid
+    /// from one append to the next and no pool checkout and return is paid per append.
+    write_lock: tokio::sync::Mutex<Option<sqlx::SqliteConnection>>,
+    /// How to open that connection; `None` for an in-memory database, whose appends use the
+    /// pool's single connection (another connection would be another database).
+    writer_options: Option<Box<SqliteConnectOptions>>,
 }
 
 impl SqliteStore {
@@ -74,7 +82,11 @@ impl SqliteStore {
             // 64 MiB of page cache a connection (the default is 2 MiB): large transactions
             // (bulk import) otherwise spill dirty pages to the WAL early and re-read index
             // pages from the OS for every row.
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Statement journals (a multi-row statement that might fail half way) in memory,
+            // not a temporary file opened and deleted on every append.
+            .pragma("temp_store", "MEMORY");
+        let writer_options = (!in_memory).then(|| Box::new(options.clone()));
         let pool = if in_memory {
             SqlitePoolOptions::new()
                 .max_connections(1)
@@ -86,12 +98,17 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(8)
+                // No ping before handing out a connection: a SQLite connection is a local
+                // file that cannot go away, and the ping is one more round trip to the
+                // connection's worker thread on every read and every append.
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?
         };
         Ok(Self {
             pool,
-            write_lock: tokio::sync::Mutex::new(()),
+            write_lock: tokio::sync::Mutex::new(None),
+            writer_options,
         })
     }
 
@@ -100,8 +117,12 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// Closes the pool, waiting for connections to finish.
+    /// Closes the pool and the writer connection, waiting for connections to finish.
     pub async fn close(&self) {
+        let writer = self.write_lock.lock().await.take();
+        if let Some(conn) = writer {
+            let _ = sqlx::Connection::close(conn).await;
+        }
         self.pool.close().await;
     }
 
@@ -118,7 +139,7 @@ impl SqliteStore {
     async fn begin_write(
         &self,
     ) -> Result<(
-        tokio::sync::MutexGuard<'_, ()>,
+        tokio::sync::MutexGuard<'_, Option<sqlx::SqliteConnection>>,
         sqlx::Transaction<'static, sqlx::Sqlite>,
     )> {
         let guard = self.write_lock.lock().await;
@@ -208,10 +229,21 @@ impl Store for SqliteStore {
     async fn append(&self, append: Append) -> Result<Appended> {
         encode::check_append(&append)?;
         let result = async {
-            let (_guard, mut tx) = self.begin_write().await?;
-            let done = write::append(&mut tx, &append, Timestamp::now()).await?;
-            tx.commit().await?;
-            Ok(done)
+            let mut writer = self.write_lock.lock().await;
+            match &self.writer_options {
+                Some(options) => {
+                    if writer.is_none() {
+                        *writer = Some(sqlx::SqliteConnection::connect_with(options).await?);
+                    }
+                    let slot = write::Conn::Own(&mut writer);
+                    write::append_own_tx(slot, &append, Timestamp::now()).await
+                }
+                None => {
+                    let mut conn = self.pool.acquire().await?;
+                    let slot = write::Conn::Pool(&mut conn);
+                    write::append_own_tx(slot, &append, Timestamp::now()).await
+                }
+            }
         }
         .await;
         match result {

@@ -1,5 +1,7 @@
-//! Read-model queries on SQLite. The obligation queries name `status = 'open'` literally so
-//! the planner can use the partial indexes (see the migration).
+//! Read-model queries on SQLite. The obligation queries name `status = 'open' AND case_open =
+//! 1` literally so the planner can use the partial indexes over open rows of open cases (see
+//! migrations 0001 and 0003): a closed case's unmet obligations stay in `case_obligations`
+//! but leave "my tasks" and the overdue lists.
 
 use crate::encode;
 use crate::error::Result;
@@ -81,12 +83,12 @@ pub(super) async fn case_obligations(
 /// The `my_tasks` query for rows with a due time (in due order).
 pub(crate) const MY_TASKS_DUE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE owner_person = ? AND status = 'open' AND due_at IS NOT NULL \
+     WHERE owner_person = ? AND status = 'open' AND case_open = 1 AND due_at IS NOT NULL \
      ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
 /// The `my_tasks` query for rows with no due time (they come last).
 pub(crate) const MY_TASKS_UNDATED: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, \
      owner_person, force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE owner_person = ? AND status = 'open' AND due_at IS NULL \
+     WHERE owner_person = ? AND status = 'open' AND case_open = 1 AND due_at IS NULL \
      ORDER BY case_id, obligation_id, instance LIMIT ?";
 
 pub(super) async fn my_tasks(
@@ -117,12 +119,12 @@ pub(super) async fn my_tasks(
 /// The `overdue` query for a force and unit.
 pub(crate) const OVERDUE_UNIT: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = ? AND unit = ? AND status = 'open' AND due_at < ? \
+     WHERE force = ? AND unit = ? AND status = 'open' AND case_open = 1 AND due_at < ? \
      ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
 /// The `overdue` query for a whole force.
 pub(crate) const OVERDUE_FORCE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
      force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = ? AND status = 'open' AND due_at < ? \
+     WHERE force = ? AND status = 'open' AND case_open = 1 AND due_at < ? \
      ORDER BY due_at, case_id, obligation_id, instance LIMIT ?";
 
 pub(super) async fn overdue(

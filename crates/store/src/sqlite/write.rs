@@ -4,28 +4,137 @@ use crate::encode::{self, TOMBSTONE};
 use crate::error::{Result, StoreError};
 use crate::model::*;
 use crate::rows::Get;
+use sqlx::pool::PoolConnection;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-/// Appends one case's events, its read models and its access entry.
+/// The SQL of [`APPEND_READ`] (a macro so [`BEGIN_APPEND_READ`] can extend it).
+macro_rules! append_read {
+    () => {
+        "SELECT l.seq AS log_seq, l.hash AS log_hash, a.seq AS access_seq, a.hash AS access_hash, \
+         e.case_version, e.case_hash, EXISTS (SELECT 1 FROM disposal WHERE case_id = ?1) AS disposed, \
+         s.force AS s_force, s.unit AS s_unit, s.reported_at AS s_reported_at, \
+         (SELECT group_concat(person || char(31) || relation, char(30)) FROM case_person \
+          WHERE case_id = ?1) AS people, \
+         (SELECT group_concat(obligation_id || char(31) || instance, char(30)) FROM obligation \
+          WHERE case_id = ?1) AS obligation_keys \
+         FROM log_head l JOIN access_head a ON a.id = 1 \
+         LEFT JOIN (SELECT case_version, case_hash FROM event WHERE case_id = ?1 \
+         ORDER BY case_version DESC LIMIT 1) e ON 1 \
+         LEFT JOIN case_summary s ON s.case_id = ?1 WHERE l.id = 1"
+    };
+}
+
+/// Everything an append reads before it writes, in one statement: the two chain heads, the
+/// case's last event (none for a new case), whether the case was disposed of, and the parts
+/// of its read models that rarely change (so the write can leave them alone).
+const APPEND_READ: &str = append_read!();
+
+/// [`APPEND_READ`] opening its own write transaction.
+const BEGIN_APPEND_READ: &str = concat!("BEGIN IMMEDIATE; ", append_read!());
+
+/// A single append as its own transaction, in two calls to the connection's worker thread:
+/// `BEGIN IMMEDIATE` + the read, then the writes + `COMMIT` (see [`append`]). sqlx's
+/// `Transaction` would add a call for BEGIN and one for COMMIT; on this path the transaction
+/// is opened and closed by hand, so a failure after BEGIN rolls back explicitly, and a
+/// connection whose transaction state is unknown (the rollback failed, or the future was
+/// dropped half way) is closed rather than returned to the pool (closing rolls back).
+/// The caller holds the store's write lock.
+pub(super) async fn append_own_tx(
+    conn: Conn<'_>,
+    a: &Append,
+    recorded_at: jiff::Timestamp,
+) -> Result<Appended> {
+    /// Drops (closes) the connection unless the transaction is known to be over.
+    struct Open<'c> {
+        conn: Conn<'c>,
+        open: bool,
+    }
+    impl Drop for Open<'_> {
+        fn drop(&mut self) {
+            if self.open {
+                match &mut self.conn {
+                    Conn::Own(slot) => **slot = None,
+                    Conn::Pool(c) => c.close_on_drop(),
+                }
+            }
+        }
+    }
+    let mut tx = Open { conn, open: true };
+    let Some(c) = tx.conn.get() else {
+        return Err(StoreError::Invalid(
+            "the writer connection is not open".into(),
+        ));
+    };
+    let result = append_sql(&mut *c, a, recorded_at, true).await;
+    match result {
+        Ok(done) => {
+            tx.open = false;
+            Ok(done)
+        }
+        Err(e) => {
+            if sqlx::query("ROLLBACK").execute(&mut *c).await.is_ok() {
+                tx.open = false;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The connection [`append_own_tx`] runs on.
+pub(super) enum Conn<'c> {
+    /// The store's own writer connection (always `Some` when passed in); set to `None` when
+    /// its transaction state is unknown.
+    Own(&'c mut Option<SqliteConnection>),
+    /// A pooled connection, closed rather than returned in that case.
+    Pool(&'c mut PoolConnection<Sqlite>),
+}
+
+impl Conn<'_> {
+    fn get(&mut self) -> Option<&mut SqliteConnection> {
+        match self {
+            Conn::Own(slot) => slot.as_mut(),
+            Conn::Pool(c) => Some(&mut **c),
+        }
+    }
+}
+
+/// Appends one case's events, its read models and its access entry, inside the caller's
+/// write transaction.
 pub(super) async fn append(
     tx: &mut SqliteConnection,
     a: &Append,
     recorded_at: jiff::Timestamp,
 ) -> Result<Appended> {
-    let head = sqlx::query("SELECT seq, hash FROM log_head WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
+    append_sql(tx, a, recorded_at, false).await
+}
+
+/// Every statement is a message to sqlx's SQLite worker thread and back (two thread switches,
+/// tens of microseconds on a small machine, far more than the statement itself), so an append
+/// is two calls: one statement that reads everything it needs ([`APPEND_READ`]), then one
+/// multi-statement string that writes everything (events, log head, read models, access
+/// entry, access head), with the hashes computed in between. With `own_tx` the first call
+/// also begins the transaction and the second commits it.
+async fn append_sql(
+    tx: &mut SqliteConnection,
+    a: &Append,
+    recorded_at: jiff::Timestamp,
+    own_tx: bool,
+) -> Result<Appended> {
+    let r = sqlx::query(if own_tx {
+        BEGIN_APPEND_READ
+    } else {
+        APPEND_READ
+    })
+    .bind(a.case_id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
     let (head_seq, head_hash) = (
-        head.int("seq")?,
-        encode::hash(&head.bytes("hash")?, "log_head hash")?,
+        r.int("log_seq")?,
+        encode::hash(&r.bytes("log_hash")?, "log_head hash")?,
     );
-    let last = sqlx::query("SELECT case_version, case_hash FROM event WHERE case_id = ? ORDER BY case_version DESC LIMIT 1")
-        .bind(a.case_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (actual, prev_case) = match last {
-        Some(r) => (
-            encode::uint::<u64>(r.int("case_version")?, "case version")?,
+    let (actual, prev_case) = match r.opt_int("case_version")? {
+        Some(v) => (
+            encode::uint::<u64>(v, "case version")?,
             encode::hash(&r.bytes("case_hash")?, "case hash")?,
         ),
         None => (0, crate::chain::GENESIS),
@@ -37,16 +146,7 @@ pub(super) async fn append(
             actual,
         });
     }
-    // Only a case with events can have been disposed of: a new case skips the lookup.
-    let disposed: Option<i64> = if actual == 0 {
-        None
-    } else {
-        sqlx::query_scalar("SELECT 1 FROM disposal WHERE case_id = ?")
-            .bind(a.case_id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-    };
-    if disposed.is_some() {
+    if r.flag("disposed")? {
         return Err(StoreError::NotFound(format!(
             "{} (its personal data was disposed of)",
             a.case_id
@@ -55,12 +155,20 @@ pub(super) async fn append(
     let rows = encode::chain_events(
         &a.case_id, actual, prev_case, head_seq, head_hash, &a.events,
     )?;
+    let Some(last) = rows.last() else {
+        return Err(StoreError::Invalid(format!(
+            "an append to case {} has no events",
+            a.case_id
+        )));
+    };
+    let access_hash = encode::hash(&r.bytes("access_hash")?, "access_head hash")?;
+    let access = encode::chain_access(a.access.clone(), r.int("access_seq")?, &access_hash)?;
     let recorded_at = encode::micros(recorded_at);
-    // One multi-row INSERT per chunk rather than one statement per event: an import of many
-    // events per case spends most of its time handing statements to SQLite's worker thread.
-    // 13 parameters a row; SQLite allows 32766 a statement.
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    // 14 parameters a row; SQLite allows 32766 a statement.
     for chunk in rows.chunks(EVENT_ROWS_PER_INSERT) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        q.push(
             "INSERT INTO event (seq, case_id, case_version, event_type, at, by_person, body, recorded_at, \
              content_hash, prev_case_hash, case_hash, prev_log_hash, log_hash, disposed) ",
         );
@@ -80,22 +188,48 @@ pub(super) async fn append(
                 .push_bind(&r.log_hash[..])
                 .push_bind(0i64);
         });
-        q.build().execute(&mut *tx).await?;
+        q.push(";\n");
     }
-    let Some(last) = rows.last() else {
-        return Err(StoreError::Invalid(format!(
-            "an append to case {} has no events",
-            a.case_id
-        )));
-    };
-    sqlx::query("UPDATE log_head SET seq = ?, hash = ? WHERE id = 1")
-        .bind(last.seq)
-        .bind(&last.log_hash[..])
-        .execute(&mut *tx)
-        .await?;
+    q.push("UPDATE log_head SET seq = ")
+        .push_bind(last.seq)
+        .push(", hash = ")
+        .push_bind(&last.log_hash[..])
+        .push(" WHERE id = 1;\n");
     // A new case has no read models yet: nothing to delete first.
-    insert_projection(tx, &a.projection, actual > 0).await?;
-    access(tx, a.access.clone()).await?;
+    let known = Known {
+        area: match (
+            r.opt_text("s_force")?,
+            r.opt_text("s_unit")?,
+            r.opt_int("s_reported_at")?,
+        ) {
+            (Some(f), Some(u), Some(t)) => Some((f, u, t)),
+            _ => None,
+        },
+        people: r.opt_text("people")?.map(|p| {
+            let mut v: Vec<(String, String)> = p
+                .split('\u{1e}')
+                .filter_map(|x| x.split_once('\u{1f}'))
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+                .collect();
+            v.sort();
+            v
+        }),
+        obligation_keys: r
+            .opt_text("obligation_keys")?
+            .map(|k| {
+                k.split('\u{1e}')
+                    .filter_map(|x| x.split_once('\u{1f}'))
+                    .map(|(o, i)| (o.to_owned(), i.parse::<u32>().ok()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    push_projection(&mut q, &a.projection, actual > 0, Some(&known))?;
+    push_access(&mut q, &access);
+    if own_tx {
+        q.push("\nCOMMIT;");
+    }
+    q.build().execute(&mut *tx).await?;
     Ok(Appended {
         version: actual + a.events.len() as u64,
         last_seq: last.seq,
@@ -108,55 +242,171 @@ const EVENT_ROWS_PER_INSERT: usize = 1000;
 
 /// Replaces a case's read models.
 pub(super) async fn projection(tx: &mut SqliteConnection, p: &Projection) -> Result<()> {
-    insert_projection(tx, p, true).await
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    push_projection(&mut q, p, true, None)?;
+    q.build().execute(&mut *tx).await?;
+    Ok(())
 }
 
-/// Writes a case's read models, deleting the old ones first when `replace`.
-async fn insert_projection(tx: &mut SqliteConnection, p: &Projection, replace: bool) -> Result<()> {
+/// Pushes the statements (each ending in `;`) that write a case's read models, deleting the
+/// old ones first when `replace`.
+/// What an append read of a case's current read models (see [`APPEND_READ`]).
+struct Known {
+    /// The summary's indexed columns: force, unit, reported_at.
+    area: Option<(String, String, i64)>,
+    /// The case's people rows (person, relation), sorted.
+    people: Option<Vec<(String, String)>>,
+    /// The keys of the case's obligation rows (an instance that does not parse is `None`,
+    /// so it is never found among the new rows).
+    obligation_keys: Vec<(String, Option<u32>)>,
+}
+
+fn push_projection(
+    q: &mut QueryBuilder<Sqlite>,
+    p: &Projection,
+    replace: bool,
+    known: Option<&Known>,
+) -> Result<()> {
     let s = &p.summary;
+    let (hate, victims) = (encode::list(&s.hate_crime)?, encode::list(&s.victims)?);
     let id = s.case_id.as_str();
-    if replace {
-        delete_read_models(tx, id).await?;
+    // Replacing touches only what changed: one event rarely changes more than the summary and
+    // an obligation row or two, and every page written goes to the WAL (and later through a
+    // checkpoint into the database file), which is most of an append's cost. So the summary
+    // is upserted, rows no longer there are deleted, and obligation rows are upserted with a
+    // WHERE that skips an update that would change nothing. A case with very many
+    // obligation rows (never seen in practice) has them deleted and written afresh.
+    let diff = replace && p.obligations.len() <= DIFF_ROWS;
+    if replace && !diff {
+        for sql in [
+            "DELETE FROM obligation WHERE case_id = ",
+            "DELETE FROM case_person WHERE case_id = ",
+            "DELETE FROM case_summary WHERE case_id = ",
+        ] {
+            q.push(sql).push_bind(id).push(";\n");
+        }
     }
-    sqlx::query(
+    q.push(
         "INSERT INTO case_summary (case_id, plan_id, plan_version, force, unit, occurred_at, reported_at, injury, \
-         hospitalised, hate_crime, status, oic, supervisor, victims, arrested, no_arrest_reason, outcome_type, version) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(&s.plan_id)
-    .bind(i64::from(s.plan_version))
-    .bind(&s.force)
-    .bind(&s.unit)
-    .bind(encode::micros(s.occurred_at))
-    .bind(encode::micros(s.reported_at))
-    .bind(&s.injury)
-    .bind(s.hospitalised)
-    .bind(encode::list(&s.hate_crime)?)
-    .bind(&s.status)
-    .bind(&s.oic)
-    .bind(&s.supervisor)
-    .bind(encode::list(&s.victims)?)
-    .bind(s.arrested)
-    .bind(s.no_arrest_reason)
-    .bind(s.outcome_type.map(i64::from))
-    .bind(encode::int(s.version, "summary version")?)
-    .execute(&mut *tx)
-    .await?;
-    let people = encode::case_people(s);
-    if !people.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO case_person (case_id, person, relation) ");
-        q.push_values(&people, |mut b, (person, rel)| {
-            b.push_bind(id).push_bind(person.as_str()).push_bind(*rel);
-        });
-        q.build().execute(&mut *tx).await?;
+         hospitalised, hate_crime, status, oic, supervisor, victims, arrested, no_arrest_reason, outcome_type, version) ",
+    );
+    let version = encode::int(s.version, "summary version")?;
+    q.push_values([s], |mut b, s| {
+        b.push_bind(id)
+            .push_bind(s.plan_id.as_str())
+            .push_bind(i64::from(s.plan_version))
+            .push_bind(s.force.as_str())
+            .push_bind(s.unit.as_str())
+            .push_bind(encode::micros(s.occurred_at))
+            .push_bind(encode::micros(s.reported_at))
+            .push_bind(s.injury.as_str())
+            .push_bind(s.hospitalised)
+            .push_bind(hate.as_str())
+            .push_bind(s.status.as_str())
+            .push_bind(s.oic.as_deref())
+            .push_bind(s.supervisor.as_str())
+            .push_bind(victims.as_str())
+            .push_bind(s.arrested)
+            .push_bind(s.no_arrest_reason)
+            .push_bind(s.outcome_type.map(i64::from))
+            .push_bind(version);
+    });
+    if diff {
+        // SQLite rewrites every index on a column named in SET, changed or not: the indexed
+        // columns (force, unit, reported_at) get their own UPDATE that runs only when they
+        // differ (and is left out when an append read them and they have not changed).
+        q.push(
+            " ON CONFLICT (case_id) DO UPDATE SET plan_id = excluded.plan_id, plan_version = excluded.plan_version, \
+             occurred_at = excluded.occurred_at, injury = excluded.injury, hospitalised = excluded.hospitalised, \
+             hate_crime = excluded.hate_crime, status = excluded.status, oic = excluded.oic, \
+             supervisor = excluded.supervisor, victims = excluded.victims, arrested = excluded.arrested, \
+             no_arrest_reason = excluded.no_arrest_reason, outcome_type = excluded.outcome_type, \
+             version = excluded.version",
+        );
     }
-    // 14 parameters a row; SQLite allows 32766 a statement.
+    let reported_at = encode::micros(s.reported_at);
+    let area_known = known
+        .and_then(|k| k.area.as_ref())
+        .is_some_and(|(f, u, t)| *f == s.force && *u == s.unit && *t == reported_at);
+    if diff && !area_known {
+        q.push(";\nUPDATE case_summary SET force = ");
+        q.push_bind(s.force.as_str())
+            .push(", unit = ")
+            .push_bind(s.unit.as_str())
+            .push(", reported_at = ")
+            .push_bind(reported_at)
+            .push(" WHERE case_id = ")
+            .push_bind(id)
+            .push(" AND (force, unit, reported_at) IS NOT (")
+            .push_bind(s.force.as_str())
+            .push(", ")
+            .push_bind(s.unit.as_str())
+            .push(", ")
+            .push_bind(reported_at)
+            .push(")");
+    }
+    q.push(";\n");
+    let people = encode::case_people(s);
+    let people_known = known.and_then(|k| k.people.as_ref()).is_some_and(|old| {
+        let mut new: Vec<(&str, &str)> = people.iter().map(|(p, r)| (p.as_str(), *r)).collect();
+        new.sort_unstable();
+        new.len() == old.len()
+            && new
+                .iter()
+                .zip(old)
+                .all(|((p, r), (op, or))| p == op && r == or)
+    });
+    if diff && !people_known {
+        q.push("DELETE FROM case_person WHERE case_id = ")
+            .push_bind(id);
+        if !people.is_empty() {
+            q.push(" AND (person, relation) NOT IN (");
+            q.push_values(&people, |mut b, (person, rel)| {
+                b.push_bind(person.as_str()).push_bind(*rel);
+            });
+            q.push(")");
+        }
+        q.push(";\n");
+    }
+    let people_unchanged = diff && people_known;
+    if !people.is_empty() && !people_unchanged {
+        q.push("INSERT INTO case_person (case_id, person, relation) ");
+        q.push_values(people, |mut b, (person, rel)| {
+            b.push_bind(id).push_bind(person).push_bind(rel);
+        });
+        if diff {
+            q.push(" ON CONFLICT DO NOTHING");
+        }
+        q.push(";\n");
+    }
+    // Rows to delete only if some row is not among the new ones (known from the append's
+    // read; always checked in SQL otherwise).
+    let none_gone = known.is_some_and(|k| {
+        k.obligation_keys.iter().all(|(o, i)| {
+            p.obligations
+                .iter()
+                .any(|n| n.obligation_id == *o && Some(n.instance) == *i)
+        })
+    });
+    if diff && !none_gone {
+        q.push("DELETE FROM obligation WHERE case_id = ")
+            .push_bind(id);
+        if !p.obligations.is_empty() {
+            q.push(" AND (obligation_id, instance) NOT IN (");
+            q.push_values(&p.obligations, |mut b, o| {
+                b.push_bind(o.obligation_id.as_str())
+                    .push_bind(i64::from(o.instance));
+            });
+            q.push(")");
+        }
+        q.push(";\n");
+    }
+    let open = encode::case_open(s);
+    // 15 parameters a row; SQLite allows 32766 a statement.
     for (chunk_no, chunk) in p.obligations.chunks(1000).enumerate() {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        q.push(
             "INSERT INTO obligation (case_id, obligation_id, instance, ord, point, title, owner_role, owner_person, \
-             force, unit, started_at, due_at, completed_at, status) ",
+             force, unit, started_at, due_at, completed_at, status, case_open) ",
         );
         q.push_values(chunk.iter().enumerate(), |mut b, (i, o)| {
             b.push_bind(id)
@@ -172,11 +422,79 @@ async fn insert_projection(tx: &mut SqliteConnection, p: &Projection, replace: b
                 .push_bind(o.started_at.map(encode::micros))
                 .push_bind(o.due_at.map(encode::micros))
                 .push_bind(o.completed_at.map(encode::micros))
-                .push_bind(o.status.as_str());
+                .push_bind(o.status.as_str())
+                .push_bind(open);
         });
-        q.build().execute(&mut *tx).await?;
+        if diff {
+            q.push(OBLIGATION_UPSERT);
+        }
+        q.push(";\n");
+    }
+    if diff && !p.obligations.is_empty() {
+        // The indexed columns of rows that were already there, only where they changed (see
+        // OBLIGATION_UPSERT).
+        q.push(
+            "UPDATE obligation SET owner_person = v.column3, due_at = v.column4, force = v.column5, \
+             unit = v.column6, status = v.column7, case_open = v.column8 FROM (",
+        );
+        q.push_values(&p.obligations, |mut b, o| {
+            b.push_bind(o.obligation_id.as_str())
+                .push_bind(i64::from(o.instance))
+                .push_bind(o.owner_person.as_deref())
+                .push_bind(o.due_at.map(encode::micros))
+                .push_bind(o.force.as_str())
+                .push_bind(o.unit.as_str())
+                .push_bind(o.status.as_str())
+                .push_bind(open);
+        });
+        q.push(") AS v WHERE obligation.case_id = ")
+            .push_bind(id)
+            .push(
+                " AND obligation.obligation_id = v.column1 AND obligation.instance = v.column2 \
+                 AND (obligation.owner_person, obligation.due_at, obligation.force, obligation.unit, \
+                 obligation.status, obligation.case_open) IS NOT \
+                 (v.column3, v.column4, v.column5, v.column6, v.column7, v.column8);\n",
+            );
     }
     Ok(())
+}
+
+/// Obligation rows up to which a replacement writes only the rows that changed.
+const DIFF_ROWS: usize = 1000;
+
+/// Turns an obligation INSERT into an upsert that leaves an unchanged row alone (no write).
+/// It sets only the columns no index covers: SQLite rewrites the entries of every index on a
+/// column named in SET (or in a partial index's WHERE) whether or not the value changed, and
+/// `ord` shifts for every later row when a new instance appears. The indexed columns are
+/// updated by a separate UPDATE that touches only rows where they differ.
+const OBLIGATION_UPSERT: &str = " ON CONFLICT (case_id, obligation_id, instance) DO UPDATE SET \
+     ord = excluded.ord, point = excluded.point, title = excluded.title, owner_role = excluded.owner_role, \
+     started_at = excluded.started_at, completed_at = excluded.completed_at \
+     WHERE (ord, point, title, owner_role, started_at, completed_at) IS NOT (excluded.ord, excluded.point, \
+     excluded.title, excluded.owner_role, excluded.started_at, excluded.completed_at)";
+
+/// Pushes the statements that insert a chained access entry and advance the access head.
+fn push_access(q: &mut QueryBuilder<Sqlite>, n: &encode::NewAccess) {
+    let e = &n.entry;
+    q.push(
+        "INSERT INTO access_log (seq, at, actor, action, case_id, what, justification, prev_hash, hash) ",
+    );
+    q.push_values([n], |mut b, n| {
+        b.push_bind(n.seq)
+            .push_bind(encode::micros(e.at))
+            .push_bind(e.actor.as_str())
+            .push_bind(e.action.as_str())
+            .push_bind(e.case_id.as_ref().map(CaseId::as_str))
+            .push_bind(e.what.as_str())
+            .push_bind(e.justification.as_str())
+            .push_bind(&n.prev_hash[..])
+            .push_bind(&n.hash[..]);
+    });
+    q.push(";\nUPDATE access_head SET seq = ")
+        .push_bind(n.seq)
+        .push(", hash = ")
+        .push_bind(&n.hash[..])
+        .push(" WHERE id = 1;");
 }
 
 async fn delete_read_models(tx: &mut SqliteConnection, id: &str) -> Result<()> {
@@ -473,23 +791,24 @@ async fn bulk_read_models(
         });
         q.build().execute(&mut *tx).await?;
     }
-    let obligations: Vec<(&str, i64, &ObligationRow)> = batch
+    let obligations: Vec<(&str, i64, bool, &ObligationRow)> = batch
         .iter()
         .flat_map(|a| {
             let id = a.case_id.as_str();
+            let open = encode::case_open(&a.projection.summary);
             a.projection
                 .obligations
                 .iter()
                 .enumerate()
-                .map(move |(ord, o)| (id, ord as i64, o))
+                .map(move |(ord, o)| (id, ord as i64, open, o))
         })
         .collect();
     for chunk in obligations.chunks(BULK_ROWS * 2) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO obligation (case_id, obligation_id, instance, ord, point, title, owner_role, owner_person, \
-             force, unit, started_at, due_at, completed_at, status) ",
+             force, unit, started_at, due_at, completed_at, status, case_open) ",
         );
-        q.push_values(chunk, |mut b, (id, ord, o)| {
+        q.push_values(chunk, |mut b, (id, ord, open, o)| {
             b.push_bind(*id)
                 .push_bind(o.obligation_id.as_str())
                 .push_bind(i64::from(o.instance))
@@ -503,7 +822,8 @@ async fn bulk_read_models(
                 .push_bind(o.started_at.map(encode::micros))
                 .push_bind(o.due_at.map(encode::micros))
                 .push_bind(o.completed_at.map(encode::micros))
-                .push_bind(o.status.as_str());
+                .push_bind(o.status.as_str())
+                .push_bind(*open);
         });
         q.build().execute(&mut *tx).await?;
     }

@@ -1,7 +1,7 @@
 //! Read models: they match the domain's projection, queries filter and order as documented,
 //! and `rebuild` reproduces them.
 
-use crate::fixtures::{Fixtures, TestCase, at};
+use crate::fixtures::{Fixtures, TestCase, at, event};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use jiff::Timestamp;
@@ -13,6 +13,7 @@ crate::conformance!(
     my_tasks_and_overdue,
     rebuild_reproduces_read_models,
     stale_projection_is_refused,
+    closed_cases_leave_tasks_and_overdue,
 );
 
 async fn expected(
@@ -353,5 +354,107 @@ async fn stale_projection_is_refused<S: Backend>(db: &TestDb<S>) -> anyhow::Resu
         Err(StoreError::NotFound(_))
     ));
     ensure!(db.summary(&case.id).await? == Some(fx.project(&case.id, &case.events)?.summary));
+    Ok(())
+}
+
+/// A case closed with obligations never met keeps those rows open in `case_obligations` (an
+/// unmet obligation of a closed case was missed, and reports count it), but they leave "my
+/// tasks" and the overdue lists; the rest of the corpus is untouched, and `rebuild` gives
+/// the same rows.
+async fn closed_cases_leave_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    // The BTP example cut after its report and two more events: open obligations, some
+    // owned by people, some due before the case is closed.
+    let mut case = fx.case(crate::fixtures::EXAMPLES[2], "CLOSED-1", 3)?;
+    let last = case.events.last().context("events")?.clone();
+    fx.write(&db.store, &case, 3).await?;
+    let open_before: Vec<ObligationRow> = db
+        .case_obligations(&case.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == RowStatus::Open)
+        .collect();
+    ensure!(!open_before.is_empty(), "the case has open obligations");
+    let owners: Vec<String> = open_before
+        .iter()
+        .filter_map(|r| r.owner_person.clone())
+        .collect();
+    ensure!(!owners.is_empty(), "some open obligations have an owner");
+    let late = at("2030-01-01T00:00:00Z");
+    let area = (open_before[0].force.clone(), open_before[0].unit.clone());
+    let mine = |rows: &[ObligationRow]| rows.iter().any(|r| r.case_id == case.id);
+    for person in &owners {
+        ensure!(
+            mine(&db.my_tasks(person, 500).await?),
+            "open: {person}'s tasks"
+        );
+    }
+    ensure!(
+        mine(&db.overdue(&area.0, None, late, 500).await?),
+        "open: overdue"
+    );
+
+    // Close it (appended on its own, as a command would).
+    let closing_at = last.at + jiff::SignedDuration::from_hours(1);
+    case.events.push(event(serde_json::json!({
+        "type": "case_closed",
+        "at": closing_at.to_string(),
+        "by": last.by.to_string(),
+        "reason": "no further action",
+    })));
+    fx.check(&case.events)?;
+    let n = case.events.len();
+    db.store.append(fx.append(&case, n - 1, n)?).await?;
+    ensure!(
+        db.summary(&case.id).await?.map(|s| s.status).as_deref() == Some("closed"),
+        "the summary says closed"
+    );
+    let rows = db.case_obligations(&case.id).await?;
+    ensure!(
+        rows == fx.project(&case.id, &case.events)?.obligations,
+        "case_obligations still matches the projection"
+    );
+    let still_open = rows.iter().filter(|r| r.status == RowStatus::Open).count();
+    ensure!(still_open > 0, "the unmet obligations keep their open rows");
+    for person in &owners {
+        ensure!(
+            !mine(&db.my_tasks(person, 500).await?),
+            "closed: {person}'s tasks"
+        );
+    }
+    for unit in [None, Some(area.1.as_str())] {
+        ensure!(
+            !mine(&db.overdue(&area.0, unit, late, 500).await?),
+            "closed: overdue ({unit:?})"
+        );
+    }
+    // The other cases' tasks are still there.
+    let (_, all) = expected(&fx, &corpus).await?;
+    let other = open_rows(&all)
+        .find_map(|r| r.owner_person.clone())
+        .context("an owned open row in the corpus")?;
+    ensure!(
+        !db.my_tasks(&other, 500).await?.is_empty(),
+        "others' tasks stay"
+    );
+
+    // Rebuild reproduces the same rows (and keeps the closed case out of the lists).
+    let before = db.dump_read_models().await?;
+    pledge_store::rebuild(&db.store, fx.projector()).await?;
+    ensure!(
+        db.dump_read_models().await? == before,
+        "rebuild changed the read models"
+    );
+    for person in &owners {
+        ensure!(
+            !mine(&db.my_tasks(person, 500).await?),
+            "rebuilt: {person}'s tasks"
+        );
+    }
+    ensure!(
+        !mine(&db.overdue(&area.0, None, late, 500).await?),
+        "rebuilt: overdue"
+    );
     Ok(())
 }
