@@ -142,6 +142,11 @@ pub fn check_fits(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Re
                 "choose an update frequency from 1 to 366 days",
             ));
         }
+        // The Victims' Code asks for the victim's view; an empty one would meet the plan's
+        // "view before outcome" obligation with nothing heard.
+        EventKind::VictimViewRecorded { view } if view.trim().is_empty() => {
+            return Err(Refusal::invalid("view", "the victim's view is empty"));
+        }
         EventKind::DaysLostRecorded { victim, .. } if !case.is_victim(victim) => {
             return Err(Refusal::invalid(
                 "victim",

@@ -747,6 +747,10 @@ fn waived_obligations_say_by_whom_and_why() {
     assert_eq!(field, "reason");
     let (field, _) = s.invalid(s.after(3), "INSP-0912", ev::waive("no-such-thing", "x"));
     assert_eq!(field, "obligation");
+    // An empty view is no view: it cannot meet "the victim's view before an outcome".
+    let blank = pledge_domain::EventKind::VictimViewRecorded { view: "  ".into() };
+    let (field, _) = s.invalid(s.after(3), DETECTIVE, blank);
+    assert_eq!(field, "view");
 }
 
 #[test]

@@ -28,13 +28,16 @@ pub fn to_event_kind(event_type: &str, mut body: Map<String, Value>) -> Result<E
         ));
     }
     body.insert("type".into(), Value::String(event_type.to_owned()));
-    serde_path_to_error::deserialize::<_, EventKind>(Value::Object(body)).map_err(|e| {
+    serde_path_to_error::deserialize::<_, EventKind>(Value::Object(body.clone())).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        // Events are internally tagged, so serde reports most faults at the top level; the
-        // message then names the field (`missing field `force``) and we lift it out.
+        // Events are internally tagged, so serde reports most faults at the top level. A
+        // missing or unknown field is named in the message; a value of the wrong type is
+        // not, so find the member whose removal makes that fault go away.
         let field = if path == "." || path.is_empty() {
-            named_field(&message).unwrap_or_else(|| "body".to_owned())
+            named_field(&message)
+                .or_else(|| member_at_fault(&body, &message))
+                .unwrap_or_else(|| "body".to_owned())
         } else {
             path
         };
@@ -45,6 +48,27 @@ pub fn to_event_kind(event_type: &str, mut body: Map<String, Value>) -> Result<E
         )
         .detail(format!("{field}: {message}"))
         .with_errors(vec![FieldProblem { field, message }])
+    })
+}
+
+/// The top-level member at fault: removing it either makes the body parse (an optional
+/// member) or turns the fault into "missing field" for that very member (a required one).
+/// Removing any other member leaves the same fault, since serde reports a wrong value while
+/// reading the map and a missing member only after it. Only run on the error path, over the
+/// few members a step has.
+fn member_at_fault(body: &Map<String, Value>, message: &str) -> Option<String> {
+    body.keys().filter(|k| *k != "type").find_map(|k| {
+        let mut without = body.clone();
+        without.remove(k);
+        match serde_json::from_value::<EventKind>(Value::Object(without)) {
+            Ok(_) => Some(k.clone()),
+            Err(e)
+                if e.to_string() == format!("missing field `{k}`") && message != e.to_string() =>
+            {
+                Some(k.clone())
+            }
+            Err(_) => None,
+        }
     })
 }
 

@@ -47,10 +47,8 @@ impl Demo<'_> {
         obj.insert("type".into(), json!("assault_reported"));
         obj.insert("force".into(), json!(FORCE));
         obj.insert("jurisdiction".into(), json!("england_and_wales"));
-        obj.insert(
-            "supervisor".into(),
-            json!(obj.get("supervisor").cloned().unwrap_or(json!("PS-2231"))),
-        );
+        // Cases of the Northern Response team are supervised by its sergeant unless named.
+        obj.entry("supervisor").or_insert(json!("PS-2231"));
         obj.insert(
             "occurred_at".into(),
             json!((reported - SignedDuration::from_mins(20)).to_string()),

@@ -226,29 +226,14 @@ pub async fn record_step(
             "vps_requested" => (EventType::VpsRequested, "note", "Check what you wrote"),
             _ => return Err(PageError::NotFound),
         };
-        if t == EventType::VictimViewRecorded && form.fields.get(field).is_empty() {
-            let page = build(
-                &state,
-                user,
-                &raw,
-                Some((field, hint.to_owned())),
-                None,
-                false,
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
         match record_from_form(&state, user, &id, t, &form.fields).await? {
             Recorded::Saved => {
                 Ok(Redirect::to(&format!("/cases/{id}/victim?saved=1")).into_response())
             }
             Recorded::Failed(f) => {
-                let msg = f
-                    .errors
-                    .first()
-                    .map(|(_, m)| m.clone())
-                    .or_else(|| f.rule.is_none().then(|| hint.to_owned()))
-                    .map(|m| (field, m));
+                // A one-question form: whatever the domain found wrong with the answer, the
+                // victim is asked in the page's own plain words.
+                let msg = f.rule.is_none().then(|| (field, hint.to_owned()));
                 let page = build(&state, user, &raw, msg, f.rule, false).await?;
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
             }
