@@ -1,0 +1,1 @@
+//! Who may manage accounts, sessions and API tokens.

@@ -1,0 +1,10 @@
+//! The one access policy: every decision about who may read or change what (cases, lists,
+//! people, units, meetings, accounts, tokens) is made by a function in this module, default
+//! deny. Handlers, pages and the command line ask; they never decide.
+
+mod accounts;
+mod case;
+mod org;
+
+pub use case::*;
+
