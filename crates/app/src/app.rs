@@ -65,12 +65,13 @@ impl<S: Store> App<S> {
         Ok(m)
     }
 
-    /// How the actor relates to a case.
+    /// How the actor relates to a case. Relations exist only within a force: an actor of
+    /// another force (or of none) has none, whatever the case names.
     pub(crate) async fn relations(&self, actor: &Actor, s: &CaseSummary) -> AppResult<Relations> {
-        let mut rs = Vec::new();
-        if actor.force() == Some(s.force.as_str()) {
-            rs.push(Relation::SameForce);
+        if actor.force() != Some(s.force.as_str()) || s.force.is_empty() {
+            return Ok(Relations::default());
         }
+        let mut rs = vec![Relation::SameForce];
         if let Actor::Person { id, unit, .. } = actor {
             if s.victims.iter().any(|v| v == id) {
                 rs.push(Relation::Victim);
@@ -83,7 +84,7 @@ impl<S: Store> App<S> {
             }
             if (actor.has(AccountRole::Inspector) || actor.has(AccountRole::SeniorLeader))
                 && let Some(unit) = unit
-                && self.unit_is_within(&s.unit, unit).await?
+                && self.chain_of(&s.force, unit).await?.contains(&s.unit)
             {
                 rs.push(Relation::ChainOfCommand);
             }
@@ -91,22 +92,33 @@ impl<S: Store> App<S> {
         Ok(Relations::new(rs))
     }
 
-    /// Whether `unit` is `within` or below it in the chain of command.
-    async fn unit_is_within(&self, unit: &str, within: &str) -> AppResult<bool> {
-        let units = self.store.units().await?;
-        let mut at = Some(unit.to_owned());
-        // Bounded walk: a malformed chain (a cycle) must not loop forever.
-        for _ in 0..=units.len() {
-            let Some(u) = at else { return Ok(false) };
-            if u == within {
-                return Ok(true);
-            }
-            at = units
-                .iter()
-                .find(|x| x.id == u)
-                .and_then(|x| x.parent.clone());
+    /// A unit of a force and every unit below it in that force's chain of command (empty
+    /// when the unit is not in the force).
+    pub(crate) async fn chain_of(&self, force: &str, top: &str) -> AppResult<Vec<String>> {
+        let units: Vec<_> = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| u.force == force)
+            .collect();
+        if !units.iter().any(|u| u.id == top) {
+            return Ok(Vec::new());
         }
-        Ok(false)
+        let mut chain = vec![top.to_owned()];
+        // Breadth-first down the tree; a malformed chain (a cycle) cannot loop: each unit is
+        // taken once.
+        let mut i = 0;
+        while i < chain.len() {
+            let parent = chain[i].clone();
+            for u in &units {
+                if u.parent.as_deref() == Some(parent.as_str()) && !chain.contains(&u.id) {
+                    chain.push(u.id.clone());
+                }
+            }
+            i += 1;
+        }
+        Ok(chain)
     }
 
     /// Loads a case summary and checks the actor may act on it; a refusal is logged.

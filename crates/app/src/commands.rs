@@ -2,10 +2,10 @@
 //! the domain (`Case::record`: the plan's rules), then append events, read models and the
 //! access entry in one transaction.
 
-use crate::actor::{AccountRole, Actor, TokenScope};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
-use crate::policy::{CaseAction, StepGroup};
+use crate::policy::{CaseAction, OrgAction, StepGroup, decide_org};
 use jiff::{SignedDuration, Timestamp};
 use pledge_domain::event::values::{PersonId, PlanRef};
 use pledge_domain::{Case, Clocks, Event, EventKind, EventType};
@@ -87,15 +87,7 @@ impl<S: Store> App<S> {
         if plan_in_force {
             *plan = self.plan_in_force();
         }
-        let may = match actor {
-            Actor::Person { .. } => {
-                actor.force() == Some(force.as_str()) && actor.has(AccountRole::Staff)
-            }
-            Actor::System { .. } => {
-                actor.force() == Some(force.as_str()) && actor.scoped(TokenScope::CasesWrite)
-            }
-        };
-        if !may {
+        if !decide_org(actor, OrgAction::RecordAssault, force) {
             return Err(AppError::Forbidden(format!(
                 "record an assault in the force \"{force}\""
             )));
@@ -110,6 +102,8 @@ impl<S: Store> App<S> {
             by: person_id(actor)?,
             kind: report,
         };
+        self.check_named_in_force(&event.kind, force_of(&event.kind))
+            .await?;
         let mut case = Case::new(plan);
         case.record(event.clone())?;
         let unit = case
@@ -233,6 +227,8 @@ impl<S: Store> App<S> {
             by: person_id(actor)?,
             kind,
         };
+        self.check_named_in_force(&event.kind, &summary.force)
+            .await?;
         case.record(event.clone())?;
         let meetings = self.meetings_for(plan, &summary.unit).await?;
         let clocks = Clocks {
@@ -263,6 +259,66 @@ impl<S: Store> App<S> {
             version: appended.version,
             event,
         })
+    }
+}
+
+impl<S: Store> App<S> {
+    /// Every unit and person an event names as part of the force's organisation (the unit
+    /// of a new case, its supervisor and victims, the officer in the case) must exist and
+    /// belong to the case's force: a case recorded into another force's unit would be
+    /// disclosed to that force, and a made-up person would sit outside any chain of command.
+    async fn check_named_in_force(&self, kind: &EventKind, force: &str) -> AppResult<()> {
+        let (unit, people): (Option<&str>, Vec<(String, &PersonId)>) = match kind {
+            EventKind::AssaultReported {
+                unit,
+                supervisor,
+                victims,
+                ..
+            } => {
+                let mut people = vec![("supervisor".to_owned(), supervisor)];
+                people.extend(
+                    victims
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("victims[{i}].person"), &v.person)),
+                );
+                (Some(unit.as_str()), people)
+            }
+            EventKind::OicAssigned { officer } => (None, vec![("officer".to_owned(), officer)]),
+            _ => return Ok(()),
+        };
+        let units = self.store.units().await?;
+        let in_force = |u: &str| units.iter().any(|x| x.id == u && x.force == force);
+        if let Some(u) = unit
+            && !in_force(u)
+        {
+            return Err(AppError::invalid(
+                "unit",
+                format!("no unit \"{u}\" in the force \"{force}\""),
+            ));
+        }
+        for (field, id) in people {
+            let known = self
+                .store
+                .person(id.as_str())
+                .await?
+                .is_some_and(|p| p.unit.as_deref().is_some_and(in_force));
+            if !known {
+                return Err(AppError::invalid(
+                    &field,
+                    format!("no person \"{id}\" in the force \"{force}\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The force a report names.
+fn force_of(kind: &EventKind) -> &str {
+    match kind {
+        EventKind::AssaultReported { force, .. } => force,
+        _ => "",
     }
 }
 

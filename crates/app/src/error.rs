@@ -31,6 +31,16 @@ pub enum AppError {
         /// Version now.
         actual: u64,
     },
+    /// A person or unit changed since the caller read it (optimistic versions).
+    #[error("{what} changed (version {actual}, you had {expected}); reload and try again")]
+    Stale {
+        /// What changed (`person PC-1`).
+        what: String,
+        /// Version the caller had.
+        expected: u64,
+        /// Version now (0: it no longer exists).
+        actual: u64,
+    },
     /// A failure inside Pledge (database down, corrupt data): logged, never shown in detail.
     #[error("internal error: {0}")]
     Internal(String),
@@ -54,6 +64,16 @@ impl From<StoreError> for AppError {
             } => AppError::Conflict { expected, actual },
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Invalid(m) => AppError::invalid("request", m),
+            StoreError::Refused { field, message } => AppError::Invalid { field, message },
+            StoreError::Stale {
+                what,
+                expected,
+                actual,
+            } => AppError::Stale {
+                what,
+                expected,
+                actual,
+            },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -16,5 +16,5 @@ pub use actor::{AccountRole, Actor, TokenScope};
 pub use app::App;
 pub use commands::{NewAssault, RecordedStep};
 pub use error::{AppError, AppResult};
-pub use queries::{CaseDetail, Task, VictimPromise, VictimView};
+pub use queries::{CaseDetail, Task, VictimCase, VictimPromise, VictimView};
 pub use timeline::TimelineEntry;

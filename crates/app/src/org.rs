@@ -1,34 +1,20 @@
-//! Organisation data: people and units. Who may read and maintain them is decided here, in
-//! plain rules, so the API, the pages and the command line agree.
+//! Organisation data: people and units, read and maintained within the actor's own force.
+//! Who may do what is decided by [`crate::policy::decide_org`]; the store keeps a unit in its
+//! force and a person out of other forces' units whatever the caller.
 
-use crate::actor::{AccountRole, Actor, TokenScope};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use crate::policy::{OrgAction, decide_org};
 use jiff::Timestamp;
 use pledge_store::{AccessAction, AccessEntry, MeetingDate, Person, Store, Unit};
 
-/// Whether an actor may read the force's people directory (names and contact details are
-/// personal data: only those who assign work or run the force's plan need it).
-pub fn may_read_people(actor: &Actor) -> bool {
-    match actor {
-        Actor::Person { .. } => [
-            AccountRole::Supervisor,
-            AccountRole::Investigator,
-            AccountRole::Inspector,
-            AccountRole::SeniorLeader,
-            AccountRole::ForceLead,
-            AccountRole::Administrator,
-        ]
-        .into_iter()
-        .any(|r| actor.has(r)),
-        Actor::System { .. } => actor.scoped(TokenScope::PeopleWrite),
+/// The actor's force when the policy allows `action` on it.
+fn allowed_force<'a>(actor: &'a Actor, action: OrgAction, what: &str) -> AppResult<&'a str> {
+    match actor.force() {
+        Some(force) if decide_org(actor, action, force) => Ok(force),
+        _ => Err(AppError::Forbidden(what.to_owned())),
     }
-}
-
-/// Whether an actor may add or change people, units and the units' meeting calendars:
-/// administrators and HR systems.
-pub fn may_maintain_org(actor: &Actor) -> bool {
-    actor.has(AccountRole::Administrator) || actor.scoped(TokenScope::PeopleWrite)
 }
 
 fn check_id(field: &str, id: &str) -> AppResult<()> {
@@ -49,7 +35,7 @@ fn check_id(field: &str, id: &str) -> AppResult<()> {
 impl<S: Store> App<S> {
     /// Units of the actor's force (everyone signed in may see the chain of command).
     pub async fn units_of_force(&self, actor: &Actor) -> AppResult<Vec<Unit>> {
-        let force = actor.force().unwrap_or_default();
+        let force = allowed_force(actor, OrgAction::ReadUnits, "see the units of a force")?;
         Ok(self
             .store
             .units()
@@ -61,9 +47,7 @@ impl<S: Store> App<S> {
 
     /// People in the actor's force.
     pub async fn people_of_force(&self, actor: &Actor, now: Timestamp) -> AppResult<Vec<Person>> {
-        if !may_read_people(actor) {
-            return Err(AppError::Forbidden("read the people directory".into()));
-        }
+        allowed_force(actor, OrgAction::ReadPeople, "read the people directory")?;
         let units = self.units_of_force(actor).await?;
         let people = self
             .store
@@ -89,29 +73,38 @@ impl<S: Store> App<S> {
         Ok(people)
     }
 
-    /// Adds or changes a person in the actor's force.
+    /// Adds or changes a person in the actor's force; returns the person's new version.
+    /// `expected_version`, when given, must be the version the caller read (optimistic
+    /// concurrency: a stale edit is refused, never silently overwritten). A person always
+    /// belongs to a unit of the actor's force (a person without one would belong to no force);
+    /// a person of another force cannot be changed, and the id is then refused.
     pub async fn save_person(
         &self,
         actor: &Actor,
         person: Person,
+        expected_version: Option<u64>,
         now: Timestamp,
-    ) -> AppResult<()> {
-        if !may_maintain_org(actor) {
-            return Err(AppError::Forbidden("maintain people".into()));
-        }
+    ) -> AppResult<u64> {
+        allowed_force(actor, OrgAction::Maintain, "maintain people")?;
         check_id("id", &person.id)?;
-        if person.name.trim().is_empty() || person.name.len() > 200 {
+        if person.name.trim().is_empty() || person.name.chars().count() > 200 {
             return Err(AppError::invalid("name", "1 to 200 characters"));
         }
         let units = self.units_of_force(actor).await?;
-        match person.unit.as_deref() {
-            Some(u) if !units.iter().any(|x| x.id == u) => {
-                return Err(AppError::invalid(
-                    "unit",
-                    format!("no unit \"{u}\" in your force"),
-                ));
-            }
-            _ => {}
+        let Some(u) = person.unit.as_deref() else {
+            return Err(AppError::invalid(
+                "unit",
+                "required: the unit of your force the person belongs to",
+            ));
+        };
+        if !units.iter().any(|x| x.id == u) {
+            return Err(AppError::invalid(
+                "unit",
+                format!("no unit \"{u}\" in your force"),
+            ));
+        }
+        if let Some(m) = person.line_manager.as_deref() {
+            check_id("line_manager", m)?;
         }
         if let Some(a) = person.staff_association.as_deref()
             && !matches!(a, "federation" | "unison" | "unite")
@@ -121,7 +114,7 @@ impl<S: Store> App<S> {
                 "expected federation, unison or unite",
             ));
         }
-        self.store.upsert_person(&person).await?;
+        let version = self.store.save_person(&person, expected_version).await?;
         self.store
             .record_access(AccessEntry {
                 at: now,
@@ -132,19 +125,24 @@ impl<S: Store> App<S> {
                 justification: "maintaining the people directory".into(),
             })
             .await?;
-        Ok(())
+        Ok(version)
     }
 
-    /// Adds or changes a unit of the actor's force.
-    pub async fn save_unit(&self, actor: &Actor, unit: Unit) -> AppResult<()> {
-        if !may_maintain_org(actor) {
-            return Err(AppError::Forbidden("maintain units".into()));
-        }
+    /// Adds or changes a unit of the actor's force; returns its new version. A unit id of
+    /// another force is refused (a unit never changes force); `expected_version` as for
+    /// [`App::save_person`].
+    pub async fn save_unit(
+        &self,
+        actor: &Actor,
+        unit: Unit,
+        expected_version: Option<u64>,
+    ) -> AppResult<u64> {
+        let force = allowed_force(actor, OrgAction::Maintain, "maintain units")?;
         check_id("id", &unit.id)?;
-        if unit.name.trim().is_empty() || unit.name.len() > 200 {
+        if unit.name.trim().is_empty() || unit.name.chars().count() > 200 {
             return Err(AppError::invalid("name", "1 to 200 characters"));
         }
-        if Some(unit.force.as_str()) != actor.force() {
+        if unit.force != force {
             return Err(AppError::invalid("force", "a unit of your own force"));
         }
         let units = self.units_of_force(actor).await?;
@@ -171,7 +169,60 @@ impl<S: Store> App<S> {
                     .and_then(|x| x.parent.clone());
             }
         }
-        Ok(self.store.upsert_unit(&unit).await?)
+        Ok(self.store.save_unit(&unit, expected_version).await?)
+    }
+
+    /// A person of the actor's force with their version (for an edit that names it).
+    pub async fn person_of_force(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: Timestamp,
+    ) -> AppResult<(Person, u64)> {
+        allowed_force(actor, OrgAction::ReadPeople, "read the people directory")?;
+        let units = self.units_of_force(actor).await?;
+        let person = self
+            .store
+            .person(id)
+            .await?
+            .filter(|p| {
+                p.unit
+                    .as_deref()
+                    .is_some_and(|u| units.iter().any(|x| x.id == u))
+            })
+            .ok_or(AppError::NotFound)?;
+        let version = self
+            .store
+            .person_version(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.store
+            .record_access(AccessEntry {
+                at: now,
+                actor: actor.log_id(),
+                action: AccessAction::Consult,
+                case_id: None,
+                what: format!("person {id}"),
+                justification: "assigning and supervising work".into(),
+            })
+            .await?;
+        Ok((person, version))
+    }
+
+    /// A unit of the actor's force with its version.
+    pub async fn unit_of_force(&self, actor: &Actor, id: &str) -> AppResult<(Unit, u64)> {
+        let unit = self
+            .units_of_force(actor)
+            .await?
+            .into_iter()
+            .find(|u| u.id == id)
+            .ok_or(AppError::NotFound)?;
+        let version = self
+            .store
+            .unit_version(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((unit, version))
     }
 
     /// The meeting calendars the loaded plans declare (`trm`, ...), each once, as
@@ -195,9 +246,7 @@ impl<S: Store> App<S> {
         actor: &Actor,
         now: Timestamp,
     ) -> AppResult<Vec<MeetingDate>> {
-        if !may_maintain_org(actor) {
-            return Err(AppError::Forbidden("see the meeting calendars".into()));
-        }
+        allowed_force(actor, OrgAction::Maintain, "see the meeting calendars")?;
         let units = self.units_of_force(actor).await?;
         let mut out = Vec::new();
         for (calendar, _) in self.meeting_calendars() {
@@ -222,9 +271,7 @@ impl<S: Store> App<S> {
         meeting: MeetingDate,
         now: Timestamp,
     ) -> AppResult<()> {
-        if !may_maintain_org(actor) {
-            return Err(AppError::Forbidden("maintain meeting calendars".into()));
-        }
+        allowed_force(actor, OrgAction::Maintain, "maintain meeting calendars")?;
         if !self
             .meeting_calendars()
             .iter()
@@ -263,6 +310,7 @@ impl<S: Store> App<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actor::AccountRole;
     use pledge_domain::PlanLibrary;
     use pledge_store::sqlite::SqliteStore;
     use std::collections::BTreeSet;

@@ -1,17 +1,17 @@
 //! Queries: a case in full, the victim's view, tasks, lists and the access log. Every read of
 //! case data is written to the access log with its purpose.
 
-use crate::actor::{AccountRole, Actor};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
-use crate::policy::{CaseAction, Decision, Relation, decide};
+use crate::policy::{CaseAction, CaseList, Decision, Relation, case_list_scope, decide};
 use crate::timeline::{TimelineEntry, timeline};
 use jiff::Timestamp;
 use pledge_domain::evaluate::{EvaluationView, State, evaluate};
 use pledge_domain::{CaseState, Clocks};
 use pledge_store::{
-    AccessAction, AccessEntry, CaseFilter, CaseId, CaseSummary, ObligationRow, RowStatus, Store,
-    StoredAccess,
+    AccessAction, AccessEntry, CaseFilter, CaseId, CaseScope, CaseSummary, ObligationRow,
+    RowStatus, Store, StoredAccess,
 };
 use serde::Serialize;
 
@@ -62,6 +62,19 @@ pub struct VictimView {
     pub next: Vec<VictimPromise>,
     /// Who has looked at or changed the case, and when.
     pub accessed_by: Vec<StoredAccess>,
+}
+
+/// A case the actor is a victim in: enough to find it, nothing more.
+#[derive(Debug, Clone, Serialize)]
+pub struct VictimCase {
+    /// The case.
+    pub case_id: CaseId,
+    /// When the assault happened.
+    pub occurred_at: Timestamp,
+    /// When it was reported.
+    pub reported_at: Timestamp,
+    /// `open` or `closed`.
+    pub status: String,
 }
 
 /// One of my tasks.
@@ -250,25 +263,35 @@ impl<S: Store> App<S> {
             .collect())
     }
 
-    /// Overdue obligations in the actor's force (and a unit), for managers and leaders.
+    /// The scope of a list for the actor (see [`case_list_scope`]), or Forbidden.
+    async fn list_scope(&self, actor: &Actor, list: CaseList) -> AppResult<CaseScope> {
+        let chain = match (actor, actor.force()) {
+            (
+                Actor::Person {
+                    unit: Some(unit), ..
+                },
+                Some(force),
+            ) => self.chain_of(force, unit).await?,
+            _ => Vec::new(),
+        };
+        case_list_scope(actor, list, &chain).ok_or_else(|| {
+            AppError::Forbidden(match list {
+                CaseList::Cases => "list cases".into(),
+                CaseList::Overdue => "see overdue work across cases".into(),
+            })
+        })
+    }
+
+    /// Overdue obligations of the cases the actor may view (and a unit), for managers and
+    /// leaders, oldest due first.
     pub async fn overdue(
         &self,
         actor: &Actor,
         unit: Option<&str>,
         now: Timestamp,
     ) -> AppResult<Vec<Task>> {
-        let leader = [
-            AccountRole::Inspector,
-            AccountRole::SeniorLeader,
-            AccountRole::ForceLead,
-            AccountRole::Administrator,
-        ]
-        .into_iter()
-        .any(|r| actor.has(r));
-        let (true, Some(force)) = (leader, actor.force()) else {
-            return Err(AppError::Forbidden("see overdue work across cases".into()));
-        };
-        let rows = self.store.overdue(force, unit, now, 500).await?;
+        let scope = self.list_scope(actor, CaseList::Overdue).await?;
+        let rows = self.store.overdue(&scope, unit, now, 500).await?;
         self.log(
             actor,
             None,
@@ -283,28 +306,16 @@ impl<S: Store> App<S> {
             .collect())
     }
 
-    /// Cases the actor may list: their force for leaders, otherwise their own cases.
+    /// The cases the actor may view (exactly those the single-case route would show),
+    /// newest first.
     pub async fn list_cases(
         &self,
         actor: &Actor,
-        mut filter: CaseFilter,
+        filter: CaseFilter,
         now: Timestamp,
     ) -> AppResult<Vec<CaseSummary>> {
-        let force_wide = [
-            AccountRole::ForceLead,
-            AccountRole::Administrator,
-            AccountRole::SeniorLeader,
-            AccountRole::Inspector,
-        ]
-        .into_iter()
-        .any(|r| actor.has(r))
-            || actor.scoped(crate::actor::TokenScope::CasesRead);
-        match (force_wide, actor) {
-            (true, _) => filter.force = actor.force().map(str::to_owned).or(Some(String::new())),
-            (false, Actor::Person { id, .. }) => filter.person = Some(id.clone()),
-            (false, Actor::System { .. }) => return Err(AppError::Forbidden("list cases".into())),
-        }
-        let cases = self.store.list_cases(&filter).await?;
+        let scope = self.list_scope(actor, CaseList::Cases).await?;
+        let cases = self.store.list_cases(&scope, &filter).await?;
         self.log(
             actor,
             None,
@@ -313,9 +324,44 @@ impl<S: Store> App<S> {
             now,
         )
         .await?;
-        // A person listed only as a victim sees that their case exists, nothing more is
-        // disclosed here than the summary fields.
         Ok(cases)
+    }
+
+    /// The cases the actor is a victim in, newest first, as links to the victim's view (which
+    /// is all a victim may see of their own case).
+    pub async fn my_cases_as_victim(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> AppResult<Vec<VictimCase>> {
+        let Actor::Person { id, .. } = actor else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for s in self.store.victim_cases(id, 50).await? {
+            if decide(
+                actor,
+                CaseAction::ViewAsVictim,
+                &self.relations(actor, &s).await?,
+            ) == Decision::Allow
+            {
+                out.push(VictimCase {
+                    case_id: s.case_id,
+                    occurred_at: s.occurred_at,
+                    reported_at: s.reported_at,
+                    status: s.status,
+                });
+            }
+        }
+        self.log(
+            actor,
+            None,
+            "my cases as a victim",
+            "the victim viewing their own cases".into(),
+            now,
+        )
+        .await?;
+        Ok(out)
     }
 
     /// Whether the actor is a victim in the case (for choosing the page to show).

@@ -64,8 +64,11 @@ impl Store for AnyStore {
     async fn summary(&self, case_id: &CaseId) -> Result<Option<CaseSummary>> {
         delegate!(self, s => s.summary(case_id))
     }
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        delegate!(self, s => s.list_cases(filter))
+    async fn list_cases(&self, scope: &CaseScope, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        delegate!(self, s => s.list_cases(scope, filter))
+    }
+    async fn victim_cases(&self, person: &str, limit: u32) -> Result<Vec<CaseSummary>> {
+        delegate!(self, s => s.victim_cases(person, limit))
     }
     async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
         delegate!(self, s => s.case_obligations(case_id))
@@ -75,12 +78,12 @@ impl Store for AnyStore {
     }
     async fn overdue(
         &self,
-        force: &str,
+        scope: &CaseScope,
         unit: Option<&str>,
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<ObligationRow>> {
-        delegate!(self, s => s.overdue(force, unit, now, limit))
+        delegate!(self, s => s.overdue(scope, unit, now, limit))
     }
     async fn replace_projection(&self, projection: &Projection) -> Result<()> {
         delegate!(self, s => s.replace_projection(projection))
@@ -100,8 +103,11 @@ impl Store for AnyStore {
     async fn verify(&self) -> Result<VerifyReport> {
         delegate!(self, s => s.verify())
     }
-    async fn upsert_person(&self, person: &Person) -> Result<()> {
-        delegate!(self, s => s.upsert_person(person))
+    async fn save_person(&self, person: &Person, expected: Option<u64>) -> Result<u64> {
+        delegate!(self, s => s.save_person(person, expected))
+    }
+    async fn person_version(&self, id: &str) -> Result<Option<u64>> {
+        delegate!(self, s => s.person_version(id))
     }
     async fn person(&self, id: &str) -> Result<Option<Person>> {
         delegate!(self, s => s.person(id))
@@ -109,8 +115,11 @@ impl Store for AnyStore {
     async fn people(&self) -> Result<Vec<Person>> {
         delegate!(self, s => s.people())
     }
-    async fn upsert_unit(&self, unit: &Unit) -> Result<()> {
-        delegate!(self, s => s.upsert_unit(unit))
+    async fn save_unit(&self, unit: &Unit, expected: Option<u64>) -> Result<u64> {
+        delegate!(self, s => s.save_unit(unit, expected))
+    }
+    async fn unit_version(&self, id: &str) -> Result<Option<u64>> {
+        delegate!(self, s => s.unit_version(id))
     }
     async fn units(&self) -> Result<Vec<Unit>> {
         delegate!(self, s => s.units())

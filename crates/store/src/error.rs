@@ -21,6 +21,25 @@ pub enum StoreError {
     /// The request does not make sense (empty append, bad URL, ...).
     #[error("{0}")]
     Invalid(String),
+    /// A change the store refuses whoever asks: it names the field at fault (e.g. a unit id
+    /// that belongs to another force).
+    #[error("{field}: {message}")]
+    Refused {
+        /// The field at fault.
+        field: String,
+        /// Why.
+        message: String,
+    },
+    /// A person or unit changed since the writer read it (optimistic versions).
+    #[error("{what} changed: expected version {expected}, found {actual}; reload and try again")]
+    Stale {
+        /// What (`person PC-1`, `unit north`).
+        what: String,
+        /// The version the writer read.
+        expected: u64,
+        /// The version found (0 when it does not exist).
+        actual: u64,
+    },
     /// The database was written by a newer Pledge.
     #[error(
         "the database has migration {0}, which this version of Pledge does not know; upgrade Pledge"

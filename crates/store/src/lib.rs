@@ -12,6 +12,7 @@ pub mod postgres;
 pub mod projection;
 pub mod rebuild;
 mod rows;
+mod scope;
 pub mod sqlite;
 mod verify;
 
@@ -61,10 +62,18 @@ pub trait Store: Send + Sync {
     fn summary(&self, case_id: &CaseId)
     -> impl Future<Output = Result<Option<CaseSummary>>> + Send;
 
-    /// Case summaries matching a filter, newest first.
+    /// Case summaries within the reader's scope matching a filter, newest first.
     fn list_cases(
         &self,
+        scope: &CaseScope,
         filter: &CaseFilter,
+    ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
+
+    /// Cases naming a person as a victim, newest first (for the victim's own list).
+    fn victim_cases(
+        &self,
+        person: &str,
+        limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
 
     /// One case's obligation rows in plan order.
@@ -80,10 +89,11 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
 
-    /// Open obligations past due at `now` in a force (and unit), oldest due first.
+    /// Open obligations past due at `now` within the reader's scope (and a unit), oldest due
+    /// first.
     fn overdue(
         &self,
-        force: &str,
+        scope: &CaseScope,
         unit: Option<&str>,
         now: Timestamp,
         limit: u32,
@@ -120,14 +130,40 @@ pub trait Store: Send + Sync {
     /// Walks both hash chains and reports every break.
     fn verify(&self) -> impl Future<Output = Result<VerifyReport>> + Send;
 
-    /// Adds or replaces a person.
-    fn upsert_person(&self, person: &Person) -> impl Future<Output = Result<()>> + Send;
+    /// Adds or changes a person; returns the row's new version. With `expected_version`, only
+    /// changes the row if it is still at that version ([`StoreError::Stale`] otherwise). A
+    /// person never moves to another force: a save that would (or that comes from another
+    /// force) is [`StoreError::Refused`] naming `id`.
+    fn save_person(
+        &self,
+        person: &Person,
+        expected_version: Option<u64>,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Adds or changes a person, whatever its version (imports, the demo, tests); a person
+    /// still never moves to another force.
+    fn upsert_person(&self, person: &Person) -> impl Future<Output = Result<()>> + Send {
+        async move { self.save_person(person, None).await.map(|_| ()) }
+    }
+    /// A person's version, or None when there is no such person.
+    fn person_version(&self, id: &str) -> impl Future<Output = Result<Option<u64>>> + Send;
     /// A person.
     fn person(&self, id: &str) -> impl Future<Output = Result<Option<Person>>> + Send;
     /// Everyone, by id.
     fn people(&self) -> impl Future<Output = Result<Vec<Person>>> + Send;
-    /// Adds or replaces a unit.
-    fn upsert_unit(&self, unit: &Unit) -> impl Future<Output = Result<()>> + Send;
+    /// Adds or changes a unit; returns its new version. A unit never changes force: saving a
+    /// unit id that belongs to another force is [`StoreError::Refused`] naming `id`. With
+    /// `expected_version`, only changes the row if it is still at that version.
+    fn save_unit(
+        &self,
+        unit: &Unit,
+        expected_version: Option<u64>,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    /// Adds or changes a unit, whatever its version; it still never changes force.
+    fn upsert_unit(&self, unit: &Unit) -> impl Future<Output = Result<()>> + Send {
+        async move { self.save_unit(unit, None).await.map(|_| ()) }
+    }
+    /// A unit's version, or None when there is no such unit.
+    fn unit_version(&self, id: &str) -> impl Future<Output = Result<Option<u64>>> + Send;
     /// Every unit, by id.
     fn units(&self) -> impl Future<Output = Result<Vec<Unit>>> + Send;
     /// Adds a meeting date.

@@ -215,11 +215,41 @@ pub struct ObligationRow {
     pub status: RowStatus,
 }
 
-/// Filters for listing cases; all optional.
+/// Which cases a reader may see in a list, as the access policy decides it
+/// (`pledge_app::policy::case_list_scope`). Every list query applies it in SQL, so a list never
+/// shows a case that the single-case route would refuse, and a page of results is never
+/// filtered after the fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseScope {
+    /// The reader's force: a scope always names one (a missing force never means "all").
+    pub force: String,
+    /// Every case of the force (force lead, administrator, a force system's token).
+    pub whole_force: bool,
+    /// Cases in these units (the reader's chain of command).
+    pub units: Vec<String>,
+    /// Cases naming this person as supervisor or officer in the case.
+    pub named: Option<String>,
+    /// Never cases naming this person as a victim: a victim sees their own case only through
+    /// the victim's view.
+    pub not_victim: Option<String>,
+}
+
+impl CaseScope {
+    /// Every case of a force (what a force-wide reader may list; for tools and tests).
+    pub fn whole_force(force: &str) -> Self {
+        Self {
+            force: force.to_owned(),
+            whole_force: true,
+            units: Vec::new(),
+            named: None,
+            not_victim: None,
+        }
+    }
+}
+
+/// Filters for listing cases, within a [`CaseScope`]; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    /// Force.
-    pub force: Option<String>,
     /// Unit.
     pub unit: Option<String>,
     /// `open` or `closed`.
@@ -228,8 +258,6 @@ pub struct CaseFilter {
     pub hate_crime: Option<bool>,
     /// Only hospitalised.
     pub hospitalised: Option<bool>,
-    /// A person who is victim, OIC or supervisor.
-    pub person: Option<String>,
     /// Occurred at or after.
     pub from: Option<Timestamp>,
     /// Occurred before.

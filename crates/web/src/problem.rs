@@ -168,6 +168,18 @@ impl From<AppError> for Problem {
             .detail(format!(
                 "You had version {expected}; it is now at version {actual}. Reload and try again."
             )),
+            AppError::Stale {
+                what,
+                expected,
+                actual,
+            } => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("The {what} changed since you read it"),
+            )
+            .detail(format!(
+                "You had version {expected}; it is now at version {actual}. Reload and try again."
+            )),
             AppError::Internal(cause) => Problem::internal(&cause),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::actor::{AccountRole, Actor, TokenScope};
 use pledge_domain::EventType;
+use pledge_store::CaseScope;
 use serde::Serialize;
 
 /// How the actor relates to a case.
@@ -209,5 +210,60 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
         Decision::Deny
     } else {
         Decision::Hide
+    }
+}
+
+/// Which list of cases an actor asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseList {
+    /// Case summaries (`GET /cases`).
+    Cases,
+    /// Overdue obligations across cases: a management view (inspectors, senior leaders, the
+    /// force lead, administrators).
+    Overdue,
+}
+
+/// The cases an actor may see in a list, as a scope the store applies in its query: exactly
+/// the cases for which [`decide`] allows [`CaseAction::View`] (the relations being those
+/// `App::relations` finds), so a list never shows a case its single-case route would refuse.
+/// `chain` is the actor's unit and every unit below it in the chain of command. `None`: the
+/// actor may list nothing.
+pub fn case_list_scope(actor: &Actor, list: CaseList, chain: &[String]) -> Option<CaseScope> {
+    let force = actor.force().filter(|f| !f.is_empty())?.to_owned();
+    let manager = [
+        AccountRole::Inspector,
+        AccountRole::SeniorLeader,
+        AccountRole::ForceLead,
+        AccountRole::Administrator,
+    ]
+    .into_iter()
+    .any(|r| actor.has(r));
+    if list == CaseList::Overdue && !manager && !actor.scoped(TokenScope::CasesRead) {
+        return None;
+    }
+    match actor {
+        // View for a system: same force and `cases:read`.
+        Actor::System { .. } => actor.scoped(TokenScope::CasesRead).then(|| CaseScope {
+            force,
+            whole_force: true,
+            units: Vec::new(),
+            named: None,
+            not_victim: None,
+        }),
+        // View for a person: never as a victim; otherwise supervisor, officer in the case,
+        // chain of command (inspector or senior leader over the case's unit), or force-wide
+        // (force lead, administrator).
+        Actor::Person { id, .. } => Some(CaseScope {
+            force,
+            whole_force: actor.has(AccountRole::ForceLead) || actor.has(AccountRole::Administrator),
+            units: if actor.has(AccountRole::Inspector) || actor.has(AccountRole::SeniorLeader) {
+                chain.to_vec()
+            } else {
+                Vec::new()
+            },
+            named: Some(id.clone()),
+            not_victim: Some(id.clone()),
+        }),
     }
 }

@@ -7,4 +7,4 @@ mod case;
 mod org;
 
 pub use case::*;
-
+pub use org::*;

@@ -20,6 +20,7 @@
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
 mod accounts;
+mod org;
 mod read;
 mod write;
 
@@ -253,8 +254,12 @@ impl Store for PostgresStore {
         read::summary(&self.pool, case_id).await
     }
 
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        read::list_cases(&self.pool, filter).await
+    async fn list_cases(&self, scope: &CaseScope, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        read::list_cases(&self.pool, scope, filter).await
+    }
+
+    async fn victim_cases(&self, person: &str, limit: u32) -> Result<Vec<CaseSummary>> {
+        read::victim_cases(&self.pool, person, limit).await
     }
 
     async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
@@ -267,12 +272,12 @@ impl Store for PostgresStore {
 
     async fn overdue(
         &self,
-        force: &str,
+        scope: &CaseScope,
         unit: Option<&str>,
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<ObligationRow>> {
-        read::overdue(&self.pool, force, unit, now, limit).await
+        read::overdue(&self.pool, scope, unit, now, limit).await
     }
 
     async fn replace_projection(&self, projection: &Projection) -> Result<()> {
@@ -455,23 +460,12 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn upsert_person(&self, p: &Person) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO person (id, name, email, workforce_role, unit, line_manager, staff_association) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-             email = excluded.email, workforce_role = excluded.workforce_role, unit = excluded.unit, \
-             line_manager = excluded.line_manager, staff_association = excluded.staff_association",
-        )
-        .bind(&p.id)
-        .bind(&p.name)
-        .bind(&p.email)
-        .bind(&p.workforce_role)
-        .bind(&p.unit)
-        .bind(&p.line_manager)
-        .bind(&p.staff_association)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn save_person(&self, p: &Person, expected: Option<u64>) -> Result<u64> {
+        org::save_person(&self.pool, p, expected).await
+    }
+
+    async fn person_version(&self, id: &str) -> Result<Option<u64>> {
+        org::version_of(&self.pool, "person", id).await
     }
 
     async fn person(&self, id: &str) -> Result<Option<Person>> {
@@ -490,18 +484,12 @@ impl Store for PostgresStore {
         rows.iter().map(rows::person).collect()
     }
 
-    async fn upsert_unit(&self, u: &Unit) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO unit (id, name, force, parent) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
-             name = excluded.name, force = excluded.force, parent = excluded.parent",
-        )
-        .bind(&u.id)
-        .bind(&u.name)
-        .bind(&u.force)
-        .bind(&u.parent)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn save_unit(&self, u: &Unit, expected: Option<u64>) -> Result<u64> {
+        org::save_unit(&self.pool, u, expected).await
+    }
+
+    async fn unit_version(&self, id: &str) -> Result<Option<u64>> {
+        org::version_of(&self.pool, "unit", id).await
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
@@ -619,11 +607,7 @@ impl PostgresStore {
             .await?;
         let mut out = Vec::new();
         // (name, query, text parameters, then integer parameters)
-        for (name, sql, texts, ints) in [
-            ("my_tasks", read::MY_TASKS, 1, 1),
-            ("overdue (unit)", read::OVERDUE_UNIT, 2, 2),
-            ("overdue (force)", read::OVERDUE_FORCE, 1, 2),
-        ] {
+        for (name, sql, texts, ints) in [("my_tasks", read::MY_TASKS, 1, 1)] {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {sql}")));
             for _ in 0..texts {
                 q = q.bind("x");
@@ -632,6 +616,25 @@ impl PostgresStore {
                 q = q.bind(10i64);
             }
             let rows = q.fetch_all(&mut *tx).await?;
+            let plan = rows
+                .iter()
+                .map(|r| r.text("QUERY PLAN"))
+                .collect::<Result<Vec<_>>>()?
+                .join("\n");
+            out.push((name.to_owned(), plan));
+        }
+        // The overdue list of a force lead (the whole force) and of a unit.
+        let scope = CaseScope {
+            force: "x".into(),
+            whole_force: true,
+            units: Vec::new(),
+            named: None,
+            not_victim: None,
+        };
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        for (name, unit) in [("overdue (unit)", Some("x")), ("overdue (force)", None)] {
+            let mut q = read::overdue_query("EXPLAIN ", &scope, unit, now, 10);
+            let rows = q.build().fetch_all(&mut *tx).await?;
             let plan = rows
                 .iter()
                 .map(|r| r.text("QUERY PLAN"))

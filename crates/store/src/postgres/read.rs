@@ -20,13 +20,15 @@ pub(super) async fn summary(pool: &PgPool, case_id: &CaseId) -> Result<Option<Ca
     .transpose()
 }
 
-pub(super) async fn list_cases(pool: &PgPool, f: &CaseFilter) -> Result<Vec<CaseSummary>> {
+pub(super) async fn list_cases(
+    pool: &PgPool,
+    scope: &CaseScope,
+    f: &CaseFilter,
+) -> Result<Vec<CaseSummary>> {
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "SELECT {SUMMARY_COLS} FROM case_summary WHERE 1 = 1"
     ));
-    if let Some(force) = &f.force {
-        q.push(" AND force = ").push_bind(force.as_str());
-    }
+    crate::scope::push_scope(&mut q, scope, "case_id");
     if let Some(unit) = &f.unit {
         q.push(" AND unit = ").push_bind(unit.as_str());
     }
@@ -44,11 +46,6 @@ pub(super) async fn list_cases(pool: &PgPool, f: &CaseFilter) -> Result<Vec<Case
     }
     if let Some(h) = f.hospitalised {
         q.push(" AND hospitalised = ").push_bind(h);
-    }
-    if let Some(person) = &f.person {
-        q.push(" AND case_id IN (SELECT case_id FROM case_person WHERE person = ")
-            .push_bind(person.as_str())
-            .push(")");
     }
     if let Some(from) = f.from {
         q.push(" AND occurred_at >= ")
@@ -98,43 +95,59 @@ pub(super) async fn my_tasks(
     rows.iter().map(rows::obligation).collect()
 }
 
-/// The `overdue` query for a force and unit.
-pub(crate) const OVERDUE_UNIT: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
-     force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = $1 AND unit = $2 AND status = 'open' AND case_open AND due_at < $3 \
-     ORDER BY due_at, case_id, obligation_id, instance LIMIT $4";
-/// The `overdue` query for a whole force.
-pub(crate) const OVERDUE_FORCE: &str = "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
-     force, unit, started_at, due_at, completed_at, status FROM obligation \
-     WHERE force = $1 AND status = 'open' AND case_open AND due_at < $2 \
-     ORDER BY due_at, case_id, obligation_id, instance LIMIT $3";
+/// The `overdue` query: open obligations of open cases past due, within the reader's scope
+/// (and a unit), oldest due first. Served by the partial index over live rows by force (or
+/// force and unit) and due time.
+pub(crate) fn overdue_query(
+    head: &str,
+    scope: &CaseScope,
+    unit: Option<&str>,
+    now: Timestamp,
+    limit: u32,
+) -> QueryBuilder<Postgres> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(head);
+    q.push(
+        "SELECT case_id, obligation_id, instance, point, title, owner_role, owner_person, \
+         force, unit, started_at, due_at, completed_at, status FROM obligation \
+         WHERE status = 'open' AND case_open AND due_at < ",
+    );
+    q.push_bind(encode::micros(now));
+    if let Some(unit) = unit {
+        q.push(" AND unit = ").push_bind(unit.to_owned());
+    }
+    crate::scope::push_scope(&mut q, scope, "case_id");
+    q.push(" ORDER BY due_at, case_id, obligation_id, instance LIMIT ")
+        .push_bind(i64::from(limit));
+    q
+}
 
 pub(super) async fn overdue(
     pool: &PgPool,
-    force: &str,
+    scope: &CaseScope,
     unit: Option<&str>,
     now: Timestamp,
     limit: u32,
 ) -> Result<Vec<ObligationRow>> {
-    let (now, limit) = (encode::micros(now), i64::from(limit));
-    let rows = match unit {
-        Some(unit) => {
-            sqlx::query(OVERDUE_UNIT)
-                .bind(force)
-                .bind(unit)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-        None => {
-            sqlx::query(OVERDUE_FORCE)
-                .bind(force)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-    };
+    let rows = overdue_query("", scope, unit, now, limit)
+        .build()
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(rows::obligation).collect()
+}
+
+/// Cases naming a person as a victim, newest first.
+pub(super) async fn victim_cases(
+    pool: &PgPool,
+    person: &str,
+    limit: u32,
+) -> Result<Vec<CaseSummary>> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "SELECT {SUMMARY_COLS} FROM case_summary WHERE case_id IN \
+         (SELECT case_id FROM case_person WHERE relation = 'victim' AND person = "
+    ));
+    q.push_bind(person.to_owned())
+        .push(") ORDER BY reported_at DESC, case_id DESC LIMIT ")
+        .push_bind(i64::from(limit));
+    let rows = q.build().fetch_all(pool).await?;
+    rows.iter().map(rows::summary).collect()
 }

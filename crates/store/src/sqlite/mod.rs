@@ -23,6 +23,7 @@
 //! tombstone and that the case has a disposal record, which is itself in the access chain.
 
 mod accounts;
+mod org;
 mod read;
 mod write;
 
@@ -306,8 +307,12 @@ impl Store for SqliteStore {
         read::summary(&self.pool, case_id).await
     }
 
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        read::list_cases(&self.pool, filter).await
+    async fn list_cases(&self, scope: &CaseScope, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        read::list_cases(&self.pool, scope, filter).await
+    }
+
+    async fn victim_cases(&self, person: &str, limit: u32) -> Result<Vec<CaseSummary>> {
+        read::victim_cases(&self.pool, person, limit).await
     }
 
     async fn case_obligations(&self, case_id: &CaseId) -> Result<Vec<ObligationRow>> {
@@ -320,12 +325,12 @@ impl Store for SqliteStore {
 
     async fn overdue(
         &self,
-        force: &str,
+        scope: &CaseScope,
         unit: Option<&str>,
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<ObligationRow>> {
-        read::overdue(&self.pool, force, unit, now, limit).await
+        read::overdue(&self.pool, scope, unit, now, limit).await
     }
 
     async fn replace_projection(&self, projection: &Projection) -> Result<()> {
@@ -508,23 +513,12 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn upsert_person(&self, p: &Person) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO person (id, name, email, workforce_role, unit, line_manager, staff_association) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-             email = excluded.email, workforce_role = excluded.workforce_role, unit = excluded.unit, \
-             line_manager = excluded.line_manager, staff_association = excluded.staff_association",
-        )
-        .bind(&p.id)
-        .bind(&p.name)
-        .bind(&p.email)
-        .bind(&p.workforce_role)
-        .bind(&p.unit)
-        .bind(&p.line_manager)
-        .bind(&p.staff_association)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn save_person(&self, p: &Person, expected: Option<u64>) -> Result<u64> {
+        org::save_person(&self.pool, p, expected).await
+    }
+
+    async fn person_version(&self, id: &str) -> Result<Option<u64>> {
+        org::version_of(&self.pool, "person", id).await
     }
 
     async fn person(&self, id: &str) -> Result<Option<Person>> {
@@ -543,18 +537,12 @@ impl Store for SqliteStore {
         rows.iter().map(rows::person).collect()
     }
 
-    async fn upsert_unit(&self, u: &Unit) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO unit (id, name, force, parent) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET \
-             name = excluded.name, force = excluded.force, parent = excluded.parent",
-        )
-        .bind(&u.id)
-        .bind(&u.name)
-        .bind(&u.force)
-        .bind(&u.parent)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn save_unit(&self, u: &Unit, expected: Option<u64>) -> Result<u64> {
+        org::save_unit(&self.pool, u, expected).await
+    }
+
+    async fn unit_version(&self, id: &str) -> Result<Option<u64>> {
+        org::version_of(&self.pool, "unit", id).await
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
@@ -698,8 +686,6 @@ impl SqliteStore {
         for (name, sql, texts, ints) in [
             ("my_tasks (dated)", read::MY_TASKS_DUE, 1, 1),
             ("my_tasks (undated)", read::MY_TASKS_UNDATED, 1, 1),
-            ("overdue (unit)", read::OVERDUE_UNIT, 2, 2),
-            ("overdue (force)", read::OVERDUE_FORCE, 1, 2),
         ] {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
             for _ in 0..texts {
@@ -709,6 +695,25 @@ impl SqliteStore {
                 q = q.bind(10i64);
             }
             let rows = q.fetch_all(&self.pool).await?;
+            let plan = rows
+                .iter()
+                .map(|r| r.text("detail"))
+                .collect::<Result<Vec<_>>>()?
+                .join("\n");
+            out.push((name.to_owned(), plan));
+        }
+        // The overdue list of a force lead (the whole force) and of a unit.
+        let scope = CaseScope {
+            force: "x".into(),
+            whole_force: true,
+            units: Vec::new(),
+            named: None,
+            not_victim: None,
+        };
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        for (name, unit) in [("overdue (unit)", Some("x")), ("overdue (force)", None)] {
+            let mut q = read::overdue_query("EXPLAIN QUERY PLAN ", &scope, unit, now, 10);
+            let rows = q.build().fetch_all(&self.pool).await?;
             let plan = rows
                 .iter()
                 .map(|r| r.text("detail"))

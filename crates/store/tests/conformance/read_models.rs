@@ -5,7 +5,7 @@ use crate::fixtures::{Fixtures, TestCase, at, event};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use jiff::Timestamp;
-use pledge_store::{CaseFilter, CaseSummary, ObligationRow, RowStatus, StoreError};
+use pledge_store::{CaseFilter, CaseScope, CaseSummary, ObligationRow, RowStatus, StoreError};
 
 crate::conformance!(
     read_models_match_projection,
@@ -75,34 +75,108 @@ async fn list_cases_filters_and_orders<S: Backend>(db: &TestDb<S>) -> anyhow::Re
     let fx = Fixtures::new()?;
     let corpus = fx.write_corpus(&db.store).await?;
     let (all, _) = expected(&fx, &corpus).await?;
-    let first = all.first().context("corpus")?.clone();
-    let oic = all.iter().find_map(|s| s.oic.clone()).context("an OIC")?;
+    // The force with the most cases, and its first case.
+    let mut per_force: std::collections::BTreeMap<&str, usize> = Default::default();
+    for s in &all {
+        *per_force.entry(s.force.as_str()).or_default() += 1;
+    }
+    let busiest = per_force
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(f, _)| f.to_string())
+        .context("corpus")?;
+    let first = all
+        .iter()
+        .find(|s| s.force == busiest)
+        .context("corpus")?
+        .clone();
+    let oic = all
+        .iter()
+        .filter(|s| s.force == busiest)
+        .find_map(|s| s.oic.clone())
+        .context("an OIC")?;
     let victim = first.victims.first().context("a victim")?.clone();
-    let filters: Vec<(&str, CaseFilter, Keep)> = vec![
-        ("all", CaseFilter::default(), Box::new(|_| true)),
+    let f = first.force.clone();
+    let whole = CaseScope::whole_force(&f);
+    let in_force = {
+        let f = f.clone();
+        move |s: &CaseSummary| s.force == f
+    };
+    // (name, scope, filter, which summaries it keeps)
+    let mut cases: Vec<(&str, CaseScope, CaseFilter, Keep)> = vec![
         (
-            "force",
-            CaseFilter {
-                force: Some(first.force.clone()),
-                ..Default::default()
-            },
-            Box::new({
-                let f = first.force.clone();
-                move |s| s.force == f
-            }),
+            "whole force",
+            whole.clone(),
+            CaseFilter::default(),
+            Box::new(in_force.clone()),
         ),
         (
-            "force and unit",
+            "unit",
+            whole.clone(),
             CaseFilter {
-                force: Some(first.force.clone()),
                 unit: Some(first.unit.clone()),
                 ..Default::default()
             },
             Box::new({
-                let (f, u) = (first.force.clone(), first.unit.clone());
+                let (f, u) = (f.clone(), first.unit.clone());
                 move |s| s.force == f && s.unit == u
             }),
         ),
+        (
+            "another force",
+            CaseScope::whole_force("no such force"),
+            CaseFilter::default(),
+            Box::new(|_| false),
+        ),
+        (
+            "scope of units",
+            CaseScope {
+                whole_force: false,
+                units: vec![first.unit.clone(), "elsewhere".into()],
+                ..whole.clone()
+            },
+            CaseFilter::default(),
+            Box::new({
+                let (f, u) = (f.clone(), first.unit.clone());
+                move |s| s.force == f && s.unit == u
+            }),
+        ),
+        (
+            "scope naming the OIC",
+            CaseScope {
+                whole_force: false,
+                named: Some(oic.clone()),
+                ..whole.clone()
+            },
+            CaseFilter::default(),
+            Box::new({
+                let (f, p) = (f.clone(), oic.clone());
+                move |s| s.force == f && (s.oic.as_deref() == Some(p.as_str()) || s.supervisor == p)
+            }),
+        ),
+        (
+            "scope of nothing (default deny)",
+            CaseScope {
+                whole_force: false,
+                ..whole.clone()
+            },
+            CaseFilter::default(),
+            Box::new(|_| false),
+        ),
+        (
+            "whole force except a victim's own cases",
+            CaseScope {
+                not_victim: Some(victim.clone()),
+                ..whole.clone()
+            },
+            CaseFilter::default(),
+            Box::new({
+                let (f, p) = (f.clone(), victim.clone());
+                move |s| s.force == f && !s.victims.contains(&p)
+            }),
+        ),
+    ];
+    let plain: Vec<(&str, CaseFilter, Keep)> = vec![
         (
             "open",
             CaseFilter {
@@ -136,36 +210,6 @@ async fn list_cases_filters_and_orders<S: Backend>(db: &TestDb<S>) -> anyhow::Re
             Box::new(|s| s.hospitalised),
         ),
         (
-            "oic",
-            CaseFilter {
-                person: Some(oic.clone()),
-                ..Default::default()
-            },
-            Box::new({
-                let p = oic.clone();
-                move |s| {
-                    s.oic.as_deref() == Some(p.as_str())
-                        || s.victims.contains(&p)
-                        || s.supervisor == p
-                }
-            }),
-        ),
-        (
-            "victim",
-            CaseFilter {
-                person: Some(victim.clone()),
-                ..Default::default()
-            },
-            Box::new({
-                let p = victim.clone();
-                move |s| {
-                    s.oic.as_deref() == Some(p.as_str())
-                        || s.victims.contains(&p)
-                        || s.supervisor == p
-                }
-            }),
-        ),
-        (
             "occurred in a window",
             CaseFilter {
                 from: Some(at("2026-01-01T00:00:00Z")),
@@ -178,10 +222,19 @@ async fn list_cases_filters_and_orders<S: Backend>(db: &TestDb<S>) -> anyhow::Re
             }),
         ),
     ];
-    for (name, filter, keep) in &filters {
+    for (name, filter, keep) in plain {
+        let f = in_force.clone();
+        cases.push((
+            name,
+            whole.clone(),
+            filter,
+            Box::new(move |s| f(s) && keep(s)),
+        ));
+    }
+    for (name, scope, filter, keep) in &cases {
         let mut want: Vec<CaseSummary> = all.iter().filter(|s| keep(s)).cloned().collect();
         newest_first(&mut want);
-        let got = db.list_cases(filter).await?;
+        let got = db.list_cases(scope, filter).await?;
         ensure!(
             got == want,
             "list_cases {name}: got {:?}",
@@ -189,24 +242,32 @@ async fn list_cases_filters_and_orders<S: Backend>(db: &TestDb<S>) -> anyhow::Re
         );
     }
     // Paging.
-    let mut want = all.clone();
+    let mut want: Vec<CaseSummary> = all.iter().filter(|s| in_force(s)).cloned().collect();
     newest_first(&mut want);
-    let page = db
-        .list_cases(&CaseFilter {
-            limit: Some(4),
-            offset: Some(3),
-            ..Default::default()
-        })
-        .await?;
-    ensure!(page == want[3..7], "limit and offset");
     ensure!(
-        db.list_cases(&CaseFilter {
-            person: Some("NOBODY".into()),
-            ..Default::default()
-        })
-        .await?
-        .is_empty()
+        want.len() >= 3,
+        "the corpus has enough cases in one force to page: {per_force:?}"
     );
+    let page = db
+        .list_cases(
+            &whole,
+            &CaseFilter {
+                limit: Some(2),
+                offset: Some(1),
+                ..Default::default()
+            },
+        )
+        .await?;
+    ensure!(page == want[1..3], "limit and offset");
+    // A victim's own list.
+    let mut want: Vec<CaseSummary> = all
+        .iter()
+        .filter(|s| s.victims.contains(&victim))
+        .cloned()
+        .collect();
+    newest_first(&mut want);
+    ensure!(db.victim_cases(&victim, 50).await? == want, "victim_cases");
+    ensure!(db.victim_cases("NOBODY", 50).await?.is_empty());
     Ok(())
 }
 
@@ -275,7 +336,9 @@ async fn my_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> 
                 want.sort_by_key(|a| (a.due_at, key(a)));
                 found_any |= !want.is_empty();
                 for limit in [2, 500] {
-                    let got = db.overdue(force, unit, now, limit).await?;
+                    let got = db
+                        .overdue(&CaseScope::whole_force(force), unit, now, limit)
+                        .await?;
                     let n = want.len().min(limit as usize);
                     ensure!(
                         got == want[..n],
@@ -324,12 +387,7 @@ async fn rebuild_reproduces_read_models<S: Backend>(db: &TestDb<S>) -> anyhow::R
         .context("victim")?
         .clone();
     ensure!(
-        !db.list_cases(&CaseFilter {
-            person: Some(victim),
-            ..Default::default()
-        })
-        .await?
-        .is_empty(),
+        !db.victim_cases(&victim, 50).await?.is_empty(),
         "rebuild restores the person index"
     );
     Ok(())
@@ -391,7 +449,10 @@ async fn closed_cases_leave_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> any
         );
     }
     ensure!(
-        mine(&db.overdue(&area.0, None, late, 500).await?),
+        mine(
+            &db.overdue(&CaseScope::whole_force(&area.0), None, late, 500)
+                .await?
+        ),
         "open: overdue"
     );
 
@@ -425,7 +486,10 @@ async fn closed_cases_leave_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> any
     }
     for unit in [None, Some(area.1.as_str())] {
         ensure!(
-            !mine(&db.overdue(&area.0, unit, late, 500).await?),
+            !mine(
+                &db.overdue(&CaseScope::whole_force(&area.0), unit, late, 500)
+                    .await?
+            ),
             "closed: overdue ({unit:?})"
         );
     }
@@ -453,7 +517,10 @@ async fn closed_cases_leave_tasks_and_overdue<S: Backend>(db: &TestDb<S>) -> any
         );
     }
     ensure!(
-        !mine(&db.overdue(&area.0, None, late, 500).await?),
+        !mine(
+            &db.overdue(&CaseScope::whole_force(&area.0), None, late, 500)
+                .await?
+        ),
         "rebuilt: overdue"
     );
     Ok(())

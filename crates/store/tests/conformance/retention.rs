@@ -3,7 +3,7 @@
 use crate::fixtures::{Fixtures, at};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
-use pledge_store::{AccessAction, CaseFilter, Disposal, StoreError};
+use pledge_store::{AccessAction, CaseFilter, CaseScope, Disposal, StoreError};
 
 crate::conformance!(disposal_keeps_the_chain, disposed_rows_are_checked);
 
@@ -35,7 +35,9 @@ async fn disposal_keeps_the_chain<S: Backend>(db: &TestDb<S>) -> anyhow::Result<
         .find(|c| c.id.as_str() == "T0-22")
         .context("T0-22")?;
     let id = victim.id.clone();
-    let person = fx.project(&id, &victim.events)?.summary.victims[0].clone();
+    let projected = fx.project(&id, &victim.events)?.summary;
+    let person = projected.victims[0].clone();
+    let force = CaseScope::whole_force(&projected.force);
     let disposal = Disposal {
         case_id: id.clone(),
         by: "DPO-1".into(),
@@ -52,17 +54,12 @@ async fn disposal_keeps_the_chain<S: Backend>(db: &TestDb<S>) -> anyhow::Result<
     ensure!(stored.disposed.as_ref() == Some(&disposal));
     ensure!(db.summary(&id).await?.is_none() && db.case_obligations(&id).await?.is_empty());
     ensure!(
-        db.list_cases(&CaseFilter::default())
+        db.list_cases(&force, &CaseFilter::default())
             .await?
             .iter()
             .all(|s| s.case_id != id)
     );
-    let by_person = db
-        .list_cases(&CaseFilter {
-            person: Some(person),
-            ..Default::default()
-        })
-        .await?;
+    let by_person = db.victim_cases(&person, 500).await?;
     ensure!(
         by_person.iter().all(|s| s.case_id != id),
         "the person index forgets the case"

@@ -103,7 +103,6 @@ pub async fn list(
         to: timestamp("to", q.to.as_deref())?,
         limit: q.limit,
         offset: q.offset,
-        ..CaseFilter::default()
     };
     let cases = state.app().list_cases(&actor, filter, state.now()).await?;
     Ok(Json(serde_json::json!({ "cases": cases })))

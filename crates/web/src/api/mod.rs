@@ -27,9 +27,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::mine))
         .routes(routes!(tasks::overdue))
         .routes(routes!(people::people))
-        .routes(routes!(people::put_person))
+        .routes(routes!(people::person, people::put_person))
         .routes(routes!(people::units))
-        .routes(routes!(people::put_unit))
+        .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(plans::list))
         .routes(routes!(plans::read))
 }

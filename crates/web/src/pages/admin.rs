@@ -261,10 +261,10 @@ impl Upload {
 
     /// Reads the CSV and saves each row with `save` (given the row's cells in the order of
     /// `columns`, "" for an absent column); rows are numbered counting the header as row 1.
-    async fn run<F, Fut>(&self, text: &str, mut save: F) -> Uploaded
+    async fn run<F, Fut, T>(&self, text: &str, mut save: F) -> Uploaded
     where
         F: FnMut(Vec<String>) -> Fut,
-        Fut: Future<Output = Result<(), AppError>>,
+        Fut: Future<Output = Result<T, AppError>>,
     {
         let mut out = Uploaded {
             saved: 0,
@@ -304,7 +304,7 @@ impl Upload {
                 .map(|i| i.and_then(|i| record.get(i)).unwrap_or("").to_owned())
                 .collect();
             match save(cells).await {
-                Ok(()) => out.saved += 1,
+                Ok(_) => out.saved += 1,
                 Err(AppError::Invalid { field, message }) => out
                     .errors
                     .push(format!("Row {row}: column {field}: {message}")),
@@ -434,7 +434,7 @@ pub async fn upload_people(State(state): State<AppState>, form: PageForm) -> Res
                 line_manager: opt(&mut c[5]),
                 staff_association: opt(&mut c[6]),
             };
-            app.save_person(actor, person, now)
+            app.save_person(actor, person, None, now)
         })
         .await;
     respond(people_page(&state, user, &text, Some(result)).await, layout)
@@ -493,7 +493,7 @@ pub async fn upload_units(State(state): State<AppState>, form: PageForm) -> Resp
                 force: force.clone(),
                 parent: opt(&mut c[2]),
             };
-            app.save_unit(actor, unit)
+            app.save_unit(actor, unit, None)
         })
         .await;
     respond(units_page(&state, user, &text, Some(result)).await, layout)

@@ -51,6 +51,16 @@ pub struct CaseRow {
     pub mine_as_victim: bool,
 }
 
+/// A case the signed-in person was assaulted in: a link to their victim's view.
+pub struct OwnCaseRow {
+    /// Case id.
+    pub case_id: String,
+    /// The victim's view.
+    pub href: String,
+    /// When it happened.
+    pub occurred: String,
+}
+
 /// The home page.
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -64,7 +74,7 @@ pub struct HomePage {
     /// How many are overdue.
     pub overdue: usize,
     /// Cases the person is a victim in.
-    pub own_cases: Vec<CaseRow>,
+    pub own_cases: Vec<OwnCaseRow>,
 }
 
 /// The case list page.
@@ -104,20 +114,7 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(t) => t,
         Err(e) => return PageError::from(e).page(layout),
     };
-    let me = user.user.account.person_id.clone();
-    let cases = match state
-        .app()
-        .list_cases(
-            &user.actor,
-            CaseFilter {
-                person: Some(me.clone()),
-                limit: Some(50),
-                ..CaseFilter::default()
-            },
-            now,
-        )
-        .await
-    {
+    let own_cases = match state.app().my_cases_as_victim(&user.actor, now).await {
         Ok(c) => c,
         Err(e) => return PageError::from(e).page(layout),
     };
@@ -141,10 +138,13 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
         layout,
         name: user.name.clone(),
         tasks,
-        own_cases: cases
-            .iter()
-            .filter(|c| c.victims.contains(&me))
-            .map(|c| case_row(c, &me))
+        own_cases: own_cases
+            .into_iter()
+            .map(|c| OwnCaseRow {
+                href: format!("/cases/{}/victim", c.case_id),
+                case_id: c.case_id.to_string(),
+                occurred: words::when(c.occurred_at),
+            })
             .collect(),
     }
     .into_response()
