@@ -16,3 +16,5 @@ mod ops;
 mod seeded;
 #[path = "api/sign_in.rs"]
 mod sign_in;
+#[path = "api/two_forces.rs"]
+mod two_forces;
