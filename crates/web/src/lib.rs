@@ -35,6 +35,21 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The metrics address's routes (`pledge serve --metrics-listen`): `/metrics` alone, without
+/// sign-in, for a Prometheus scraper on a management network.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .with_state(state)
+}
+
+/// Serves [`metrics_router`] on its own listener until the process ends.
+pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) {
+    if let Err(e) = axum::serve(listener, metrics_router(state)).await {
+        tracing::error!(error = %e, "the metrics address stopped");
+    }
+}
+
 /// The whole application: API, operational endpoints and the layers around them.
 pub fn router(state: AppState) -> Router {
     let (api, mut doc) = api_router().split_for_parts();
@@ -46,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+        .route("/metrics", get(ops::metrics_guarded))
         .route(
             "/api/openapi.json",
             get(move || {

@@ -2,9 +2,10 @@
 
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pledge_store::Store;
+use sha2::{Digest, Sha256};
 
 /// The process is up.
 pub async fn healthz() -> &'static str {
@@ -26,7 +27,34 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics on the main address: only with the configured bearer token.
+pub async fn metrics_guarded(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(expected) = state.config().metrics_token.as_deref() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "metrics are served on the metrics address (pledge serve --metrics-listen)",
+        )
+            .into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compare digests, so the comparison takes the same time however much of the token
+    // matches.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the metrics token",
+        )
+            .into_response();
+    }
+    metrics(State(state)).await
+}
+
+/// Prometheus metrics (on the separate metrics address, or after [`metrics_guarded`]).
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match state.metrics() {
         Some(h) => (

@@ -22,6 +22,10 @@ pub struct WebConfig {
     pub login_attempts: u32,
     /// The window for `login_attempts`.
     pub login_window: jiff::SignedDuration,
+    /// A bearer token that opens `/metrics` on the main address. Without one, `/metrics` is
+    /// served only on the separate metrics address (`pledge serve --metrics-listen`): counts
+    /// of requests and sign-ins are not for everyone who can reach the service.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +37,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(15),
             login_attempts: 5,
             login_window: jiff::SignedDuration::from_mins(15),
+            metrics_token: None,
         }
     }
 }

@@ -23,16 +23,32 @@ pub struct Args {
     /// Logs as JSON lines (for log collectors) rather than text.
     #[arg(long, env = "PLEDGE_LOG_JSON")]
     pub log_json: bool,
+    /// Serves `/metrics` (Prometheus) on this separate address, e.g. one reachable only from
+    /// the management network. Without it, and without --metrics-token, no metrics are served.
+    #[arg(long, env = "PLEDGE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// Also serves `/metrics` on the main address to requests bearing this token.
+    #[arg(long, env = "PLEDGE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// Builds the application state over an opened store.
-pub async fn state(store: &StoreArgs, plan: &str, tls: bool) -> anyhow::Result<AppState> {
+pub async fn state(
+    store: &StoreArgs,
+    plan: &str,
+    tls: bool,
+    metrics_token: Option<String>,
+) -> anyhow::Result<AppState> {
     let store = store.open().await?;
     let app = pledge_app::App::new(store, super::library()?, plan)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("--plan")?;
+    if metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
+        anyhow::bail!("--metrics-token: at least 16 characters");
+    }
     let config = WebConfig {
         tls,
+        metrics_token,
         ..WebConfig::default()
     };
     Ok(AppState::new(
@@ -53,8 +69,15 @@ pub async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     pledge_web::serve::init_tracing(args.log_json, "info");
-    let state = state(&args.store, &args.plan, args.tls).await?;
+    let state = state(&args.store, &args.plan, args.tls, args.metrics_token).await?;
     let listener = bind(&args.listen).await?;
+    if let Some(address) = &args.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address} (--metrics-listen)"))?;
+        tracing::info!(address = %address, "metrics are served here");
+        tokio::spawn(pledge_web::serve_metrics(metrics, state.clone()));
+    }
     tracing::info!(address = %args.listen, "Pledge is listening");
     pledge_web::serve::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)

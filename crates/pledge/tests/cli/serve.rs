@@ -42,6 +42,10 @@ struct Server(Child, u16);
 
 impl Server {
     fn start(url: &str) -> Server {
+        Self::start_with(url, &[])
+    }
+
+    fn start_with(url: &str, extra: &[&str]) -> Server {
         let port = free_port();
         let child = pledge()
             .args([
@@ -51,6 +55,7 @@ impl Server {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -192,4 +197,24 @@ fn accounts_and_tokens_from_the_command_line_then_serve_and_stop_on_sigterm() {
         let _ = err.read_to_string(&mut log);
     }
     assert!(log.contains("shutting down"), "{log}");
+}
+
+#[test]
+fn metrics_are_served_on_the_metrics_address_not_to_everyone() {
+    let db = sqlite("metrics_address");
+    run_ok(&["migrate", "--database", &db.url]);
+    let metrics_port = free_port();
+    let server = Server::start_with(
+        &db.url,
+        &["--metrics-listen", &format!("127.0.0.1:{metrics_port}")],
+    );
+    let _ = http(server.1, "GET", "/healthz", None);
+    assert_eq!(
+        http(server.1, "GET", "/metrics", None).map(|r| r.0),
+        Some(404),
+        "the main address does not serve metrics without --metrics-token"
+    );
+    let (status, body) = http(metrics_port, "GET", "/metrics", None).unwrap_or_default();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("pledge_http_requests_total"), "{body}");
 }

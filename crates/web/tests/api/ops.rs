@@ -80,6 +80,10 @@ async fn security_headers_on_every_answer(backend: Backend) -> anyhow::Result<()
 #[tokio::test]
 async fn metrics_count_requests_by_route_pattern() -> anyhow::Result<()> {
     let handle = pledge_web::serve::install_metrics();
+    let config = WebConfig {
+        metrics_token: Some("a-metrics-token-of-some-length".into()),
+        ..WebConfig::default()
+    };
     let state = pledge_web::AppState::new(
         pledge_app::App::new(
             pledge_store::open("sqlite::memory:").await?,
@@ -87,19 +91,36 @@ async fn metrics_count_requests_by_route_pattern() -> anyhow::Result<()> {
             "op-hampshire",
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?,
-        WebConfig::default(),
+        config,
         Clock::System,
         handle,
     );
     // Drive the router directly: the same layers, no network needed.
     use tower::ServiceExt;
-    let router = pledge_web::router(state);
+    let router = pledge_web::router(state.clone());
     let req = |uri: &str| axum::http::Request::get(uri).body(axum::body::Body::empty());
     router
         .clone()
         .oneshot(req("/api/v1/cases/SOME-CASE")?)
         .await?;
-    let res = router.oneshot(req("/metrics")?).await?;
+    // On the main address, only with the metrics token.
+    let res = router.clone().oneshot(req("/metrics")?).await?;
+    assert_eq!(res.status(), axum::http::StatusCode::UNAUTHORIZED);
+    let wrong = axum::http::Request::get("/metrics")
+        .header("authorization", "Bearer a-metrics-token-of-some-lengtX")
+        .body(axum::body::Body::empty())?;
+    let res = router.clone().oneshot(wrong).await?;
+    assert_eq!(res.status(), axum::http::StatusCode::UNAUTHORIZED);
+    let right = axum::http::Request::get("/metrics")
+        .header("authorization", "Bearer a-metrics-token-of-some-length")
+        .body(axum::body::Body::empty())?;
+    let res = router.oneshot(right).await?;
+    assert_eq!(res.status(), axum::http::StatusCode::OK);
+    // On the separate metrics address, without sign-in.
+    let res = pledge_web::metrics_router(state.clone())
+        .oneshot(req("/metrics")?)
+        .await?;
+    assert_eq!(res.status(), axum::http::StatusCode::OK);
     let body = axum::body::to_bytes(res.into_body(), 1 << 20).await?;
     let text = String::from_utf8_lossy(&body);
     assert!(text.contains("pledge_http_requests_total"), "{text}");
