@@ -130,6 +130,19 @@ impl<S: Store> App<S> {
         now: jiff::Timestamp,
     ) -> AppResult<(CaseSummary, Relations)> {
         let Some(summary) = self.store.summary(case_id).await? else {
+            // Logged like a refusal of a hidden case, so the two answers cost the same durable
+            // write and cannot be told apart by their time (probing for case ids is worth
+            // knowing about too).
+            self.store
+                .record_access(AccessEntry {
+                    at: now,
+                    actor: actor.log_id(),
+                    action: AccessAction::Consult,
+                    case_id: None,
+                    what: format!("refused: {action:?} of {case_id}"),
+                    justification: "attempt refused: no such case".into(),
+                })
+                .await?;
             return Err(AppError::NotFound);
         };
         let rel = self.relations(actor, &summary).await?;
