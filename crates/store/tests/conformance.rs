@@ -1,7 +1,8 @@
 //! The store conformance suite: one set of generic tests, each run against SQLite (a fresh
 //! temporary file per test) and against PostgreSQL (a fresh database per test) when
 //! `PLEDGE_TEST_POSTGRES_URL` is set, e.g. `postgres://postgres@127.0.0.1:5432/test`.
-//! Without it the PostgreSQL variants print a note and pass.
+//! Without it the PostgreSQL variants print a note and pass, unless `PLEDGE_REQUIRE_POSTGRES`
+//! is set (CI), when they fail.
 
 #[path = "conformance/harness.rs"]
 mod harness;

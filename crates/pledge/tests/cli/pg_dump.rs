@@ -1,7 +1,8 @@
 //! A PostgreSQL store survives `pg_dump` and `pg_restore` (as docs/operations.md says): the
 //! restored copy verifies clean with the same event and access heads as the source. Needs
 //! `PLEDGE_TEST_POSTGRES_URL` and the PostgreSQL client tools (`pg_dump`, `pg_restore`);
-//! without either it prints a note and passes.
+//! without either it prints a note and passes, unless `PLEDGE_REQUIRE_POSTGRES` is set, when
+//! it fails.
 
 use super::harness;
 use std::process::Command;
@@ -30,6 +31,10 @@ fn run_tool(name: &str, args: &[&str]) {
 #[test]
 fn dump_and_restore_keep_the_heads() {
     if !(tool_available("pg_dump") && tool_available("pg_restore")) {
+        assert!(
+            !pledge_test_support::postgres_required(),
+            "PLEDGE_REQUIRE_POSTGRES is set but pg_dump or pg_restore is not installed"
+        );
         eprintln!("note: pg_dump or pg_restore is not installed; skipping");
         return;
     }

@@ -1,15 +1,12 @@
 //! Running one generic test against each backend: a fresh SQLite file per test, and a fresh
-//! PostgreSQL database per test when `PLEDGE_TEST_POSTGRES_URL` is set.
+//! PostgreSQL database per test when `PLEDGE_TEST_POSTGRES_URL` is set (required, not
+//! skipped, when `PLEDGE_REQUIRE_POSTGRES` is set). The database plumbing is in
+//! `pledge-test-support`; what is particular to the store suite (raw SQL for tampering) is here.
 
 use pledge_store::{PostgresStore, SqliteStore, Store};
-use sqlx::Connection;
+use pledge_test_support::Cleanup;
 use std::future::Future;
 use std::ops::Deref;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// The environment variable naming the PostgreSQL server for tests.
-pub const PG_ENV: &str = "PLEDGE_TEST_POSTGRES_URL";
 
 /// What the suite needs of a backend beyond the `Store` contract: raw SQL for tampering.
 pub trait Backend: Store + Sized + Send + Sync + 'static {
@@ -94,116 +91,31 @@ impl<S> Deref for TestDb<S> {
     }
 }
 
-enum Cleanup {
-    Files(Vec<PathBuf>),
-    Database { admin_url: String, name: String },
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        match self {
-            Cleanup::Files(paths) => {
-                for p in paths {
-                    let _ = std::fs::remove_file(p);
-                }
-            }
-            Cleanup::Database { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                let db = name.clone();
-                // Drop is synchronous: drop the database from a thread with its own runtime.
-                let done = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
-                    rt.block_on(async {
-                        let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
-                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"
-                        )))
-                        .execute(&mut conn)
-                        .await?;
-                        anyhow::Ok(())
-                    })
-                })
-                .join();
-                if !matches!(done, Ok(Ok(()))) {
-                    eprintln!("note: could not drop the test database {name}");
-                }
-            }
-        }
-    }
-}
-
-fn unique(test: &str) -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}_{}_{}_{nanos}",
-        test,
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite(test: &str) -> anyhow::Result<TestDb<SqliteStore>> {
-    let path = std::env::temp_dir().join(format!("pledge-conformance-{}.db", unique(test)));
-    let files = ["", "-wal", "-shm"]
-        .iter()
-        .map(|s| PathBuf::from(format!("{}{s}", path.display())))
-        .collect();
-    let cleanup = Cleanup::Files(files);
-    let url = format!("sqlite://{}", path.display());
-    let store = SqliteStore::open(&url).await?;
+    let file = pledge_test_support::sqlite_file("conformance", test);
+    let store = SqliteStore::open(&file.url).await?;
     store.migrate().await?;
     Ok(TestDb {
         store,
-        url,
-        _cleanup: cleanup,
+        url: file.url,
+        _cleanup: file.cleanup,
     })
 }
 
-/// A fresh, migrated PostgreSQL database, or `None` when the server is not configured.
+/// A fresh, migrated PostgreSQL database, or `None` when the server is not configured (a
+/// failure instead when `PLEDGE_REQUIRE_POSTGRES` is set).
 pub async fn postgres(test: &str) -> anyhow::Result<Option<TestDb<PostgresStore>>> {
-    let Ok(admin_url) = std::env::var(PG_ENV) else {
-        eprintln!("note: {PG_ENV} is not set; skipping the PostgreSQL run of {test}");
+    let Some(db) = pledge_test_support::postgres_database("test", test).await? else {
         return Ok(None);
     };
-    let name = format!("pledge_test_{}", unique(test)).to_lowercase();
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await?;
-    admin.close().await?;
-    let cleanup = Cleanup::Database {
-        admin_url: admin_url.clone(),
-        name: name.clone(),
-    };
-    let url = with_database(&admin_url, &name);
-    let store = PostgresStore::open(&url).await?;
+    let store = PostgresStore::open(&db.url).await?;
     store.migrate().await?;
     Ok(Some(TestDb {
         store,
-        url,
-        _cleanup: cleanup,
+        url: db.url,
+        _cleanup: db.cleanup,
     }))
-}
-
-/// The URL with its database replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[authority_start..].find('/') {
-        Some(i) => &base[..authority_start + i],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
 }
 
 /// Declares each listed generic test twice: `sqlite::NAME` and `postgres::NAME`.

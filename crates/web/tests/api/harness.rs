@@ -1,19 +1,17 @@
 //! The test harness: [`spawn_app`] serves `pledge_web::router` on `127.0.0.1:0` over a fresh
 //! database — a SQLite file in a temporary directory, or a PostgreSQL database of its own
-//! (created per test, dropped afterwards) when `PLEDGE_TEST_POSTGRES_URL` is set — and
+//! (created per test, dropped afterwards) when `PLEDGE_TEST_POSTGRES_URL` is set, required
+//! when `PLEDGE_REQUIRE_POSTGRES` is set; the plumbing is in `pledge-test-support` — and
 //! [`TestApp::client`] gives an HTTP client with a cookie store. [`both!`] declares a test
 //! once per backend.
 
 #![allow(dead_code)]
 
 use anyhow::Context;
-use pledge_store::{AnyStore, PostgresStore, Store};
+use pledge_store::{AnyStore, Store};
+use pledge_test_support::Cleanup;
 use pledge_web::{AppState, Clock, WebConfig};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// The environment variable naming the PostgreSQL server for tests.
-pub const PG_ENV: &str = "PLEDGE_TEST_POSTGRES_URL";
 
 /// Which database the app runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,102 +65,27 @@ impl Drop for TestApp {
     }
 }
 
-enum Cleanup {
-    Dir(PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        match self {
-            Cleanup::Dir(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Cleanup::Database { admin_url, name } => {
-                let (admin_url, db) = (admin_url.clone(), name.clone());
-                // Drop is synchronous: drop the database from a thread with its own runtime.
-                let done = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
-                    rt.block_on(async {
-                        let admin = PostgresStore::open(&admin_url).await?;
-                        admin
-                            .raw_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
-                            .await?;
-                        admin.close().await;
-                        anyhow::Ok(())
-                    })
-                })
-                .join();
-                if !matches!(done, Ok(Ok(()))) {
-                    eprintln!("note: could not drop the test database {name}");
-                }
-            }
-        }
-    }
-}
-
-fn unique(test: &str) -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}_{}_{}_{nanos}",
-        test,
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// The URL with its database replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[authority_start..].find('/') {
-        Some(i) => &base[..authority_start + i],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
-
-/// A fresh, migrated store, or `None` for PostgreSQL when it is not configured.
+/// A fresh, migrated store, or `None` for PostgreSQL when it is not configured (a failure
+/// instead when `PLEDGE_REQUIRE_POSTGRES` is set).
 async fn fresh_store(
     backend: Backend,
     test: &str,
 ) -> anyhow::Result<Option<(AnyStore, Cleanup, Option<PathBuf>)>> {
     match backend {
         Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("pledge-web-{}", unique(test)));
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            let (dir, cleanup) = pledge_test_support::temp_dir("web", test)?;
             let path = dir.join("pledge.db");
             let store = pledge_store::open(&format!("sqlite://{}", path.display())).await?;
             store.migrate().await?;
-            Ok(Some((store, Cleanup::Dir(dir), Some(path))))
+            Ok(Some((store, cleanup, Some(path))))
         }
         Backend::Postgres => {
-            let Ok(admin_url) = std::env::var(PG_ENV) else {
-                eprintln!("note: {PG_ENV} is not set; skipping the PostgreSQL run of {test}");
+            let Some(db) = pledge_test_support::postgres_database("web", test).await? else {
                 return Ok(None);
             };
-            let name = format!("pledge_web_{}", unique(test)).to_lowercase();
-            let admin = PostgresStore::open(&admin_url).await?;
-            admin
-                .raw_execute(&format!("CREATE DATABASE \"{name}\""))
-                .await?;
-            admin.close().await;
-            let cleanup = Cleanup::Database {
-                admin_url: admin_url.clone(),
-                name: name.clone(),
-            };
-            let store = pledge_store::open(&with_database(&admin_url, &name)).await?;
+            let store = pledge_store::open(&db.url).await?;
             store.migrate().await?;
-            Ok(Some((store, cleanup, None)))
+            Ok(Some((store, db.cleanup, None)))
         }
     }
 }
