@@ -19,7 +19,8 @@ crate::both!(
     nobody_becomes_an_all_forces_administrator,
     a_new_case_names_only_units_and_people_of_the_force,
     lists_show_exactly_what_the_case_route_shows,
-    edits_name_the_version_they_read
+    edits_name_the_version_they_read,
+    organisation_and_list_routes_by_caller
 );
 
 /// The second force.
@@ -463,6 +464,103 @@ async fn edits_name_the_version_they_read(backend: Backend) -> anyhow::Result<()
             .iter()
             .any(|u| u.id == "mercia-north" && u.name == "North Mercia"),
         "the first edit stands, the stale one changed nothing"
+    );
+    Ok(())
+}
+
+/// The organisation and list routes, on Wessex's data, for callers of both forces.
+const ORG_ROUTES: [(&str, &str); 8] = [
+    ("GET", "/people"),
+    ("GET", "/people/PC-4410"),
+    ("PUT", "/people/PC-4410"),
+    ("GET", "/units"),
+    ("GET", "/units/north-response"),
+    ("PUT", "/units/north-response"),
+    ("GET", "/cases"),
+    ("GET", "/overdue"),
+];
+
+const OK: u16 = 200;
+const SAVED: u16 = 204;
+const NO: u16 = 403;
+const HID: u16 = 404;
+const BAD: u16 = 422;
+const ANON: u16 = 401;
+
+/// (caller, expected status per route of ORG_ROUTES). The PUTs send the row's current
+/// values, so an allowed one changes nothing; Mercia's callers are refused at the unit or
+/// parent, which is not of their force (422), and never see Wessex's rows (404).
+#[rustfmt::skip]
+const ORG_TABLE: [(&str, [u16; 8]); 12] = [
+    ("PC-4410",        [NO,  NO,  NO,    OK, OK,  NO,    OK, NO]),
+    ("PS-2231",        [OK,  OK,  NO,    OK, OK,  NO,    OK, NO]),
+    ("INSP-1107",      [OK,  OK,  NO,    OK, OK,  NO,    OK, OK]),
+    ("CI-0101",        [OK,  OK,  NO,    OK, OK,  NO,    OK, OK]),
+    ("ADM-9000",       [OK,  OK,  SAVED, OK, OK,  SAVED, OK, OK]),
+    ("AN-5005",        [NO,  NO,  NO,    OK, OK,  NO,    OK, NO]),
+    ("INSP-9100",      [OK,  HID, NO,    OK, HID, NO,    OK, OK]),
+    ("ADM-9900",       [OK,  HID, BAD,   OK, HID, BAD,   OK, OK]),
+    ("token:W:people", [OK,  OK,  SAVED, OK, OK,  SAVED, NO, NO]),
+    ("token:W:cases",  [NO,  NO,  NO,    OK, OK,  NO,    OK, OK]),
+    ("token:M:people", [OK,  HID, BAD,   OK, HID, BAD,   NO, NO]),
+    ("anonymous",      [ANON; 8]),
+];
+
+async fn organisation_and_list_routes_by_caller(backend: Backend) -> anyhow::Result<()> {
+    let Some(app) = two_forces(backend, "org_matrix").await? else {
+        return Ok(());
+    };
+    let person = json!({"name": "PC Tom Reed", "email": "pc-4410@wessex.police.example",
+        "workforce_role": "officer", "unit": "north-response", "line_manager": "PS-2231",
+        "staff_association": "federation"});
+    let unit = json!({"name": "Northern Response Team 2", "parent": "north"});
+    let wessex = pledge_web::demo::force::FORCE;
+    let mut wrong = Vec::new();
+    for (who, expected) in ORG_TABLE {
+        // (bearer token, signed-in session)
+        let (bearer, session) = match who {
+            "anonymous" => (None, None),
+            "token:W:people" => (Some(token(&app, wessex, &["people:write"]).await?), None),
+            "token:W:cases" => (Some(token(&app, wessex, &["cases:read"]).await?), None),
+            "token:M:people" => (Some(token(&app, MERCIA, &["people:write"]).await?), None),
+            person => (None, Some(sign_in(&app, person).await?)),
+        };
+        for ((method, path), want) in ORG_ROUTES.iter().zip(expected) {
+            let client = session
+                .as_ref()
+                .map(|s| s.client.clone())
+                .unwrap_or_else(|| app.client());
+            let mut req = match *method {
+                "GET" => client.get(app.api(path)),
+                _ => client
+                    .put(app.api(path))
+                    .json(if path.starts_with("/people") {
+                        &person
+                    } else {
+                        &unit
+                    }),
+            };
+            if let Some(t) = &bearer {
+                req = req.bearer_auth(t);
+            }
+            if let Some(s) = &session {
+                req = req.header("X-CSRF-Token", &s.csrf);
+            }
+            let res = req.send().await?;
+            let got = res.status().as_u16();
+            if got != want {
+                let body = res.text().await.unwrap_or_default();
+                wrong.push(format!(
+                    "{who} {method} {path}: got {got}, want {want}: {body}"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
     );
     Ok(())
 }
