@@ -11,7 +11,7 @@ use pledge_domain::evaluate::{EvaluationView, State, evaluate};
 use pledge_domain::{CaseState, Clocks};
 use pledge_store::{
     AccessAction, AccessEntry, CaseFilter, CaseId, CaseScope, CaseSummary, ObligationRow,
-    RowStatus, Store, StoredAccess,
+    OverdueCount, RowStatus, Store, StoredAccess,
 };
 use serde::Serialize;
 
@@ -304,6 +304,26 @@ impl<S: Store> App<S> {
             .into_iter()
             .map(|row| Task { overdue: true, row })
             .collect())
+    }
+
+    /// Overdue obligations of the cases the actor may view, counted by unit and plan point in
+    /// the database (the overdue list itself is capped; these counts never are).
+    pub async fn overdue_counts(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> AppResult<Vec<OverdueCount>> {
+        let scope = self.list_scope(actor, CaseList::Overdue).await?;
+        let counts = self.store.overdue_counts(&scope, now).await?;
+        self.log(
+            actor,
+            None,
+            "overdue counts",
+            "line management oversight".into(),
+            now,
+        )
+        .await?;
+        Ok(counts)
     }
 
     /// The cases the actor may view (exactly those the single-case route would show),

@@ -67,6 +67,9 @@ impl Store for AnyStore {
     async fn list_cases(&self, scope: &CaseScope, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         delegate!(self, s => s.list_cases(scope, filter))
     }
+    async fn overdue_counts(&self, scope: &CaseScope, now: Timestamp) -> Result<Vec<OverdueCount>> {
+        delegate!(self, s => s.overdue_counts(scope, now))
+    }
     async fn victim_cases(&self, person: &str, limit: u32) -> Result<Vec<CaseSummary>> {
         delegate!(self, s => s.victim_cases(person, limit))
     }

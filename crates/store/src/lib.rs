@@ -69,6 +69,13 @@ pub trait Store: Send + Sync {
         filter: &CaseFilter,
     ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
 
+    /// Overdue obligations at `now` within the reader's scope, counted by unit and plan point.
+    fn overdue_counts(
+        &self,
+        scope: &CaseScope,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Vec<OverdueCount>>> + Send;
+
     /// Cases naming a person as a victim, newest first (for the victim's own list).
     fn victim_cases(
         &self,

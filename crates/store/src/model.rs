@@ -247,6 +247,18 @@ impl CaseScope {
     }
 }
 
+/// How many obligations are overdue in one unit at one plan point (the leadership overview's
+/// table), counted in the database, never from a capped list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueCount {
+    /// Unit of the cases.
+    pub unit: String,
+    /// Plan point.
+    pub point: String,
+    /// Overdue obligations.
+    pub count: u64,
+}
+
 /// Filters for listing cases, within a [`CaseScope`]; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {

@@ -18,6 +18,8 @@ mod accounts;
 mod log;
 #[path = "conformance/ops.rs"]
 mod ops;
+#[path = "conformance/overview_counts.rs"]
+mod overview_counts;
 #[path = "conformance/read_models.rs"]
 mod read_models;
 #[path = "conformance/retention.rs"]

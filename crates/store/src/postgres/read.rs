@@ -5,7 +5,7 @@
 use crate::encode;
 use crate::error::Result;
 use crate::model::*;
-use crate::rows::{self, OBLIGATION_COLS, SUMMARY_COLS};
+use crate::rows::{self, Get, OBLIGATION_COLS, SUMMARY_COLS};
 use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, PgPool, Postgres, QueryBuilder};
 
@@ -133,6 +133,31 @@ pub(super) async fn overdue(
         .fetch_all(pool)
         .await?;
     rows.iter().map(rows::obligation).collect()
+}
+
+/// Overdue obligations within the reader's scope, counted by unit and plan point.
+pub(super) async fn overdue_counts(
+    pool: &PgPool,
+    scope: &CaseScope,
+    now: Timestamp,
+) -> Result<Vec<OverdueCount>> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+        "SELECT unit, point, COUNT(*) AS n FROM obligation \
+         WHERE status = 'open' AND case_open AND due_at < ",
+    );
+    q.push_bind(encode::micros(now));
+    crate::scope::push_scope(&mut q, scope, "case_id");
+    q.push(" GROUP BY unit, point ORDER BY unit, point");
+    let rows = q.build().fetch_all(pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OverdueCount {
+                unit: r.text("unit")?,
+                point: r.text("point")?,
+                count: u64::try_from(r.int("n")?).unwrap_or(0),
+            })
+        })
+        .collect()
 }
 
 /// Cases naming a person as a victim, newest first.

@@ -311,6 +311,10 @@ impl Store for SqliteStore {
         read::list_cases(&self.pool, scope, filter).await
     }
 
+    async fn overdue_counts(&self, scope: &CaseScope, now: Timestamp) -> Result<Vec<OverdueCount>> {
+        read::overdue_counts(&self.pool, scope, now).await
+    }
+
     async fn victim_cases(&self, person: &str, limit: u32) -> Result<Vec<CaseSummary>> {
         read::victim_cases(&self.pool, person, limit).await
     }

@@ -13,7 +13,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use pledge_store::CaseFilter;
-use std::collections::BTreeMap;
 
 /// Overdue count for a unit and point.
 pub struct OverdueCell {
@@ -94,12 +93,7 @@ pub async fn page(
                 now,
             )
             .await?;
-        let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for t in &overdue {
-            *counts
-                .entry((t.row.unit.clone(), t.row.point.clone()))
-                .or_default() += 1;
-        }
+        let counts = state.app().overdue_counts(&user.actor, now).await?;
         let me = &user.user.account.person_id;
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
@@ -108,7 +102,11 @@ pub async fn page(
             days,
             cells: counts
                 .into_iter()
-                .map(|((unit, point), count)| OverdueCell { unit, point, count })
+                .map(|c| OverdueCell {
+                    unit: c.unit,
+                    point: c.point,
+                    count: usize::try_from(c.count).unwrap_or(usize::MAX),
+                })
                 .collect(),
             overdue: rows
                 .into_iter()
