@@ -5,7 +5,7 @@
 
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
-use pledge_store::{CaseScope, OverdueCount, RowStatus, Store};
+use pledge_store::{CaseScope, OverdueCount, RowStatus};
 use pledge_synth::{Config, Generator};
 use std::collections::BTreeMap;
 use std::sync::Arc;
