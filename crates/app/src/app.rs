@@ -145,7 +145,17 @@ impl<S: Store> App<S> {
                 .await?;
             return Err(AppError::NotFound);
         };
-        let rel = self.relations(actor, &summary).await?;
+        let mut rel = self.relations(actor, &summary).await?;
+        if action == CaseAction::ViewConfirmation && !rel.is_empty() {
+            let recorder = self
+                .store
+                .load_case(case_id)
+                .await?
+                .and_then(|c| c.events.first().map(|e| e.by.to_string()));
+            if recorder.as_deref() == Some(actor.log_id().as_str()) {
+                rel = Relations::new(rel.iter().chain([Relation::Recorder]));
+            }
+        }
         match decide(actor, action, &rel) {
             Decision::Allow => Ok((summary, rel)),
             refused => {
@@ -185,6 +195,7 @@ impl<S: Store> App<S> {
             Some(Relation::OfficerInCase) => "investigation as officer in the case",
             Some(Relation::ChainOfCommand) => "line management oversight",
             Some(Relation::SameForce) => "force Op Hampshire oversight",
+            Some(Relation::Recorder) => "confirming the assault just recorded",
             None => "unstated",
         }
         .to_owned()
@@ -198,6 +209,7 @@ fn describe(action: CaseAction) -> String {
         CaseAction::ViewAsVictim => "view this case as its victim".into(),
         CaseAction::ViewAccessLog => "see who accessed this case".into(),
         CaseAction::ViewWelfareDetail => "see confidential welfare detail".into(),
+        CaseAction::ViewConfirmation => "see this confirmation".into(),
         CaseAction::Record(g) => match g {
             Supervision => "record supervision steps in this case",
             Investigation => "record investigation steps in this case",

@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::policy::{CaseAction, OrgAction, StepGroup, decide_org};
 use jiff::{SignedDuration, Timestamp};
-use pledge_domain::event::values::{PersonId, PlanRef};
+use pledge_domain::event::values::{PersonId, PlanRef, WorkforceRole};
 use pledge_domain::{Case, Clocks, Event, EventKind, EventType};
 use pledge_store::{AccessAction, AccessEntry, Append, CaseId, CaseSummary, Store, projection};
 use serde::Serialize;
@@ -27,6 +27,10 @@ pub struct NewAssault {
     pub at: Option<Timestamp>,
     /// Use the force's plan in force rather than the plan named in `report`.
     pub plan_in_force: bool,
+    /// Answers given with the report, recorded with it in the same transaction, at the same
+    /// time, by the same person (today: whether a suspect was arrested — `arrest_made` or
+    /// `no_arrest_recorded` — so the answer can never be lost while the case is saved).
+    pub answers: Vec<EventKind>,
 }
 
 /// What recording a step produced.
@@ -77,6 +81,7 @@ impl<S: Store> App<S> {
             mut report,
             at,
             plan_in_force,
+            answers,
         } = new;
         let EventKind::AssaultReported { plan, force, .. } = &mut report else {
             return Err(AppError::invalid(
@@ -97,15 +102,38 @@ impl<S: Store> App<S> {
         })?;
         let at = at.unwrap_or(now);
         check_time(at, now)?;
+        self.check_named_in_force(&report, force_of(&report))
+            .await?;
+        self.workforce_roles_from_directory(&mut report).await?;
         let event = Event {
             at,
             by: person_id(actor)?,
             kind: report,
         };
-        self.check_named_in_force(&event.kind, force_of(&event.kind))
-            .await?;
         let mut case = Case::new(plan);
         case.record(event.clone())?;
+        let mut events = vec![event.clone()];
+        for kind in answers {
+            if !matches!(
+                kind.event_type(),
+                EventType::ArrestMade | EventType::NoArrestRecorded
+            ) {
+                return Err(AppError::invalid(
+                    "answers",
+                    format!(
+                        "{} is recorded as a step of the case, not with the report",
+                        kind.event_type().as_str()
+                    ),
+                ));
+            }
+            let answer = Event {
+                at,
+                by: event.by.clone(),
+                kind,
+            };
+            case.record(answer.clone())?;
+            events.push(answer);
+        }
         let unit = case
             .state()
             .report()
@@ -128,7 +156,7 @@ impl<S: Store> App<S> {
             let append = Append {
                 case_id: id.clone(),
                 expected_version: 0,
-                events: vec![event.clone()],
+                events: events.clone(),
                 projection,
                 access: AccessEntry {
                     at: now,
@@ -263,6 +291,26 @@ impl<S: Store> App<S> {
 }
 
 impl<S: Store> App<S> {
+    /// Each victim's workforce role as the force's directory holds it (the directory is the
+    /// authority; the report's own answer stands only where the directory has none).
+    async fn workforce_roles_from_directory(&self, report: &mut EventKind) -> AppResult<()> {
+        let EventKind::AssaultReported { victims, .. } = report else {
+            return Ok(());
+        };
+        for v in victims.iter_mut() {
+            if let Some(role) = self
+                .store
+                .person(v.person.as_str())
+                .await?
+                .and_then(|p| p.workforce_role)
+                .and_then(|r| WorkforceRole::parse(&r).ok())
+            {
+                v.workforce_role = role;
+            }
+        }
+        Ok(())
+    }
+
     /// Every unit and person an event names as part of the force's organisation (the unit
     /// of a new case, its supervisor and victims, the officer in the case) must exist and
     /// belong to the case's force: a case recorded into another force's unit would be

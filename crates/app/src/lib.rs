@@ -6,6 +6,7 @@
 mod actor;
 mod app;
 mod commands;
+mod confirmation;
 mod error;
 pub mod org;
 pub mod policy;
@@ -15,6 +16,7 @@ mod timeline;
 pub use actor::{AccountRole, Actor, TokenScope};
 pub use app::App;
 pub use commands::{NewAssault, RecordedStep};
+pub use confirmation::{Confirmation, NextStep};
 pub use error::{AppError, AppResult};
 pub use queries::{CaseDetail, Task, VictimCase, VictimPromise, VictimView};
 pub use timeline::TimelineEntry;

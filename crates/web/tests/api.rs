@@ -12,6 +12,8 @@ mod harness;
 mod openapi;
 #[path = "api/ops.rs"]
 mod ops;
+#[path = "api/recorded.rs"]
+mod recorded;
 #[path = "api/seeded.rs"]
 mod seeded;
 #[path = "api/sign_in.rs"]

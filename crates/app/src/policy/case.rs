@@ -22,6 +22,9 @@ pub enum Relation {
     ChainOfCommand,
     /// Same force, and the actor's role works force-wide (force lead, welfare, administrator).
     SameForce,
+    /// The person (or system) who recorded the assault: they may see the confirmation of
+    /// what they recorded, not the case.
+    Recorder,
 }
 
 /// The relations an actor has with a case (there may be several, or none).
@@ -133,6 +136,9 @@ pub enum CaseAction {
     ViewWelfareDetail,
     /// Record a step of a group.
     Record(StepGroup),
+    /// See the confirmation of a recorded assault: its reference and what the plan does next
+    /// (not the case itself).
+    ViewConfirmation,
 }
 
 /// Whether an actor may act.
@@ -158,6 +164,9 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
             // Systems act force-wide within their scopes; never as a victim, never on
             // confidential welfare detail.
             View | ViewAccessLog => rel.has(SameForce) && actor.scoped(TokenScope::CasesRead),
+            ViewConfirmation => {
+                rel.has(Recorder) || (rel.has(SameForce) && actor.scoped(TokenScope::CasesRead))
+            }
             Record(G::Supervision | G::Investigation | G::VictimVoice | G::Management) => {
                 rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite)
             }
@@ -174,15 +183,17 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
                     | ViewAccessLog
                     | ViewWelfareDetail
                     | Record(G::VictimOwn | G::VictimVoice)
-            )
+            ) || (action == ViewConfirmation && rel.has(Recorder))
         }
         Actor::Person { .. } => {
             let lead = rel.has(SameForce) && actor.has(AccountRole::ForceLead);
             let admin = rel.has(SameForce) && actor.has(AccountRole::Administrator);
             let welfare = rel.has(SameForce) && actor.has(AccountRole::Welfare);
             let line = rel.has(Supervisor) || rel.has(ChainOfCommand);
+            let view = line || rel.has(OfficerInCase) || lead || admin;
             match action {
-                View => line || rel.has(OfficerInCase) || lead || admin,
+                View => view,
+                ViewConfirmation => view || rel.has(Recorder),
                 ViewAccessLog => line || lead || admin,
                 ViewWelfareDetail => welfare,
                 Record(G::Supervision) => line || lead,

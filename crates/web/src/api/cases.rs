@@ -151,6 +151,7 @@ pub async fn record(
                 report,
                 at,
                 plan_in_force,
+                answers: Vec::new(),
             },
             state.now(),
         )

@@ -66,6 +66,7 @@ impl Demo<'_> {
                     report: kind,
                     at: Some(reported),
                     plan_in_force: plan.is_none(),
+                    answers: Vec::new(),
                 },
                 self.now,
             )

@@ -15,6 +15,7 @@ mod home;
 mod layout;
 mod overview;
 mod record;
+mod recorded;
 mod session;
 mod sign_in;
 mod steps;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}", get(case::page))
         .route("/cases/{case_id}/record", get(case::record_form))
         .route("/cases/{case_id}/steps/{step}", post(case::record_step))
+        .route("/cases/{case_id}/recorded", get(recorded::page))
         .route("/cases/{case_id}/victim", get(victim::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))

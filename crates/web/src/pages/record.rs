@@ -1,7 +1,7 @@
 //! Record an assault: one page, few required answers (date, time, place, victims, what
 //! happened, injury, hospitalised, hate crime, suspect arrested or why not), the rest
-//! optional. Saving calls `App::record_assault`; the arrest answer is then recorded as the
-//! `arrest_made` or `no_arrest_recorded` step through `App::record_step`.
+//! optional. Saving calls `App::record_assault` with the arrest answer (`arrest_made` or
+//! `no_arrest_recorded`) recorded in the same transaction, then shows the confirmation.
 
 use super::case::people;
 use super::error::PageError;
@@ -359,6 +359,26 @@ fn report(
     }
 }
 
+/// The answer to "Was a suspect arrested?" as the step recorded with the report; an answer
+/// that cannot be read is an error on its field, never dropped.
+fn arrest_answer(a: &Fields) -> Result<Vec<pledge_domain::EventKind>, Vec<(String, String)>> {
+    let (step, body) = match a.get("arrested") {
+        "yes" => ("arrest_made", serde_json::Map::new()),
+        "no" => {
+            let mut m = serde_json::Map::new();
+            m.insert("reason".into(), json!(a.get("no_arrest_reason")));
+            ("no_arrest_recorded", m)
+        }
+        _ => return Ok(Vec::new()),
+    };
+    to_event_kind(step, body).map(|k| vec![k]).map_err(|p| {
+        p.errors
+            .iter()
+            .map(|e| ("no_arrest_reason".to_owned(), e.message.clone()))
+            .collect()
+    })
+}
+
 /// `POST /cases/new`.
 pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
     let user = &form.user;
@@ -394,6 +414,10 @@ pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
             .await;
         }
     };
+    let answers = match arrest_answer(a) {
+        Ok(answers) => answers,
+        Err(errors) => return again(errors).await,
+    };
     let summary = match state
         .app()
         .record_assault(
@@ -403,6 +427,7 @@ pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
                 report: kind,
                 at: None,
                 plan_in_force: true,
+                answers,
             },
             now,
         )
@@ -420,21 +445,5 @@ pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
         }
         Err(e) => return PageError::from(e).page(user.layout("Record an assault", "/cases/new")),
     };
-    let id = summary.case_id.clone();
-    // The arrest answer is a step of its own; the case exists whatever happens to it.
-    let step = match a.get("arrested") {
-        "yes" => Some(json!({"type": "arrest_made"})),
-        "no" => Some(json!({"type": "no_arrest_recorded", "reason": a.get("no_arrest_reason")})),
-        _ => None,
-    };
-    if let Some(step) = step
-        && let Ok(kind) = serde_json::from_value(step)
-        && let Err(e) = state
-            .app()
-            .record_step(&user.actor, &id, None, None, kind, now)
-            .await
-    {
-        tracing::warn!(case = %id, error = %e, "the arrest answer was not recorded");
-    }
-    Redirect::to(&format!("/cases/{id}?recorded=assault_reported")).into_response()
+    Redirect::to(&format!("/cases/{}/recorded", summary.case_id)).into_response()
 }

@@ -129,11 +129,25 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         .await?;
     b.submit("#save-assault").await?;
     let elapsed = started.elapsed();
-    let case_path = b.path().await?;
+    // The confirmation: the reference and what happens next, then the case.
+    let confirmation = b.path().await?;
     ensure!(
-        case_path.starts_with("/cases/PL-"),
-        "after saving at {case_path}"
+        confirmation.starts_with("/cases/PL-") && confirmation.ends_with("/recorded"),
+        "after saving at {confirmation}"
     );
+    ensure!(b.text(".govuk-panel__title").await? == "Assault recorded");
+    let reference = b.text("#case-reference").await?;
+    ensure!(
+        confirmation.contains(&reference),
+        "the reference {reference} is the case's"
+    );
+    ensure!(
+        b.text("#next").await?.contains("Sgt Amira Khan"),
+        "what happens next names the supervisor"
+    );
+    b.audit("recorded").await?;
+    b.click("a[href^='/cases/PL-']").await?;
+    let case_path = b.path().await?;
     let case_url = case_path.split('?').next().unwrap_or_default().to_owned();
     eprintln!(
         "recorded an assault in the browser at 360x740 in {} ms (filling and saving)",
