@@ -47,8 +47,6 @@ pub struct CaseRow {
     pub hate_crime: bool,
     /// Open or closed.
     pub status: String,
-    /// The signed-in person is a victim in it.
-    pub mine_as_victim: bool,
 }
 
 /// A case the signed-in person was assaulted in: a link to their victim's view.
@@ -87,22 +85,18 @@ pub struct CasesPage {
     pub cases: Vec<CaseRow>,
 }
 
-pub(super) fn case_row(s: &pledge_store::CaseSummary, me: &str) -> CaseRow {
-    let mine = s.victims.iter().any(|v| v == me);
+/// A case as the case list shows it. Lists never hold the reader's own cases as a victim
+/// (those are on the home page, linking to the victim's view).
+pub(super) fn case_row(s: &pledge_store::CaseSummary) -> CaseRow {
     CaseRow {
         case_id: s.case_id.to_string(),
-        href: if mine {
-            format!("/cases/{}/victim", s.case_id)
-        } else {
-            format!("/cases/{}", s.case_id)
-        },
+        href: format!("/cases/{}", s.case_id),
         occurred: words::when(s.occurred_at),
         unit: s.unit.clone(),
         injury: words::words(&s.injury),
         hospitalised: s.hospitalised,
         hate_crime: !s.hate_crime.is_empty(),
         status: s.status.clone(),
-        mine_as_victim: mine,
     }
 }
 
@@ -166,7 +160,7 @@ pub async fn cases(State(state): State<AppState>, user: PageUser) -> Response {
             layout,
             cases: cases
                 .iter()
-                .map(|c| case_row(c, &user.user.account.person_id))
+                .map(case_row)
                 .collect(),
         }
         .into_response(),

@@ -94,7 +94,6 @@ pub async fn page(
             )
             .await?;
         let counts = state.app().overdue_counts(&user.actor, now).await?;
-        let me = &user.user.account.person_id;
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
         Ok::<_, PageError>(OverviewPage {
@@ -127,17 +126,17 @@ pub async fn page(
             serious: recent
                 .iter()
                 .filter(|c| c.hospitalised || matches!(c.injury.as_str(), "serious" | "critical"))
-                .map(|c| case_row(c, me))
+                .map(case_row)
                 .collect(),
             hate: recent
                 .iter()
                 .filter(|c| !c.hate_crime.is_empty())
-                .map(|c| case_row(c, me))
+                .map(case_row)
                 .collect(),
             no_arrest: recent
                 .iter()
                 .filter(|c| !c.arrested)
-                .map(|c| case_row(c, me))
+                .map(case_row)
                 .collect(),
         })
     }
