@@ -156,12 +156,12 @@ pub async fn cases(State(state): State<AppState>, user: PageUser) -> Response {
         .list_cases(&user.actor, filter, state.now())
         .await
     {
-        Ok(cases) => CasesPage {
-            layout,
-            cases: cases
-                .iter()
-                .map(case_row)
-                .collect(),
+        Ok(cases) => {
+            let names = super::names::Names::load(&state, &user).await;
+            CasesPage {
+                layout,
+                cases: cases.iter().map(|c| names.case_row(c)).collect(),
+            }
         }
         .into_response(),
         Err(e) => PageError::from(e).page(layout),

@@ -13,6 +13,7 @@ mod error;
 mod form;
 mod home;
 mod layout;
+mod names;
 mod overview;
 mod record;
 mod recorded;

@@ -3,8 +3,9 @@
 //! `App::overdue` and `App::list_cases`, which decide who may see what.
 
 use super::error::PageError;
-use super::home::{CaseRow, case_row};
+use super::home::CaseRow;
 use super::layout::Layout;
+use super::names::Names;
 use super::session::PageUser;
 use super::words;
 use crate::state::AppState;
@@ -48,6 +49,8 @@ pub struct OverviewPage {
     pub layout: Layout,
     /// Days looked back.
     pub days: i64,
+    /// The periods to choose from: days and their label.
+    pub periods: Vec<(i64, &'static str)>,
     /// Overdue counts by unit and point.
     pub cells: Vec<OverdueCell>,
     /// Overdue obligations, most overdue first.
@@ -94,16 +97,23 @@ pub async fn page(
             )
             .await?;
         let counts = state.app().overdue_counts(&user.actor, now).await?;
+        let names = Names::load(&state, &user).await;
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
         Ok::<_, PageError>(OverviewPage {
             layout: layout.clone(),
             days,
+            periods: vec![
+                (7, "7 days"),
+                (28, "28 days"),
+                (91, "3 months"),
+                (365, "12 months"),
+            ],
             cells: counts
                 .into_iter()
                 .map(|c| OverdueCell {
-                    unit: c.unit,
-                    point: c.point,
+                    unit: names.unit(&c.unit),
+                    point: names.point(&c.point),
                     count: usize::try_from(c.count).unwrap_or(usize::MAX),
                 })
                 .collect(),
@@ -112,13 +122,14 @@ pub async fn page(
                 .take(200)
                 .map(|t| OverdueRow {
                     case_id: t.row.case_id.to_string(),
-                    unit: t.row.unit.clone(),
-                    point: t.row.point.clone(),
+                    unit: names.unit(&t.row.unit),
+                    point: names.point(&t.row.point),
                     title: t.row.title.clone(),
                     owner: t
                         .row
                         .owner_person
-                        .clone()
+                        .as_deref()
+                        .map(|p| names.person(p))
                         .unwrap_or_else(|| words::words(&t.row.owner_role)),
                     late: words::due(t.row.due_at, now),
                 })
@@ -126,17 +137,17 @@ pub async fn page(
             serious: recent
                 .iter()
                 .filter(|c| c.hospitalised || matches!(c.injury.as_str(), "serious" | "critical"))
-                .map(case_row)
+                .map(|c| names.case_row(c))
                 .collect(),
             hate: recent
                 .iter()
                 .filter(|c| !c.hate_crime.is_empty())
-                .map(case_row)
+                .map(|c| names.case_row(c))
                 .collect(),
             no_arrest: recent
                 .iter()
                 .filter(|c| !c.arrested)
-                .map(case_row)
+                .map(|c| names.case_row(c))
                 .collect(),
         })
     }

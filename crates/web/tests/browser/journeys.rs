@@ -320,6 +320,16 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
                 "{page}"
             );
         }
+        // Units, points and owners by name, never by their codes.
+        let page = b.page_text().await?;
+        ensure!(
+            !page.contains("north-response") && !page.contains("south-response"),
+            "unit codes on the overview: {page}"
+        );
+        if page.contains("Overdue, by unit and plan point") && !page.contains("Nothing is overdue")
+        {
+            ensure!(page.contains("Team"), "units by name: {page}");
+        }
         b.audit(&format!("overview-{who}")).await?;
         b.sign_out().await?;
     }
