@@ -3,9 +3,9 @@
 
 use super::PostgresStore;
 use crate::accounts::{
-    ACCOUNT_COLS, Account, AccountStore, ApiToken, SESSION_COLS, Session,
-    TOKEN_COLS, account_row, check_account, check_token, is_foreign_key_violation,
-    is_unique_violation, session_row, token_row,
+    ACCOUNT_COLS, Account, AccountStore, ApiToken, SESSION_COLS, Session, TOKEN_COLS, account_row,
+    check_account, check_token, is_foreign_key_violation, is_unique_violation, session_row,
+    token_row,
 };
 use crate::encode::{self, micros};
 use crate::error::{Result, StoreError};

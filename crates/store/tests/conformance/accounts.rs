@@ -3,9 +3,7 @@
 use crate::fixtures::at;
 use crate::harness::{Backend, TestDb};
 use anyhow::ensure;
-use pledge_store::{
-    Account, AccountStore, ApiToken, Person, Session, StoreError,
-};
+use pledge_store::{Account, AccountStore, ApiToken, Person, Session, StoreError};
 
 crate::conformance!(
     accounts_upsert_and_read,

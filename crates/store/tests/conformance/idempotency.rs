@@ -80,7 +80,11 @@ async fn a_key_is_stored_with_its_append_and_has_one_effect<S: Backend + Idempot
     ensure!(key_used(db.append(new).await)? == first);
     ensure!(db.load_case(&b.id).await?.is_none(), "no second case");
     let stored = db.load_case(&a.id).await?.context("case")?;
-    ensure!(stored.version == 3, "one effect: version {}", stored.version);
+    ensure!(
+        stored.version == 3,
+        "one effect: version {}",
+        stored.version
+    );
     let report = db.verify().await?;
     ensure!(report.problems.is_empty(), "{:?}", report.problems);
     ensure!(report.head == head, "nothing was written");
@@ -99,7 +103,11 @@ async fn racing_appends_with_one_key_write_once<S: Backend + IdempotencyStore>(
             // Another "server" each, opening a case under its own id, all under one key.
             let store = S::connect(&url).await?;
             let case = fx.case("op-hampshire-hospitalised", &format!("RACE-{w}"), 1)?;
-            let mine = answer("h-race", &format!(r#"{{"case_id":"RACE-{w}"}}"#), "2025-03-01T08:00:00Z");
+            let mine = answer(
+                "h-race",
+                &format!(r#"{{"case_id":"RACE-{w}"}}"#),
+                "2025-03-01T08:00:00Z",
+            );
             let a = keyed(fx.append(&case, 0, 1)?, "PS-1", "k-race", mine.clone());
             match store.append(a).await {
                 Ok(_) => anyhow::Ok((Some(w), mine)),
@@ -123,7 +131,10 @@ async fn racing_appends_with_one_key_write_once<S: Backend + IdempotencyStore>(
     for w in 0..WRITERS {
         let id = crate::fixtures::id(&format!("RACE-{w}"));
         let exists = db.load_case(&id).await?.is_some();
-        ensure!(exists == (winners[0] == w), "case RACE-{w}: exists {exists}");
+        ensure!(
+            exists == (winners[0] == w),
+            "case RACE-{w}: exists {exists}"
+        );
     }
     let report = db.verify().await?;
     ensure!(report.problems.is_empty(), "{:?}", report.problems);
