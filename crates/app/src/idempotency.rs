@@ -41,12 +41,7 @@ impl IdempotentRequest {
     /// Checks the key (1 to 255 visible ASCII characters) and hashes the request: its route
     /// (method and path) and body.
     pub fn new(key: &str, route: &str, body: &impl Serialize) -> AppResult<Self> {
-        if !(1..=255).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(AppError::invalid(
-                "Idempotency-Key",
-                "1 to 255 visible ASCII characters",
-            ));
-        }
+        Self::check_key(key)?;
         let body = serde_json::to_vec(body)
             .map_err(|e| AppError::Internal(format!("hashing the request: {e}")))?;
         let mut h = Sha256::new();
@@ -57,6 +52,17 @@ impl IdempotentRequest {
             key: key.to_owned(),
             request_hash: hex::encode(h.finalize()),
         })
+    }
+
+    /// Checks a key is 1 to 255 visible ASCII characters.
+    pub fn check_key(key: &str) -> AppResult<()> {
+        if !(1..=255).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::invalid(
+                "Idempotency-Key",
+                "1 to 255 visible ASCII characters",
+            ));
+        }
+        Ok(())
     }
 
     /// The claim an append makes on this key, holding the answer to keep.

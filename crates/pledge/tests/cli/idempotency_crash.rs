@@ -58,7 +58,7 @@ fn http(
     let status = head.split(' ').nth(1)?.parse().ok()?;
     let replayed = head
         .lines()
-        .any(|l| l.to_ascii_lowercase() == "idempotent-replayed: true");
+        .any(|l| l.eq_ignore_ascii_case("idempotent-replayed: true"));
     Some(Reply {
         status,
         replayed,

@@ -24,13 +24,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         let Some(v) = parts.headers.get("idempotency-key") else {
             return Ok(Self(None));
         };
-        match v.to_str() {
-            Ok(k) => Ok(Self(Some(k.to_owned()))),
-            Err(_) => Err(Problem::invalid(
-                "Idempotency-Key",
-                "1 to 255 visible ASCII characters",
-            )),
-        }
+        let key = v.to_str().map_err(|_| {
+            Problem::invalid("Idempotency-Key", "1 to 255 visible ASCII characters")
+        })?;
+        IdempotentRequest::check_key(key)?;
+        Ok(Self(Some(key.to_owned())))
     }
 }
 

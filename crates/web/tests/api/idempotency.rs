@@ -13,6 +13,7 @@ crate::both!(
     racing_posts_of_a_case_with_one_key_open_one_case,
     racing_steps_with_one_key_and_a_version_record_once,
     a_step_without_a_version_retried_after_a_conflict_records_once,
+    a_bad_or_reused_key_is_refused_and_records_nothing,
 );
 
 /// Requests in each race.
@@ -198,5 +199,52 @@ async fn a_step_without_a_version_retried_after_a_conflict_records_once(
         .position(|n| n == "keyed visit")
         .context("keyed")?;
     assert_eq!(answer["version"], json!(position + 2), "{answer}");
+    Ok(())
+}
+
+async fn a_bad_or_reused_key_is_refused_and_records_nothing(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(app) = app(backend, "idem_bad_key").await? else {
+        return Ok(());
+    };
+    let sgt = sign_in(&app, "PS-2231").await?;
+    let url = app.api("/cases/WX-2026-0107/steps/welfare_meeting_held");
+    let post = |key: String, body: Value| {
+        sgt.client
+            .post(&url)
+            .header("X-CSRF-Token", &sgt.csrf)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    for bad in ["has space".to_owned(), "k".repeat(256)] {
+        let res = post(bad, json!({"note": "bad key"})).await?;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let p: Value = res.json().await?;
+        assert_eq!(p["errors"][0]["field"], "Idempotency-Key", "{p}");
+    }
+    let res = post("k-1".into(), json!({"note": "first"})).await?;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // The same key on another route, or with another body, is another request: refused.
+    let res = post("k-1".into(), json!({"note": "second"})).await?;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await?;
+    assert!(
+        p["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/idempotency-key-reused")),
+        "{p}"
+    );
+    let res = sgt
+        .client
+        .post(app.api("/cases"))
+        .header("X-CSRF-Token", &sgt.csrf)
+        .header("Idempotency-Key", "k-1")
+        .json(&new_assault("PC-4410"))
+        .send()
+        .await?;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(notes(&app, "WX-2026-0107").await?, ["first"]);
     Ok(())
 }
