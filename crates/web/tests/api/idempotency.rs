@@ -19,19 +19,6 @@ crate::both!(
 /// Requests in each race.
 const RACERS: usize = 8;
 
-/// The demo app, or `None` when PostgreSQL is not configured, which is a failure when
-/// `PLEDGE_REQUIRE_POSTGRES=1`.
-async fn app(backend: Backend, test: &str) -> anyhow::Result<Option<TestApp>> {
-    let app = demo_app(backend, test).await?;
-    if app.is_none() && std::env::var("PLEDGE_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-        anyhow::bail!(
-            "PLEDGE_REQUIRE_POSTGRES=1 but {} is not set",
-            crate::harness::PG_ENV
-        );
-    }
-    Ok(app)
-}
-
 /// One answer: status, whether it was replayed, body.
 type Reply = (StatusCode, bool, Value);
 
@@ -109,7 +96,7 @@ async fn notes(app: &TestApp, case: &str) -> anyhow::Result<Vec<String>> {
 }
 
 async fn racing_posts_of_a_case_with_one_key_open_one_case(backend: Backend) -> anyhow::Result<()> {
-    let Some(app) = app(backend, "idem_race_case").await? else {
+    let Some(app) = demo_app(backend, "idem_race_case").await? else {
         return Ok(());
     };
     let sgt = sign_in(&app, "PS-2231").await?;
@@ -144,7 +131,7 @@ async fn racing_posts_of_a_case_with_one_key_open_one_case(backend: Backend) -> 
 async fn racing_steps_with_one_key_and_a_version_record_once(
     backend: Backend,
 ) -> anyhow::Result<()> {
-    let Some(app) = app(backend, "idem_race_step").await? else {
+    let Some(app) = demo_app(backend, "idem_race_step").await? else {
         return Ok(());
     };
     let sgt = sign_in(&app, "PS-2231").await?;
@@ -162,7 +149,7 @@ async fn racing_steps_with_one_key_and_a_version_record_once(
 async fn a_step_without_a_version_retried_after_a_conflict_records_once(
     backend: Backend,
 ) -> anyhow::Result<()> {
-    let Some(app) = app(backend, "idem_retry_step").await? else {
+    let Some(app) = demo_app(backend, "idem_retry_step").await? else {
         return Ok(());
     };
     let sgt = sign_in(&app, "PS-2231").await?;
@@ -205,7 +192,7 @@ async fn a_step_without_a_version_retried_after_a_conflict_records_once(
 async fn a_bad_or_reused_key_is_refused_and_records_nothing(
     backend: Backend,
 ) -> anyhow::Result<()> {
-    let Some(app) = app(backend, "idem_bad_key").await? else {
+    let Some(app) = demo_app(backend, "idem_bad_key").await? else {
         return Ok(());
     };
     let sgt = sign_in(&app, "PS-2231").await?;
