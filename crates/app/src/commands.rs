@@ -5,6 +5,7 @@
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{IdempotentRequest, Once};
 use crate::policy::{CaseAction, OrgAction, StepGroup, decide_org};
 use jiff::{SignedDuration, Timestamp};
 use pledge_domain::event::values::{PersonId, PlanRef, WorkforceRole};
@@ -76,6 +77,17 @@ impl<S: Store> App<S> {
         new: NewAssault,
         now: Timestamp,
     ) -> AppResult<CaseSummary> {
+        self.open_case(actor, new, None, now).await?.done()
+    }
+
+    /// Records an assault, claiming `key` in the same transaction (see [`crate::idempotency`]).
+    pub(crate) async fn open_case(
+        &self,
+        actor: &Actor,
+        new: NewAssault,
+        key: Option<&IdempotentRequest>,
+        now: Timestamp,
+    ) -> AppResult<Once<CaseSummary>> {
         let NewAssault {
             case_id,
             mut report,
@@ -153,6 +165,7 @@ impl<S: Store> App<S> {
             let projection = projection::project(&id, plan, case.state(), &clocks)
                 .ok_or_else(|| AppError::Internal("the report did not open the case".into()))?;
             let summary = projection.summary.clone();
+            let idempotency = key.map(|k| k.reserve(actor, &summary, now)).transpose()?;
             let append = Append {
                 case_id: id.clone(),
                 expected_version: 0,
@@ -166,9 +179,13 @@ impl<S: Store> App<S> {
                     what: "assault reported".into(),
                     justification: "recording an assault on a colleague".into(),
                 },
+                idempotency,
             };
             match self.store.append(append).await {
-                Ok(_) => return Ok(summary),
+                Ok(_) => return Ok(Once::Done(summary)),
+                Err(pledge_store::StoreError::KeyUsed(stored)) => {
+                    return Ok(Once::Replayed(*stored));
+                }
                 Err(pledge_store::StoreError::Conflict { .. }) if case_id.is_none() => continue,
                 Err(pledge_store::StoreError::Conflict { .. }) => {
                     return Err(AppError::invalid(
@@ -196,11 +213,30 @@ impl<S: Store> App<S> {
         kind: EventKind,
         now: Timestamp,
     ) -> AppResult<RecordedStep> {
+        self.record_step_retrying(actor, case_id, expected_version, at, kind, None, now)
+            .await?
+            .done()
+    }
+
+    /// [`App::record_step`], claiming `key` in the same transaction as the step (see
+    /// [`crate::idempotency`]): an attempt after a conflict finds the key if a twin request
+    /// recorded the step meanwhile, and records nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_step_retrying(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        expected_version: Option<u64>,
+        at: Option<Timestamp>,
+        kind: EventKind,
+        key: Option<&IdempotentRequest>,
+        now: Timestamp,
+    ) -> AppResult<Once<RecordedStep>> {
         const ATTEMPTS: u32 = 4;
         let mut attempt = 1;
         loop {
             match self
-                .record_step_once(actor, case_id, expected_version, at, kind.clone(), now)
+                .record_step_once(actor, case_id, expected_version, at, kind.clone(), key, now)
                 .await
             {
                 Err(AppError::Conflict { .. })
@@ -213,6 +249,7 @@ impl<S: Store> App<S> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn record_step_once(
         &self,
         actor: &Actor,
@@ -220,8 +257,9 @@ impl<S: Store> App<S> {
         expected_version: Option<u64>,
         at: Option<Timestamp>,
         kind: EventKind,
+        key: Option<&IdempotentRequest>,
         now: Timestamp,
-    ) -> AppResult<RecordedStep> {
+    ) -> AppResult<Once<RecordedStep>> {
         let t = kind.event_type();
         if t == EventType::AssaultReported {
             return Err(AppError::invalid("type", "the case is already open"));
@@ -265,12 +303,20 @@ impl<S: Store> App<S> {
         };
         let projection = projection::project(case_id, plan, case.state(), &clocks)
             .ok_or_else(|| AppError::Internal("case without a report".into()))?;
+        // The answer is known before the append (one event: the next version), so it can be
+        // stored with the step under the key.
+        let recorded = RecordedStep {
+            case_id: case_id.clone(),
+            version: stored.version + 1,
+            event,
+        };
+        let idempotency = key.map(|k| k.reserve(actor, &recorded, now)).transpose()?;
         let appended = self
             .store
             .append(Append {
                 case_id: case_id.clone(),
                 expected_version: stored.version,
-                events: vec![event.clone()],
+                events: vec![recorded.event.clone()],
                 projection,
                 access: AccessEntry {
                     at: now,
@@ -280,13 +326,15 @@ impl<S: Store> App<S> {
                     what: format!("recorded {}", t.as_str()),
                     justification: Self::purpose(&rel, None),
                 },
+                idempotency,
             })
-            .await?;
-        Ok(RecordedStep {
-            case_id: case_id.clone(),
-            version: appended.version,
-            event,
-        })
+            .await;
+        match appended {
+            // The answer given is the one stored under the key.
+            Ok(_) => Ok(Once::Done(recorded)),
+            Err(pledge_store::StoreError::KeyUsed(stored)) => Ok(Once::Replayed(*stored)),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

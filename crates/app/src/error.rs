@@ -41,6 +41,9 @@ pub enum AppError {
         /// Version now (0: it no longer exists).
         actual: u64,
     },
+    /// The idempotency key was used for a different request (another route or body).
+    #[error("this Idempotency-Key was used for a different request")]
+    KeyReused,
     /// A failure inside Pledge (database down, corrupt data): logged, never shown in detail.
     #[error("internal error: {0}")]
     Internal(String),

@@ -10,6 +10,7 @@ mod cli {
     pub mod crash;
     pub mod generate;
     pub mod harness;
+    pub mod idempotency_crash;
     pub mod pg_dump;
     pub mod serve;
 }

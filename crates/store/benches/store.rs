@@ -94,6 +94,7 @@ impl SingleEvents {
                     expected_version: i,
                     events: vec![event],
                     projection,
+                    idempotency: None,
                     access: AccessEntry {
                         at,
                         actor: "bench".into(),

@@ -1,4 +1,4 @@
-//! Sign-in data: accounts, sessions, API tokens, login attempts and idempotency records.
+//! Sign-in data: accounts, sessions, API tokens and login attempts.
 //! Secrets are stored only as hashes (argon2id for passwords, SHA-256 for random tokens).
 
 use jiff::Timestamp;
@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::future::Future;
 
 use crate::Result;
-use crate::encode::{list, opt_timestamp, parse_list, timestamp, uint};
+use crate::encode::{list, opt_timestamp, parse_list, timestamp};
 use crate::error::StoreError;
 use crate::rows::Get;
 
@@ -68,20 +68,6 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
-/// The first response to a request with an `Idempotency-Key`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdempotentResponse {
-    /// Hash of the request (method, path, body) so a different request with the same key
-    /// is refused rather than answered with the wrong response.
-    pub request_hash: String,
-    /// HTTP status.
-    pub status: u16,
-    /// Response body.
-    pub body: String,
-    /// When.
-    pub created_at: Timestamp,
-}
-
 /// Storage for sign-in data. Implemented by both backends.
 pub trait AccountStore: Send + Sync {
     /// Adds or replaces an account.
@@ -137,24 +123,6 @@ pub trait AccountStore: Send + Sync {
     fn tokens(&self) -> impl Future<Output = Result<Vec<ApiToken>>> + Send;
     /// Revokes a token; false when there is no such (unrevoked) token.
     fn revoke_token(&self, name: &str, at: Timestamp) -> impl Future<Output = Result<bool>> + Send;
-    /// The stored response for an idempotency key of an actor.
-    fn idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-    ) -> impl Future<Output = Result<Option<IdempotentResponse>>> + Send;
-    /// Stores the first response for a key; false when one was already stored.
-    fn save_idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-        response: &IdempotentResponse,
-    ) -> impl Future<Output = Result<bool>> + Send;
-    /// Deletes idempotency records stored before `before`; returns how many.
-    fn prune_idempotent_responses(
-        &self,
-        before: Timestamp,
-    ) -> impl Future<Output = Result<u64>> + Send;
 }
 
 // Row decoding shared by both backends (the tables have the same columns in both schemas).
@@ -208,16 +176,6 @@ pub(crate) fn token_row(r: &impl Get) -> Result<ApiToken> {
         created_at: timestamp(r.int("created_at")?, &ctx("created_at"))?,
         revoked_at: opt_timestamp(r.opt_int("revoked_at")?, &ctx("revoked_at"))?,
         name,
-    })
-}
-
-/// An `idempotency` row.
-pub(crate) fn idempotent_row(r: &impl Get) -> Result<IdempotentResponse> {
-    Ok(IdempotentResponse {
-        request_hash: r.text("request_hash")?,
-        status: uint(r.int("status")?, "idempotency status")?,
-        body: r.text("body")?,
-        created_at: timestamp(r.int("created_at")?, "idempotency created_at")?,
     })
 }
 

@@ -1,8 +1,9 @@
 //! One store type for either backend, chosen by the database URL at run time.
 
 use crate::Store;
-use crate::accounts::{Account, AccountStore, ApiToken, IdempotentResponse, Session};
+use crate::accounts::{Account, AccountStore, ApiToken, Session};
 use crate::error::{Result, StoreError};
+use crate::idempotency::{IdempotencyStore, IdempotentResponse};
 use crate::model::*;
 use crate::postgres::PostgresStore;
 use crate::sqlite::SqliteStore;
@@ -214,20 +215,15 @@ impl AccountStore for AnyStore {
     async fn revoke_token(&self, name: &str, at: Timestamp) -> Result<bool> {
         delegate!(self, s => s.revoke_token(name, at))
     }
+}
+
+impl IdempotencyStore for AnyStore {
     async fn idempotent_response(
         &self,
         actor: &str,
         key: &str,
     ) -> Result<Option<IdempotentResponse>> {
         delegate!(self, s => s.idempotent_response(actor, key))
-    }
-    async fn save_idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-        response: &IdempotentResponse,
-    ) -> Result<bool> {
-        delegate!(self, s => s.save_idempotent_response(actor, key, response))
     }
     async fn prune_idempotent_responses(&self, before: Timestamp) -> Result<u64> {
         delegate!(self, s => s.prune_idempotent_responses(before))

@@ -186,6 +186,9 @@ pub(crate) fn check_append(a: &Append) -> Result<()> {
             a.case_id, a.projection.summary.version
         )));
     }
+    if let Some(r) = &a.idempotency {
+        crate::idempotency::check_reservation(r)?;
+    }
     if a.access.case_id.as_ref().is_some_and(|c| *c != a.case_id) {
         return Err(StoreError::Invalid(format!(
             "an append to case {} logs access to another case",

@@ -18,6 +18,10 @@ pub enum StoreError {
     /// No such case (or it was disposed of).
     #[error("no case {0}")]
     NotFound(String),
+    /// The append's idempotency key was used already (by the caller's earlier request with
+    /// that key): nothing was written; this is the answer stored with the key's one effect.
+    #[error("this idempotency key was used already; nothing was written")]
+    KeyUsed(Box<crate::IdempotentResponse>),
     /// The request does not make sense (empty append, bad URL, ...).
     #[error("{0}")]
     Invalid(String),

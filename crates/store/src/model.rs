@@ -1,6 +1,7 @@
 //! What the store keeps and returns: case ids, stored events, read-model rows, organisation
 //! data and access-log entries. Plain data; the backends map it to tables.
 
+use crate::idempotency::IdempotencyReservation;
 use jiff::Timestamp;
 use pledge_domain::Event;
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,10 @@ pub struct Append {
     pub projection: Projection,
     /// The access-log entry for this change (action `collect` for a new case, else `alter`).
     pub access: AccessEntry,
+    /// The idempotency key this append claims, with the answer to keep under it: written in
+    /// the same transaction, and if the key is taken nothing is written (see
+    /// [`crate::idempotency`]).
+    pub idempotency: Option<IdempotencyReservation>,
 }
 
 /// What an acknowledged append wrote.

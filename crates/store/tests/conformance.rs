@@ -14,6 +14,8 @@ mod fixtures;
 mod access;
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/idempotency.rs"]
+mod idempotency;
 #[path = "conformance/log.rs"]
 mod log;
 #[path = "conformance/ops.rs"]

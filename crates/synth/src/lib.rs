@@ -338,6 +338,7 @@ impl Generator {
             _ => return Err(Error::Config(format!("case {} has no events", h.id))),
         };
         Ok(Append {
+            idempotency: None,
             access: AccessEntry {
                 at: last.at,
                 actor: first.by.to_string(),

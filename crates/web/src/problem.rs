@@ -180,6 +180,12 @@ impl From<AppError> for Problem {
             .detail(format!(
                 "You had version {expected}; it is now at version {actual}. Reload and try again."
             )),
+            AppError::KeyReused => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "This Idempotency-Key was used for a different request",
+            )
+            .detail("Use a new key for a new request."),
             AppError::Internal(cause) => Problem::internal(&cause),
         }
     }

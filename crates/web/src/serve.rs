@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use anyhow::Context;
-use pledge_store::AccountStore;
+use pledge_store::{AccountStore, IdempotencyStore};
 use std::time::Duration;
 use tokio::net::TcpListener;
 

@@ -8,6 +8,8 @@ mod access;
 mod cases;
 #[path = "api/harness.rs"]
 mod harness;
+#[path = "api/idempotency.rs"]
+mod idempotency;
 #[path = "api/openapi.rs"]
 mod openapi;
 #[path = "api/ops.rs"]

@@ -122,6 +122,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                     expected_version: i,
                     events: vec![event],
                     projection,
+                    idempotency: None,
                     access: AccessEntry {
                         at,
                         actor: "stress".into(),

@@ -3,9 +3,9 @@
 
 use super::PostgresStore;
 use crate::accounts::{
-    ACCOUNT_COLS, Account, AccountStore, ApiToken, IdempotentResponse, SESSION_COLS, Session,
-    TOKEN_COLS, account_row, check_account, check_token, idempotent_row, is_foreign_key_violation,
-    is_unique_violation, session_row, token_row,
+    ACCOUNT_COLS, Account, AccountStore, ApiToken, SESSION_COLS, Session, TOKEN_COLS, account_row,
+    check_account, check_token, is_foreign_key_violation, is_unique_violation, session_row,
+    token_row,
 };
 use crate::encode::{self, micros};
 use crate::error::{Result, StoreError};
@@ -229,50 +229,5 @@ impl AccountStore for PostgresStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
-    }
-
-    async fn idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-    ) -> Result<Option<IdempotentResponse>> {
-        sqlx::query(
-            "SELECT request_hash, status, body, created_at FROM idempotency WHERE actor = $1 AND key = $2",
-        )
-        .bind(actor)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| idempotent_row(&r))
-        .transpose()
-    }
-
-    async fn save_idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-        r: &IdempotentResponse,
-    ) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO idempotency (actor, key, request_hash, status, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
-        )
-        .bind(actor)
-        .bind(key)
-        .bind(&r.request_hash)
-        .bind(i64::from(r.status))
-        .bind(&r.body)
-        .bind(micros(r.created_at))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn prune_idempotent_responses(&self, before: Timestamp) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM idempotency WHERE created_at < $1")
-            .bind(micros(before))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
     }
 }

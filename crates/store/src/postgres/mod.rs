@@ -20,6 +20,7 @@
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
 mod accounts;
+mod idempotency;
 mod org;
 mod read;
 mod write;
@@ -198,6 +199,7 @@ impl Store for PostgresStore {
     }
 
     async fn append_batch(&self, batch: Vec<Append>) -> Result<Option<Appended>> {
+        crate::idempotency::refuse_in_batch(&batch)?;
         for a in &batch {
             encode::check_append(a)?;
         }

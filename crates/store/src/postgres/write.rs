@@ -2,11 +2,14 @@
 
 use crate::encode::{self, TOMBSTONE};
 use crate::error::{Result, StoreError};
+use crate::idempotency::{IDEMPOTENCY_COLS, idempotent_row};
 use crate::model::*;
 use crate::rows::Get;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Appends one case's events, its read models and its access entry.
+/// Appends one case's events, its read models, its access entry and the idempotency key it
+/// claims (checked after the head lock, so a concurrent append with the same key has either
+/// committed and is seen, or waits behind this one).
 pub(super) async fn append(
     tx: &mut PgConnection,
     a: &Append,
@@ -19,6 +22,19 @@ pub(super) async fn append(
         head.int("seq")?,
         encode::hash(&head.bytes("hash")?, "log_head hash")?,
     );
+    if let Some(k) = &a.idempotency {
+        let used = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {IDEMPOTENCY_COLS} FROM idempotency WHERE actor = $1 AND key = $2"
+        )))
+        .bind(&k.actor)
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        // A key used already means this command had its one effect: write nothing, replay it.
+        if let Some(r) = used {
+            return Err(StoreError::KeyUsed(Box::new(idempotent_row(&r)?)));
+        }
+    }
     let last = sqlx::query("SELECT case_version, case_hash FROM event WHERE case_id = $1 ORDER BY case_version DESC LIMIT 1")
         .bind(a.case_id.as_str())
         .fetch_optional(&mut *tx)
@@ -86,6 +102,21 @@ pub(super) async fn append(
         .await?;
     projection(tx, &a.projection).await?;
     access(tx, a.access.clone()).await?;
+    if let Some(k) = &a.idempotency {
+        let r = &k.response;
+        sqlx::query(
+            "INSERT INTO idempotency (actor, key, request_hash, status, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&k.actor)
+        .bind(&k.key)
+        .bind(&r.request_hash)
+        .bind(i64::from(r.status))
+        .bind(&r.body)
+        .bind(encode::micros(r.created_at))
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(Appended {
         version: actual + a.events.len() as u64,
         last_seq: last.seq,

@@ -23,6 +23,7 @@
 //! tombstone and that the case has a disposal record, which is itself in the access chain.
 
 mod accounts;
+mod idempotency;
 mod org;
 mod read;
 mod write;
@@ -254,6 +255,7 @@ impl Store for SqliteStore {
     }
 
     async fn append_batch(&self, batch: Vec<Append>) -> Result<Option<Appended>> {
+        crate::idempotency::refuse_in_batch(&batch)?;
         for a in &batch {
             encode::check_append(a)?;
         }

@@ -2,6 +2,7 @@
 
 use crate::encode::{self, TOMBSTONE};
 use crate::error::{Result, StoreError};
+use crate::idempotency::IdempotentResponse;
 use crate::model::*;
 use crate::rows::Get;
 use sqlx::pool::PoolConnection;
@@ -16,17 +17,22 @@ macro_rules! append_read {
          (SELECT group_concat(person || char(31) || relation, char(30)) FROM case_person \
           WHERE case_id = ?1) AS people, \
          (SELECT group_concat(obligation_id || char(31) || instance, char(30)) FROM obligation \
-          WHERE case_id = ?1) AS obligation_keys \
+          WHERE case_id = ?1) AS obligation_keys, \
+         i.request_hash AS i_request_hash, i.status AS i_status, i.body AS i_body, \
+         i.created_at AS i_created_at \
          FROM log_head l JOIN access_head a ON a.id = 1 \
          LEFT JOIN (SELECT case_version, case_hash FROM event WHERE case_id = ?1 \
          ORDER BY case_version DESC LIMIT 1) e ON 1 \
-         LEFT JOIN case_summary s ON s.case_id = ?1 WHERE l.id = 1"
+         LEFT JOIN case_summary s ON s.case_id = ?1 \
+         LEFT JOIN idempotency i ON i.actor = ?2 AND i.key = ?3 WHERE l.id = 1"
     };
 }
 
 /// Everything an append reads before it writes, in one statement: the two chain heads, the
-/// case's last event (none for a new case), whether the case was disposed of, and the parts
-/// of its read models that rarely change (so the write can leave them alone).
+/// case's last event (none for a new case), whether the case was disposed of, the parts
+/// of its read models that rarely change (so the write can leave them alone), and the
+/// record of the idempotency key it claims, if that key was used already (`?2`, `?3`: the
+/// actor and the key, NULL when it claims none).
 const APPEND_READ: &str = append_read!();
 
 /// [`APPEND_READ`] opening its own write transaction.
@@ -126,8 +132,19 @@ async fn append_sql(
         APPEND_READ
     })
     .bind(a.case_id.as_str())
+    .bind(a.idempotency.as_ref().map(|k| k.actor.as_str()))
+    .bind(a.idempotency.as_ref().map(|k| k.key.as_str()))
     .fetch_one(&mut *tx)
     .await?;
+    // A key used already means this command had its one effect: write nothing, replay that.
+    if r.opt_text("i_request_hash")?.is_some() {
+        return Err(StoreError::KeyUsed(Box::new(IdempotentResponse {
+            request_hash: r.text("i_request_hash")?,
+            status: encode::uint(r.int("i_status")?, "idempotency status")?,
+            body: r.text("i_body")?,
+            created_at: encode::timestamp(r.int("i_created_at")?, "idempotency created_at")?,
+        })));
+    }
     let (head_seq, head_hash) = (
         r.int("log_seq")?,
         encode::hash(&r.bytes("log_hash")?, "log_head hash")?,
@@ -226,6 +243,19 @@ async fn append_sql(
     };
     push_projection(&mut q, &a.projection, actual > 0, Some(&known))?;
     push_access(&mut q, &access);
+    if let Some(k) = &a.idempotency {
+        let res = &k.response;
+        q.push("\nINSERT INTO idempotency (actor, key, request_hash, status, body, created_at) ");
+        q.push_values([k], |mut b, k| {
+            b.push_bind(k.actor.as_str())
+                .push_bind(k.key.as_str())
+                .push_bind(res.request_hash.as_str())
+                .push_bind(i64::from(res.status))
+                .push_bind(res.body.as_str())
+                .push_bind(encode::micros(res.created_at));
+        });
+        q.push(";");
+    }
     if own_tx {
         q.push("\nCOMMIT;");
     }

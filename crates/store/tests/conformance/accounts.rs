@@ -1,11 +1,9 @@
-//! Sign-in data: accounts, sessions, API tokens, login attempts and idempotency records.
+//! Sign-in data: accounts, sessions, API tokens and login attempts.
 
 use crate::fixtures::at;
 use crate::harness::{Backend, TestDb};
 use anyhow::ensure;
-use pledge_store::{
-    Account, AccountStore, ApiToken, IdempotentResponse, Person, Session, StoreError,
-};
+use pledge_store::{Account, AccountStore, ApiToken, Person, Session, StoreError};
 
 crate::conformance!(
     accounts_upsert_and_read,
@@ -13,7 +11,6 @@ crate::conformance!(
     sessions_lifecycle,
     tokens_lifecycle,
     login_attempts_are_counted,
-    idempotency_records,
 );
 
 fn person(id: &str) -> Person {
@@ -284,41 +281,5 @@ async fn login_attempts_are_counted<S: Backend + AccountStore>(
     ensure!(db.prune_login_attempts(t(3)).await? == 3);
     ensure!(db.failed_logins_since("NOBODY", t(0)).await? == 0);
     ensure!(db.failed_logins_since("PC-1", t(0)).await? == 1);
-    Ok(())
-}
-
-async fn idempotency_records<S: Backend + AccountStore>(db: &TestDb<S>) -> anyhow::Result<()> {
-    let first = IdempotentResponse {
-        request_hash: "req-1".into(),
-        status: 201,
-        body: r#"{"case_id":"C-1"}"#.into(),
-        created_at: at("2025-03-01T08:00:00Z"),
-    };
-    ensure!(db.idempotent_response("PC-1", "k1").await?.is_none());
-    ensure!(db.save_idempotent_response("PC-1", "k1", &first).await?);
-    ensure!(db.idempotent_response("PC-1", "k1").await?.as_ref() == Some(&first));
-
-    // The first response wins.
-    let second = IdempotentResponse {
-        request_hash: "req-2".into(),
-        status: 422,
-        body: "{}".into(),
-        created_at: at("2025-03-01T09:00:00Z"),
-    };
-    ensure!(!db.save_idempotent_response("PC-1", "k1", &second).await?);
-    ensure!(db.idempotent_response("PC-1", "k1").await?.as_ref() == Some(&first));
-
-    // Keys are per actor.
-    ensure!(db.idempotent_response("PC-2", "k1").await?.is_none());
-    ensure!(db.save_idempotent_response("PC-2", "k1", &second).await?);
-    ensure!(db.idempotent_response("PC-2", "k1").await?.as_ref() == Some(&second));
-
-    ensure!(
-        db.prune_idempotent_responses(at("2025-03-01T08:30:00Z"))
-            .await?
-            == 1
-    );
-    ensure!(db.idempotent_response("PC-1", "k1").await?.is_none());
-    ensure!(db.idempotent_response("PC-2", "k1").await?.is_some());
     Ok(())
 }

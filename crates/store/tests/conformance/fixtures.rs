@@ -121,6 +121,7 @@ impl Fixtures {
             expected_version: from as u64,
             events: case.events[from..to].to_vec(),
             projection: self.project(&case.id, &case.events[..to])?,
+            idempotency: None,
             access: AccessEntry {
                 at: last.at,
                 actor: last.by.to_string(),

@@ -2,14 +2,13 @@
 //! accessed a case. Handlers only translate HTTP; the rules live in the app and the domain.
 
 use crate::api::body::{take_optional, to_event_kind};
-use crate::api::idempotency::{IdempotencyKey, Idempotent};
+use crate::api::idempotency::{self, IdempotencyKey};
 use crate::api::json::ApiJson;
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use pledge_app::NewAssault;
 use pledge_store::{CaseFilter, CaseId};
@@ -124,10 +123,7 @@ pub async fn record(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Response> {
-    let idem = Idempotent::begin(&state, &actor, key, "POST /cases", &body).await?;
-    if let Some(replay) = idem.replay() {
-        return Ok(replay);
-    }
+    let key = key.for_request("POST /cases", &body)?;
     let mut body = body;
     let case_id = take_optional::<String>(&mut body, "case_id")?
         .map(|s| CaseId::parse(&s).map_err(|e| Problem::invalid("case_id", e)))
@@ -142,23 +138,18 @@ pub async fn record(
         );
     }
     let report = to_event_kind("assault_reported", body)?;
-    let result = state
+    let new = NewAssault {
+        case_id,
+        report,
+        at,
+        plan_in_force,
+        answers: Vec::new(),
+    };
+    let answer = state
         .app()
-        .record_assault(
-            &actor,
-            NewAssault {
-                case_id,
-                report,
-                at,
-                plan_in_force,
-                answers: Vec::new(),
-            },
-            state.now(),
-        )
-        .await
-        .map_err(Problem::from)
-        .and_then(to_json);
-    idem.finish(&state, StatusCode::CREATED, result).await
+        .record_assault_with_key(&actor, new, key.as_ref(), state.now())
+        .await?;
+    Ok(idempotency::answer(key.as_ref(), answer).await)
 }
 
 /// The case in full for a read route (access checked and logged by the app).

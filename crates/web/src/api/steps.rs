@@ -4,15 +4,14 @@
 
 use crate::api::body::{take_optional, to_event_kind};
 use crate::api::cases::PathParams;
-use crate::api::cases::{case_id, to_json};
-use crate::api::idempotency::{IdempotencyKey, Idempotent};
+use crate::api::cases::case_id;
+use crate::api::idempotency::{self, IdempotencyKey};
 use crate::api::json::ApiJson;
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use pledge_domain::EventType;
 use serde::Serialize;
@@ -73,19 +72,14 @@ pub async fn record(
         )));
     };
     let route = format!("POST /cases/{id}/steps/{}", t.as_str());
-    let idem = Idempotent::begin(&state, &actor, key, &route, &body).await?;
-    if let Some(replay) = idem.replay() {
-        return Ok(replay);
-    }
+    let key = key.for_request(&route, &body)?;
     let mut body = body;
     let at = take_optional::<jiff::Timestamp>(&mut body, "at")?;
     let expected = take_optional::<u64>(&mut body, "expected_version")?;
     let kind = to_event_kind(t.as_str(), body)?;
-    let result = state
+    let answer = state
         .app()
-        .record_step(&actor, &id, expected, at, kind, state.now())
-        .await
-        .map_err(Problem::from)
-        .and_then(to_json);
-    idem.finish(&state, StatusCode::CREATED, result).await
+        .record_step_with_key(&actor, &id, expected, at, kind, key.as_ref(), state.now())
+        .await?;
+    Ok(idempotency::answer(key.as_ref(), answer).await)
 }
