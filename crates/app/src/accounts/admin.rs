@@ -2,18 +2,16 @@
 //! policy (`policy::decide_account`, `policy::decide_token`) about the one account or token
 //! it touches, lists included, and an edit of an account names the version it read.
 
+use super::AccountError;
 use super::create::{CreatedAccount, NewAccount, create_account, parse_roles};
 use super::token::{CreatedToken, NewToken, create_token, revoke_token};
-use super::AccountError;
 use crate::actor::Actor;
 use crate::app::App;
 use crate::policy::{
     AccountAction, AccountTarget, TokenAction, administered_force, decide_account, decide_token,
 };
 use jiff::Timestamp;
-use pledge_store::{
-    AccessAction, AccessEntry, Account, AccountStore, ApiToken, Store,
-};
+use pledge_store::{AccessAction, AccessEntry, Account, AccountStore, ApiToken, Store};
 use std::collections::HashMap;
 
 /// An account to create through the API or the pages: always with a one-time password.
@@ -49,8 +47,8 @@ pub struct AccountEdit {
 
 fn no_force() -> AccountError {
     AccountError::Forbidden(
-        "administer accounts or tokens: only an administrator placed in a force may, and \
-         only for that force"
+        "administer accounts or tokens. Only administrators placed in a force may, and only \
+         for that force"
             .into(),
     )
 }
@@ -162,8 +160,13 @@ impl<S: Store + AccountStore> App<S> {
     }
 
     /// One account the actor may see.
-    pub async fn account_as(&self, actor: &Actor, person_id: &str) -> Result<Account, AccountError> {
-        self.account_for(actor, person_id, AccountAction::View).await
+    pub async fn account_as(
+        &self,
+        actor: &Actor,
+        person_id: &str,
+    ) -> Result<Account, AccountError> {
+        self.account_for(actor, person_id, AccountAction::View)
+            .await
     }
 
     /// Creates an account, with a one-time password, for a person of the actor's force. A
@@ -379,8 +382,12 @@ impl<S: Store + AccountStore> App<S> {
             now,
         )
         .await?;
-        self.log_account(actor, format!("API token {} created", created.stored.name), now)
-            .await?;
+        self.log_account(
+            actor,
+            format!("API token {} created", created.stored.name),
+            now,
+        )
+        .await?;
         Ok(created)
     }
 

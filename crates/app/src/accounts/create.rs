@@ -75,7 +75,9 @@ pub async fn create_account<S: Store + AccountStore>(
         }
         None => (password::one_time(), true),
     };
-    let hash = password::hash(&secret).await.map_err(AccountError::Internal)?;
+    let hash = password::hash(&secret)
+        .await
+        .map_err(AccountError::Internal)?;
     let account = Account {
         person_id: new.person_id.clone(),
         password_hash: hash,

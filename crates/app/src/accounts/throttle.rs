@@ -103,7 +103,12 @@ pub async fn record(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     store
-        .record_login_attempt(cut(name, MAX_NAME), cut(address, MAX_ADDRESS), succeeded, now)
+        .record_login_attempt(
+            cut(name, MAX_NAME),
+            cut(address, MAX_ADDRESS),
+            succeeded,
+            now,
+        )
         .await?;
     if succeeded {
         // Housekeeping on the quiet path: attempts older than the window no longer count,
@@ -138,7 +143,10 @@ mod tests {
     fn backoff_doubles_to_a_ceiling() {
         let (base, max) = (SignedDuration::from_secs(30), SignedDuration::from_mins(15));
         let b = |n| backoff(n, 5, base, max).as_secs();
-        assert_eq!([b(0), b(4), b(5), b(6), b(7), b(9)], [0, 0, 30, 60, 120, 480]);
+        assert_eq!(
+            [b(0), b(4), b(5), b(6), b(7), b(9)],
+            [0, 0, 30, 60, 120, 480]
+        );
         assert_eq!(b(10), 900, "capped");
         assert_eq!(b(u32::MAX), 900, "no overflow");
     }

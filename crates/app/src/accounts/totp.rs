@@ -40,9 +40,13 @@ pub fn matching_step(secret: &str, code: &str, now: Timestamp) -> Option<u64> {
     let totp = totp(secret)?;
     // Every candidate is compared, in constant time, whichever matches.
     let mut found = None;
-    for step in [current.checked_sub(1), Some(current), current.checked_add(1)]
-        .into_iter()
-        .flatten()
+    for step in [
+        current.checked_sub(1),
+        Some(current),
+        current.checked_add(1),
+    ]
+    .into_iter()
+    .flatten()
     {
         let expected = totp.generate(step.saturating_mul(STEP_SECONDS));
         if super::constant_time_eq(&expected.to_string(), code) && found.is_none() {
