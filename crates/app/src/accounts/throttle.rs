@@ -124,9 +124,20 @@ pub async fn record(
     Ok(())
 }
 
+/// A wait in whole seconds, rounded up (at least 1): what `Retry-After` says.
+pub fn wait_seconds(wait: SignedDuration) -> i64 {
+    let secs = wait.as_secs();
+    let secs = if wait.subsec_nanos() > 0 {
+        secs + 1
+    } else {
+        secs
+    };
+    secs.max(1)
+}
+
 /// Words for a wait, for people: "30 seconds", "2 minutes", "15 minutes".
 pub fn wait_words(wait: SignedDuration) -> String {
-    let secs = wait.as_secs().max(1);
+    let secs = wait_seconds(wait);
     if secs < 60 {
         format!("{secs} second{}", if secs == 1 { "" } else { "s" })
     } else {
@@ -154,6 +165,7 @@ mod tests {
     #[test]
     fn waits_in_words() {
         assert_eq!(wait_words(SignedDuration::from_secs(1)), "1 second");
+        assert_eq!(wait_words(SignedDuration::from_millis(1_200)), "2 seconds");
         assert_eq!(wait_words(SignedDuration::from_secs(30)), "30 seconds");
         assert_eq!(wait_words(SignedDuration::from_secs(61)), "2 minutes");
         assert_eq!(wait_words(SignedDuration::from_mins(15)), "15 minutes");

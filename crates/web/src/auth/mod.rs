@@ -123,7 +123,7 @@ pub fn throttled_problem(wait: jiff::SignedDuration) -> Problem {
         "Too many failed attempts. Wait {}, then try again.",
         throttle::wait_words(wait)
     ));
-    problem.retry_after = Some(u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX));
+    problem.retry_after = Some(u32::try_from(throttle::wait_seconds(wait)).unwrap_or(u32::MAX));
     problem
 }
 

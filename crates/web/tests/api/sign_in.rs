@@ -3,8 +3,8 @@
 
 use crate::harness::{Backend, TestApp, spawn_app, spawn_app_with};
 use anyhow::{Context, bail, ensure};
-use pledge_store::{AccountStore, Person, Store, Unit};
 use pledge_app::accounts::{NewAccount, create_account, sha256_hex};
+use pledge_store::{AccountStore, Person, Store, Unit};
 use pledge_web::{Clock, WebConfig};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -156,7 +156,11 @@ pub(crate) fn code_at(secret: &str, at: u64) -> anyhow::Result<String> {
 }
 
 /// Sets up two-factor in a signed-in session; returns the secret.
-pub(crate) async fn set_up_totp(app: &TestApp, client: &Client, csrf: &str) -> anyhow::Result<String> {
+pub(crate) async fn set_up_totp(
+    app: &TestApp,
+    client: &Client,
+    csrf: &str,
+) -> anyhow::Result<String> {
     let res = client
         .post(app.api("/me/totp/setup"))
         .header("x-csrf-token", csrf)
@@ -323,13 +327,20 @@ async fn throttling_refuses_after_repeated_failures(backend: Backend) -> anyhow:
     let known = problem(res, StatusCode::TOO_MANY_REQUESTS).await?;
     ensure!(retry.as_deref() == Some("1"), "Retry-After {retry:?}");
     ensure!(
-        known["detail"].as_str().unwrap_or("").contains("Wait 1 second"),
+        known["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Wait 1 second"),
         "{known}"
     );
 
     // Guessing from one address does not lock the account for anyone else.
     let res = sign_in_from(&app, &app.client(), B, "PC-1", PASSWORD).await?;
-    ensure!(res.status() == StatusCode::OK, "from another address: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::OK,
+        "from another address: {}",
+        res.status()
+    );
 
     // An unknown name is throttled the same way, with the same answer.
     for _ in 0..3 {
@@ -360,7 +371,11 @@ async fn throttling_refuses_after_repeated_failures(backend: Backend) -> anyhow:
 
 async fn signed_in_from(app: &TestApp, address: &str, id: &str) -> anyhow::Result<()> {
     let res = sign_in_from(app, &app.client(), address, id, PASSWORD).await?;
-    ensure!(res.status() == StatusCode::OK, "sign-in of {id}: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::OK,
+        "sign-in of {id}: {}",
+        res.status()
+    );
     Ok(())
 }
 

@@ -362,7 +362,8 @@ impl Browser {
             account.totp_last_step = None;
             pledge_store::AccountStore::update_account(app.store(), &account).await?;
             let secret = account.totp_secret.context("totp secret")?;
-            let code = pledge_app::accounts::totp::code_at(&secret, app.state.now()).context("code")?;
+            let code =
+                pledge_app::accounts::totp::code_at(&secret, app.state.now()).context("code")?;
             self.fill("#code", &code).await?;
             self.submit("main form button[type=submit]").await?;
         }
