@@ -71,7 +71,7 @@ impl FromRequestParts<AppState> for Credentials {
             .await
             .map_err(store_problem)?
         {
-            session::Loaded::Live(user) => user,
+            session::Loaded::Live(user) => *user,
             session::Loaded::NoCookie => {
                 return Err(Problem::unauthenticated(
                     "Sign in (POST /api/v1/session) or send an API token.",

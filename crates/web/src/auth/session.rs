@@ -21,7 +21,7 @@ pub enum Loaded {
     /// A cookie whose session has ended (expired, signed out, or its account disabled).
     Ended,
     /// A live session of an enabled account.
-    Live(SessionUser),
+    Live(Box<SessionUser>),
 }
 
 /// Loads the session a request presents (see [`session::load`]).
@@ -31,7 +31,7 @@ pub async fn load(headers: &HeaderMap, state: &AppState) -> Result<Loaded, Store
     };
     Ok(
         match session::load(state.store(), &token, state.now()).await? {
-            Some(user) => Loaded::Live(user),
+            Some(user) => Loaded::Live(Box::new(user)),
             None => Loaded::Ended,
         },
     )

@@ -55,7 +55,7 @@ async fn load(parts: &Parts, state: &AppState) -> PageResult<SessionUser> {
         .await
         .map_err(store_problem)?
     {
-        session::Loaded::Live(user) => Ok(user),
+        session::Loaded::Live(user) => Ok(*user),
         session::Loaded::NoCookie => Err(PageError::SignIn {
             expired: false,
             next: next_of(parts),
