@@ -2,8 +2,11 @@
 //! that what the victim then records lands where the attacker can read it).
 //!
 //! Two checks. Every sign-in (API and form) is refused when the browser says the request
-//! comes from another site: `Sec-Fetch-Site` other than `same-origin` or `none`, or an
-//! `Origin` whose host is not the request's `Host`. The sign-in form also carries a
+//! comes from another site: `Sec-Fetch-Site` other than `same-origin` or `none` (every
+//! current browser sends it), or, from a browser that does not send it, an `Origin` whose
+//! host is not the request's `Host`. (`Sec-Fetch-Site` comes first because our own pages
+//! are served with `Referrer-Policy: no-referrer`, under which a browser sends
+//! `Origin: null` even for a same-origin form.) The sign-in form also carries a
 //! pre-session token: `GET /sign-in` sets it in a `SameSite=Strict` cookie and a hidden
 //! field, and `POST /sign-in` must send both, equal.
 
@@ -22,10 +25,8 @@ pub const FIELD: &str = "login_token";
 /// non-browser clients do).
 pub fn same_site(headers: &HeaderMap) -> bool {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = header("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    if let Some(site) = header("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
     }
     match (
         headers.get(ORIGIN).map(|v| v.to_str().unwrap_or("null")),
@@ -88,6 +89,18 @@ mod tests {
             ("origin", "http://pledge.example:8080")
         ])));
         assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(
+            same_site(&headers(&[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "null")
+            ])),
+            "our own form under Referrer-Policy: no-referrer"
+        );
+        assert!(!same_site(&headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("host", "pledge.example"),
+            ("origin", "http://pledge.example")
+        ])));
         assert!(
             same_site(&headers(&[("sec-fetch-site", "none")])),
             "typed in the address bar"

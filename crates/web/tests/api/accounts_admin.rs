@@ -26,6 +26,7 @@ crate::both!(
     administrator_of_another_force_sees_nothing,
     administrators_cannot_lock_themselves_out,
     meeting_dates_can_be_removed,
+    admin_pages_disable_unlock_and_remove_meetings,
 );
 
 macro_rules! app {
@@ -755,5 +756,141 @@ async fn meeting_dates_can_be_removed(backend: Backend) -> anyhow::Result<()> {
             .is_empty()
     );
     problem(delete(&admin, &csrf, path).await?, StatusCode::NOT_FOUND).await?;
+    Ok(())
+}
+
+/// Posts an administration form with the session's CSRF token.
+async fn post_form(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> anyhow::Result<reqwest::Response> {
+    Ok(client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(fields)?)
+        .send()
+        .await?)
+}
+
+async fn admin_pages_disable_unlock_and_remove_meetings(backend: Backend) -> anyhow::Result<()> {
+    let app = app!(backend, "admin_pages");
+    let (admin, csrf) = admin_session(&app).await?;
+    seed(&app, "PC-1", &[]).await?;
+    // The accounts page offers the buttons, each with the version read.
+    let page = admin
+        .get(app.url("/admin/accounts"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    for needle in [
+        "value=\"disable\"",
+        "value=\"unlock\"",
+        "name=\"version\" value=\"1\"",
+    ] {
+        ensure!(page.contains(needle), "{needle} on the accounts page");
+    }
+    let action = |what: &'static str, version: &'static str| {
+        let (admin, app, csrf) = (&admin, &app, csrf.clone());
+        async move {
+            post_form(
+                admin,
+                app,
+                "/admin/accounts/action",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("person_id", "PC-1"),
+                    ("version", version),
+                    ("what", what),
+                ],
+            )
+            .await
+        }
+    };
+    let res = action("disable", "1").await?;
+    ensure!(res.status() == StatusCode::OK, "{}", res.status());
+    ensure!(res.text().await?.contains("Account PC-1 disabled"));
+    ensure!(
+        app.store()
+            .account("PC-1")
+            .await?
+            .is_some_and(|a| a.disabled && a.version == 2)
+    );
+    // A page shown before that change: refused, nothing done.
+    let res = action("enable", "1").await?;
+    ensure!(res.status() == StatusCode::CONFLICT, "{}", res.status());
+    ensure!(
+        app.store()
+            .account("PC-1")
+            .await?
+            .is_some_and(|a| a.disabled)
+    );
+    let res = action("unlock", "2").await?;
+    ensure!(res.status() == StatusCode::OK, "{}", res.status());
+    // Without the CSRF token nothing happens.
+    let res = post_form(
+        &admin,
+        &app,
+        "/admin/accounts/action",
+        &[("person_id", "PC-1"), ("version", "2"), ("what", "enable")],
+    )
+    .await?;
+    ensure!(res.status() == StatusCode::FORBIDDEN, "{}", res.status());
+    ensure!(
+        app.store()
+            .account("PC-1")
+            .await?
+            .is_some_and(|a| a.disabled)
+    );
+
+    // Meetings: the page lists a coming date with a Remove button that removes it.
+    let calendar = app
+        .state
+        .app()
+        .meeting_calendars()
+        .first()
+        .map(|(id, _)| id.clone())
+        .context("a meeting calendar")?;
+    let at: jiff::Timestamp = "2099-06-01T09:30:00Z".parse()?;
+    app.store()
+        .add_meeting(&MeetingDate {
+            calendar: calendar.clone(),
+            unit: "U-1".into(),
+            at,
+        })
+        .await?;
+    let page = admin
+        .get(app.url("/admin/meetings"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        page.contains(&format!("value=\"{at}\"")),
+        "a Remove button for {at}"
+    );
+    let at_text = at.to_string();
+    let res = post_form(
+        &admin,
+        &app,
+        "/admin/meetings/remove",
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("calendar", calendar.as_str()),
+            ("unit", "U-1"),
+            ("at", at_text.as_str()),
+        ],
+    )
+    .await?;
+    ensure!(res.status() == StatusCode::OK, "{}", res.status());
+    ensure!(res.text().await?.contains("Meeting removed"));
+    ensure!(
+        app.store()
+            .meetings(&calendar, Some("U-1"))
+            .await?
+            .is_empty()
+    );
     Ok(())
 }
