@@ -4,14 +4,15 @@
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use crate::policy::{OrgAction, decide_org};
 use jiff::Timestamp;
 use pledge_store::{AccessAction, AccessEntry, MeetingDate, Store};
 
 impl<S: Store> App<S> {
     /// Removes a unit's meeting at `at` from one calendar, or (`calendar` None) from every
     /// calendar the plans declare that has it; returns what was removed. Whoever may maintain
-    /// the force's organisation data may (the policy's organisation rule); a unit of another
-    /// force, or a date on no calendar, is not found. A meeting already held stays: deadlines
+    /// the unit's force's organisation data may (`policy::decide_org`, `Maintain`); a unit the
+    /// actor may not even see (another force's), or a date on no calendar, is not found. A meeting already held stays: deadlines
     /// that ran to it were measured against it.
     pub async fn remove_meeting(
         &self,
@@ -21,12 +22,17 @@ impl<S: Store> App<S> {
         calendar: Option<&str>,
         now: Timestamp,
     ) -> AppResult<Vec<MeetingDate>> {
-        if !crate::org::may_maintain_org(actor) {
+        let force = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .find(|u| u.id == unit)
+            .map(|u| u.force)
+            .filter(|f| decide_org(actor, OrgAction::ReadUnits, f))
+            .ok_or(AppError::NotFound)?;
+        if !decide_org(actor, OrgAction::Maintain, &force) {
             return Err(AppError::Forbidden("maintain meeting calendars".into()));
-        }
-        let units = self.units_of_force(actor).await?;
-        if actor.force().is_none() || !units.iter().any(|u| u.id == unit) {
-            return Err(AppError::NotFound);
         }
         let calendars: Vec<String> = match calendar {
             Some(c) => {
