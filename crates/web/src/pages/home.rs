@@ -158,10 +158,7 @@ pub async fn cases(State(state): State<AppState>, user: PageUser) -> Response {
     {
         Ok(cases) => CasesPage {
             layout,
-            cases: cases
-                .iter()
-                .map(case_row)
-                .collect(),
+            cases: cases.iter().map(case_row).collect(),
         }
         .into_response(),
         Err(e) => PageError::from(e).page(layout),
