@@ -3,12 +3,14 @@
 //! Each goes through the access policy, the domain's rules and the access log, so no rule
 //! lives in a handler.
 
+pub mod accounts;
 mod actor;
 mod app;
 mod commands;
 mod confirmation;
 mod error;
 mod idempotency;
+mod meetings;
 pub mod org;
 pub mod policy;
 mod queries;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::future::Future;
 
 use crate::Result;
-use crate::encode::{list, opt_timestamp, parse_list, timestamp};
+use crate::encode::{list, opt_timestamp, parse_list, timestamp, uint};
 use crate::error::StoreError;
 use crate::rows::Get;
 
@@ -27,6 +27,13 @@ pub struct Account {
     pub must_change_password: bool,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
+    /// The edit version: 1 when created, one more at every edit. An edit names the version
+    /// it read and is refused when the account has changed since.
+    pub version: u64,
+    /// The last two-factor time step (30-second window number) whose code was accepted: a
+    /// code is accepted once.
+    #[serde(skip)]
+    pub totp_last_step: Option<u64>,
 }
 
 /// A signed-in session; the cookie holds a random token whose hash is `id_hash`.
@@ -68,28 +75,65 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Recent failed sign-ins of one kind: how many, and when the last was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// Failed attempts since the window began and since the last success of the same key.
+    pub count: u32,
+    /// The latest of them.
+    pub last: Option<Timestamp>,
+}
+
+/// A name's and an address's recent failed sign-ins, counted three ways.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// This name from this address.
+    pub pair: Failures,
+    /// This address, any name.
+    pub address: Failures,
+    /// This name, any address.
+    pub name: Failures,
+}
+
 /// Storage for sign-in data. Implemented by both backends.
 pub trait AccountStore: Send + Sync {
-    /// Adds or replaces an account.
-    fn upsert_account(&self, account: &Account) -> impl Future<Output = Result<()>> + Send;
+    /// Adds a new account (version 1, whatever `account.version` says); false when the
+    /// person already has one (nothing is changed). A person that does not exist is
+    /// `StoreError::Invalid`.
+    fn create_account(&self, account: &Account) -> impl Future<Output = Result<bool>> + Send;
+    /// Replaces an account if its stored version is still `account.version`, and moves the
+    /// version on by one; false when the account changed since (or is gone).
+    fn update_account(&self, account: &Account) -> impl Future<Output = Result<bool>> + Send;
+    /// Records that a person's two-factor code of time step `step` was accepted; false (and
+    /// nothing changed) when that step or a later one was already used: the code is spent.
+    fn use_totp_step(
+        &self,
+        person_id: &str,
+        step: u64,
+    ) -> impl Future<Output = Result<bool>> + Send;
     /// An account.
     fn account(&self, person_id: &str) -> impl Future<Output = Result<Option<Account>>> + Send;
     /// Every account, by person id.
     fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> + Send;
-    /// Records a sign-in attempt (for throttling).
+    /// Records a sign-in attempt for a name from a client address (for throttling).
     fn record_login_attempt(
         &self,
         person_id: &str,
+        address: &str,
         succeeded: bool,
         at: Timestamp,
     ) -> impl Future<Output = Result<()>> + Send;
-    /// Failed attempts since a time and since the name's last successful sign-in (a success
-    /// starts the count again).
-    fn failed_logins_since(
+    /// Failed attempts since a time, counted for the name from the address, the address
+    /// (any name) and the name (any address); each count starts again after a success of the
+    /// same key.
+    fn login_failures(
         &self,
         person_id: &str,
+        address: &str,
         since: Timestamp,
-    ) -> impl Future<Output = Result<u32>> + Send;
+    ) -> impl Future<Output = Result<LoginFailures>> + Send;
+    /// Forgets a name's failed attempts (an administrator unlocking it); returns how many.
+    fn clear_login_failures(&self, person_id: &str) -> impl Future<Output = Result<u64>> + Send;
     /// Stores a session.
     fn create_session(&self, session: &Session) -> impl Future<Output = Result<()>> + Send;
     /// A session by the hash of its token.
@@ -128,8 +172,8 @@ pub trait AccountStore: Send + Sync {
 // Row decoding shared by both backends (the tables have the same columns in both schemas).
 
 /// The `account` columns [`account_row`] reads.
-pub(crate) const ACCOUNT_COLS: &str =
-    "person_id, password_hash, roles, totp_secret, must_change_password, disabled";
+pub(crate) const ACCOUNT_COLS: &str = "person_id, password_hash, roles, totp_secret, \
+     must_change_password, disabled, version, totp_last_step";
 
 /// An `account` row.
 pub(crate) fn account_row(r: &impl Get) -> Result<Account> {
@@ -140,6 +184,11 @@ pub(crate) fn account_row(r: &impl Get) -> Result<Account> {
         totp_secret: r.opt_text("totp_secret")?,
         must_change_password: r.flag("must_change_password")?,
         disabled: r.flag("disabled")?,
+        version: uint(r.int("version")?, &format!("account {person_id} version"))?,
+        totp_last_step: r
+            .opt_int("totp_last_step")?
+            .map(|s| uint(s, &format!("account {person_id} totp_last_step")))
+            .transpose()?,
         person_id,
     })
 }
@@ -203,6 +252,28 @@ pub(crate) fn check_token(t: &ApiToken) -> Result<String> {
         ));
     }
     list(&t.scopes)
+}
+
+/// The SQL counting failed attempts for one key since a time and since the key's last
+/// success; `key` is a condition on `login_attempt` with the key's parameters, `p` the
+/// placeholder style (`?` or `$n` after the key's parameters).
+pub(crate) fn failures_sql(key: &str, since: &str) -> String {
+    format!(
+        "SELECT COUNT(*) AS n, MAX(at) AS last FROM login_attempt \
+         WHERE {key} AND succeeded = {f} AND at >= {since} \
+         AND at > COALESCE((SELECT MAX(at) FROM login_attempt \
+                            WHERE {key} AND succeeded = {t} AND at >= {since}), {since} - 1)",
+        f = "FALSE",
+        t = "TRUE",
+    )
+}
+
+/// Decodes a (count, last) row of [`failures_sql`].
+pub(crate) fn failures_row(r: &impl Get, what: &str) -> Result<Failures> {
+    Ok(Failures {
+        count: uint(r.int("n")?, &format!("{what} failure count"))?,
+        last: opt_timestamp(r.opt_int("last")?, &format!("{what} last failure"))?,
+    })
 }
 
 /// Whether a database error is a unique-constraint violation.

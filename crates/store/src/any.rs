@@ -1,7 +1,7 @@
 //! One store type for either backend, chosen by the database URL at run time.
 
 use crate::Store;
-use crate::accounts::{Account, AccountStore, ApiToken, Session};
+use crate::accounts::{Account, AccountStore, ApiToken, LoginFailures, Session};
 use crate::error::{Result, StoreError};
 use crate::idempotency::{IdempotencyStore, IdempotentResponse};
 use crate::model::*;
@@ -156,11 +156,20 @@ impl Store for AnyStore {
     async fn backup(&self, path: &Path) -> Result<()> {
         delegate!(self, s => s.backup(path))
     }
+    async fn remove_meeting(&self, meeting: &MeetingDate) -> Result<bool> {
+        delegate!(self, s => s.remove_meeting(meeting))
+    }
 }
 
 impl AccountStore for AnyStore {
-    async fn upsert_account(&self, account: &Account) -> Result<()> {
-        delegate!(self, s => s.upsert_account(account))
+    async fn create_account(&self, account: &Account) -> Result<bool> {
+        delegate!(self, s => s.create_account(account))
+    }
+    async fn update_account(&self, account: &Account) -> Result<bool> {
+        delegate!(self, s => s.update_account(account))
+    }
+    async fn use_totp_step(&self, person_id: &str, step: u64) -> Result<bool> {
+        delegate!(self, s => s.use_totp_step(person_id, step))
     }
     async fn account(&self, person_id: &str) -> Result<Option<Account>> {
         delegate!(self, s => s.account(person_id))
@@ -171,13 +180,22 @@ impl AccountStore for AnyStore {
     async fn record_login_attempt(
         &self,
         person_id: &str,
+        address: &str,
         succeeded: bool,
         at: Timestamp,
     ) -> Result<()> {
-        delegate!(self, s => s.record_login_attempt(person_id, succeeded, at))
+        delegate!(self, s => s.record_login_attempt(person_id, address, succeeded, at))
     }
-    async fn failed_logins_since(&self, person_id: &str, since: Timestamp) -> Result<u32> {
-        delegate!(self, s => s.failed_logins_since(person_id, since))
+    async fn login_failures(
+        &self,
+        person_id: &str,
+        address: &str,
+        since: Timestamp,
+    ) -> Result<LoginFailures> {
+        delegate!(self, s => s.login_failures(person_id, address, since))
+    }
+    async fn clear_login_failures(&self, person_id: &str) -> Result<u64> {
+        delegate!(self, s => s.clear_login_failures(person_id))
     }
     async fn create_session(&self, session: &Session) -> Result<()> {
         delegate!(self, s => s.create_session(session))

@@ -17,7 +17,7 @@ mod scope;
 pub mod sqlite;
 mod verify;
 
-pub use accounts::{Account, AccountStore, ApiToken, Session};
+pub use accounts::{Account, AccountStore, ApiToken, Failures, LoginFailures, Session};
 pub use any::{AnyStore, open};
 pub use error::{Result, StoreError};
 pub use idempotency::{IdempotencyReservation, IdempotencyStore, IdempotentResponse};
@@ -204,4 +204,7 @@ pub trait Store: Send + Sync {
 
     /// Writes a consistent copy of the database to `path` while it is in use (SQLite only).
     fn backup(&self, path: &std::path::Path) -> impl Future<Output = Result<()>> + Send;
+
+    /// Removes a meeting date from a unit's calendar; false when there was no such date.
+    fn remove_meeting(&self, meeting: &MeetingDate) -> impl Future<Output = Result<bool>> + Send;
 }

@@ -35,10 +35,14 @@ pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let app = crate::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+    // The peer address reaches handlers (sign-in throttling per client address).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")?;
     housekeeping.abort();
     tracing::info!("stopped");
     Ok(())

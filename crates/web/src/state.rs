@@ -12,32 +12,30 @@ pub struct WebConfig {
     /// Cookies carry `Secure` and responses carry HSTS: set when served over TLS (directly
     /// or behind a TLS-terminating proxy).
     pub tls: bool,
-    /// How long a session lasts from sign-in, whatever its use.
-    pub session_lifetime: jiff::SignedDuration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 503.
     pub request_timeout: Duration,
-    /// Failed sign-ins allowed per account in `login_window` before sign-in is refused.
-    pub login_attempts: u32,
-    /// The window for `login_attempts`.
-    pub login_window: jiff::SignedDuration,
     /// A bearer token that opens `/metrics` on the main address. Without one, `/metrics` is
     /// served only on the separate metrics address (`pledge serve --metrics-listen`): counts
     /// of requests and sign-ins are not for everyone who can reach the service.
     pub metrics_token: Option<String>,
+    /// Session lifetime and sign-in throttling.
+    pub accounts: pledge_app::accounts::Settings,
+    /// A header set by a trusted reverse proxy naming the client's address (its last entry
+    /// is used), e.g. `x-forwarded-for`; None to use the connection's peer address.
+    pub client_address_header: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             tls: false,
-            session_lifetime: jiff::SignedDuration::from_hours(12),
             max_body_bytes: 256 * 1024,
             request_timeout: Duration::from_secs(15),
-            login_attempts: 5,
-            login_window: jiff::SignedDuration::from_mins(15),
             metrics_token: None,
+            accounts: pledge_app::accounts::Settings::default(),
+            client_address_header: None,
         }
     }
 }

@@ -4,6 +4,8 @@
 
 #[path = "api/access.rs"]
 mod access;
+#[path = "api/accounts_admin.rs"]
+mod accounts_admin;
 #[path = "api/cases.rs"]
 mod cases;
 #[path = "api/harness.rs"]

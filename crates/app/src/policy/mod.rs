@@ -6,5 +6,6 @@ mod accounts;
 mod case;
 mod org;
 
+pub use accounts::*;
 pub use case::*;
 pub use org::*;

@@ -30,6 +30,11 @@ pub struct Args {
     /// Also serves `/metrics` on the main address to requests bearing this token.
     #[arg(long, env = "PLEDGE_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// A header set by the reverse proxy in front of Pledge naming the client's address
+    /// (e.g. `x-forwarded-for`; its last entry is used), for sign-in throttling per address.
+    /// Set it only when every request comes through that proxy.
+    #[arg(long, env = "PLEDGE_CLIENT_ADDRESS_HEADER")]
+    pub client_address_header: Option<String>,
 }
 
 /// Builds the application state over an opened store.
@@ -38,6 +43,7 @@ pub async fn state(
     plan: &str,
     tls: bool,
     metrics_token: Option<String>,
+    client_address_header: Option<String>,
 ) -> anyhow::Result<AppState> {
     let store = store.open().await?;
     let app = pledge_app::App::new(store, super::library()?, plan)
@@ -49,6 +55,7 @@ pub async fn state(
     let config = WebConfig {
         tls,
         metrics_token,
+        client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
         ..WebConfig::default()
     };
     Ok(AppState::new(
@@ -69,7 +76,14 @@ pub async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     pledge_web::serve::init_tracing(args.log_json, "info");
-    let state = state(&args.store, &args.plan, args.tls, args.metrics_token).await?;
+    let state = state(
+        &args.store,
+        &args.plan,
+        args.tls,
+        args.metrics_token,
+        args.client_address_header.clone(),
+    )
+    .await?;
     let listener = bind(&args.listen).await?;
     if let Some(address) = &args.metrics_listen {
         let metrics = tokio::net::TcpListener::bind(address)

@@ -2,7 +2,7 @@
 //! Pledge keeps only its hash.
 
 use super::StoreArgs;
-use pledge_web::auth::token::{NewToken, create_token, revoke_token};
+use pledge_app::accounts::token::{NewToken, create_token, revoke_token};
 use std::process::ExitCode;
 
 /// Token subcommands.

@@ -3,9 +3,9 @@
 
 use super::StoreArgs;
 use anyhow::Context;
+use pledge_app::accounts::password;
+use pledge_app::accounts::{NewAccount, create_account, parse_roles};
 use pledge_store::{AccountStore, Person, Store};
-use pledge_web::auth::accounts::{NewAccount, create_account, parse_roles};
-use pledge_web::auth::password;
 use std::io::BufRead;
 use std::process::ExitCode;
 

@@ -3,23 +3,24 @@
 
 use super::PostgresStore;
 use crate::accounts::{
-    ACCOUNT_COLS, Account, AccountStore, ApiToken, SESSION_COLS, Session, TOKEN_COLS, account_row,
-    check_account, check_token, is_foreign_key_violation, is_unique_violation, session_row,
-    token_row,
+    ACCOUNT_COLS, Account, AccountStore, ApiToken, LoginFailures, SESSION_COLS, Session,
+    TOKEN_COLS, account_row, check_account, check_token, failures_row, failures_sql,
+    is_foreign_key_violation, is_unique_violation, session_row, token_row,
 };
-use crate::encode::{self, micros};
+use crate::encode::micros;
 use crate::error::{Result, StoreError};
 use jiff::Timestamp;
 
 impl AccountStore for PostgresStore {
-    async fn upsert_account(&self, a: &Account) -> Result<()> {
+    async fn create_account(&self, a: &Account) -> Result<bool> {
         let roles = check_account(a)?;
-        sqlx::query(
-            "INSERT INTO account (person_id, password_hash, roles, totp_secret, must_change_password, disabled) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET \
-             password_hash = excluded.password_hash, roles = excluded.roles, \
-             totp_secret = excluded.totp_secret, must_change_password = excluded.must_change_password, \
-             disabled = excluded.disabled",
+        // Insert or nothing: two creations for one person race on the primary key, and
+        // exactly one of them writes.
+        let done = sqlx::query(
+            "INSERT INTO account (person_id, password_hash, roles, totp_secret, \
+             must_change_password, disabled, version, totp_last_step) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, NULL) \
+             ON CONFLICT (person_id) DO NOTHING",
         )
         .bind(&a.person_id)
         .bind(&a.password_hash)
@@ -36,7 +37,52 @@ impl AccountStore for PostgresStore {
             )),
             e => e.into(),
         })?;
-        Ok(())
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn update_account(&self, a: &Account) -> Result<bool> {
+        let roles = check_account(a)?;
+        let version = i64::try_from(a.version).map_err(|_| {
+            StoreError::Invalid(format!("account {}: version out of range", a.person_id))
+        })?;
+        let step = a
+            .totp_last_step
+            .map(i64::try_from)
+            .transpose()
+            .map_err(|_| {
+                StoreError::Invalid(format!("account {}: step out of range", a.person_id))
+            })?;
+        let done = sqlx::query(
+            "UPDATE account SET password_hash = $1, roles = $2, totp_secret = $3, \
+             must_change_password = $4, disabled = $5, totp_last_step = $6, \
+             version = version + 1 WHERE person_id = $7 AND version = $8",
+        )
+        .bind(&a.password_hash)
+        .bind(roles)
+        .bind(&a.totp_secret)
+        .bind(a.must_change_password)
+        .bind(a.disabled)
+        .bind(step)
+        .bind(&a.person_id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn use_totp_step(&self, person_id: &str, step: u64) -> Result<bool> {
+        let step = i64::try_from(step)
+            .map_err(|_| StoreError::Invalid("two-factor step out of range".to_owned()))?;
+        // One statement: two sign-ins with the same code race here, and one wins.
+        let done = sqlx::query(
+            "UPDATE account SET totp_last_step = $1 WHERE person_id = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(person_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn account(&self, person_id: &str) -> Result<Option<Account>> {
@@ -62,29 +108,62 @@ impl AccountStore for PostgresStore {
     async fn record_login_attempt(
         &self,
         person_id: &str,
+        address: &str,
         succeeded: bool,
         at: Timestamp,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO login_attempt (person_id, succeeded, at) VALUES ($1, $2, $3)")
-            .bind(person_id)
-            .bind(succeeded)
-            .bind(micros(at))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO login_attempt (person_id, address, succeeded, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(person_id)
+        .bind(address)
+        .bind(succeeded)
+        .bind(micros(at))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    async fn failed_logins_since(&self, person_id: &str, since: Timestamp) -> Result<u32> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempt WHERE person_id = $1 AND succeeded = FALSE AND at >= $2 \
-             AND at > COALESCE((SELECT MAX(at) FROM login_attempt \
-                                WHERE person_id = $1 AND succeeded = TRUE AND at >= $2), $2 - 1)",
-        )
+    async fn login_failures(
+        &self,
+        person_id: &str,
+        address: &str,
+        since: Timestamp,
+    ) -> Result<LoginFailures> {
+        let since = micros(since);
+        let pair = sqlx::query(sqlx::AssertSqlSafe(failures_sql(
+            "person_id = $1 AND address = $2",
+            "$3",
+        )))
         .bind(person_id)
-        .bind(micros(since))
+        .bind(address)
+        .bind(since)
         .fetch_one(&self.pool)
         .await?;
-        encode::uint(n, "failed sign-in count")
+        let by_address = sqlx::query(sqlx::AssertSqlSafe(failures_sql("address = $1", "$2")))
+            .bind(address)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        let by_name = sqlx::query(sqlx::AssertSqlSafe(failures_sql("person_id = $1", "$2")))
+            .bind(person_id)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(LoginFailures {
+            pair: failures_row(&pair, "name and address")?,
+            address: failures_row(&by_address, "address")?,
+            name: failures_row(&by_name, "name")?,
+        })
+    }
+
+    async fn clear_login_failures(&self, person_id: &str) -> Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM login_attempt WHERE person_id = $1 AND succeeded = FALSE")
+                .bind(person_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected())
     }
 
     async fn create_session(&self, s: &Session) -> Result<()> {

@@ -597,6 +597,16 @@ impl Store for PostgresStore {
                 .to_owned(),
         ))
     }
+
+    async fn remove_meeting(&self, m: &MeetingDate) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM meeting WHERE calendar = $1 AND unit = $2 AND at = $3")
+            .bind(&m.calendar)
+            .bind(&m.unit)
+            .bind(encode::micros(m.at))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }
 
 use rows::{Get, access_row, case_row, event_row};

@@ -678,6 +678,16 @@ impl Store for SqliteStore {
         .map_err(|e| StoreError::Invalid(format!("backup: cannot sync {target}: {e}")))?;
         Ok(())
     }
+
+    async fn remove_meeting(&self, m: &MeetingDate) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM meeting WHERE calendar = ? AND unit = ? AND at = ?")
+            .bind(&m.calendar)
+            .bind(&m.unit)
+            .bind(encode::micros(m.at))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }
 
 use rows::{Get, access_row, case_row, event_row};

@@ -7,6 +7,7 @@ use pledge_store::{Account, AccountStore, ApiToken, Person, Session, StoreError}
 
 crate::conformance!(
     accounts_upsert_and_read,
+    totp_steps_are_spent_once,
     account_needs_a_person,
     sessions_lifecycle,
     tokens_lifecycle,
@@ -33,6 +34,8 @@ fn account(id: &str, roles: &[&str]) -> Account {
         totp_secret: None,
         must_change_password: true,
         disabled: false,
+        version: 1,
+        totp_last_step: None,
     }
 }
 
@@ -42,7 +45,7 @@ async fn with_accounts<S: Backend + AccountStore>(
 ) -> anyhow::Result<()> {
     for id in ids {
         db.upsert_person(&person(id)).await?;
-        db.upsert_account(&account(id, &["staff"])).await?;
+        ensure!(db.create_account(&account(id, &["staff"])).await?);
     }
     Ok(())
 }
@@ -53,18 +56,34 @@ async fn accounts_upsert_and_read<S: Backend + AccountStore>(db: &TestDb<S>) -> 
     db.upsert_person(&person("PC-2")).await?;
     db.upsert_person(&person("PC-1")).await?;
     let mut a = account("PC-1", &["staff", "supervisor"]);
-    db.upsert_account(&a).await?;
-    db.upsert_account(&account("PC-2", &["staff"])).await?;
+    ensure!(db.create_account(&a).await?);
+    ensure!(db.create_account(&account("PC-2", &["staff"])).await?);
     ensure!(db.account("PC-1").await?.as_ref() == Some(&a));
 
-    // Replacing changes every field.
+    // Creating again is refused and changes nothing: insert or fail, never overwrite.
+    let mut other = account("PC-1", &["administrator"]);
+    other.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$intruder".into();
+    ensure!(!db.create_account(&other).await?);
+    ensure!(db.account("PC-1").await?.as_ref() == Some(&a));
+
+    // An edit names the version it read; it changes every field and moves the version on.
     a.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$another".into();
     a.roles = vec!["administrator".into()];
     a.totp_secret = Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into());
     a.must_change_password = false;
     a.disabled = true;
-    db.upsert_account(&a).await?;
+    a.totp_last_step = Some(7);
+    ensure!(db.update_account(&a).await?);
+    a.version = 2;
     ensure!(db.account("PC-1").await?.as_ref() == Some(&a));
+    // A stale edit (version 1 again) is refused and changes nothing.
+    let mut stale = a.clone();
+    stale.version = 1;
+    stale.disabled = false;
+    ensure!(!db.update_account(&stale).await?);
+    ensure!(db.account("PC-1").await?.as_ref() == Some(&a));
+    // So is an edit of an account that does not exist.
+    ensure!(!db.update_account(&account("NOBODY", &["staff"])).await?);
 
     let all = db.accounts().await?;
     let ids: Vec<&str> = all.iter().map(|a| a.person_id.as_str()).collect();
@@ -73,18 +92,48 @@ async fn accounts_upsert_and_read<S: Backend + AccountStore>(db: &TestDb<S>) -> 
 
     // Two-factor can be removed again (reset by an administrator).
     a.totp_secret = None;
-    db.upsert_account(&a).await?;
+    ensure!(db.update_account(&a).await?);
     ensure!(
         db.account("PC-1")
             .await?
-            .and_then(|a| a.totp_secret)
-            .is_none()
+            .is_some_and(|a| a.totp_secret.is_none() && a.version == 3)
+    );
+    Ok(())
+}
+
+async fn totp_steps_are_spent_once<S: Backend + AccountStore>(
+    db: &TestDb<S>,
+) -> anyhow::Result<()> {
+    with_accounts(db, &["PC-1"]).await?;
+    ensure!(
+        db.use_totp_step("PC-1", 100).await?,
+        "a first code is accepted"
+    );
+    ensure!(
+        !db.use_totp_step("PC-1", 100).await?,
+        "the same step again is refused"
+    );
+    ensure!(
+        !db.use_totp_step("PC-1", 99).await?,
+        "an earlier step is refused"
+    );
+    ensure!(
+        db.use_totp_step("PC-1", 101).await?,
+        "a later step is accepted"
+    );
+    ensure!(
+        db.account("PC-1").await?.and_then(|a| a.totp_last_step) == Some(101),
+        "the last step is kept"
+    );
+    ensure!(
+        !db.use_totp_step("NOBODY", 1).await?,
+        "no account, nothing to spend"
     );
     Ok(())
 }
 
 async fn account_needs_a_person<S: Backend + AccountStore>(db: &TestDb<S>) -> anyhow::Result<()> {
-    match db.upsert_account(&account("NOBODY", &["staff"])).await {
+    match db.create_account(&account("NOBODY", &["staff"])).await {
         Err(StoreError::Invalid(m)) => ensure!(m.contains("NOBODY"), "{m}"),
         other => anyhow::bail!("an account without a person is refused, got {other:?}"),
     }
@@ -92,7 +141,7 @@ async fn account_needs_a_person<S: Backend + AccountStore>(db: &TestDb<S>) -> an
     empty.password_hash.clear();
     db.upsert_person(&person("PC-1")).await?;
     ensure!(matches!(
-        db.upsert_account(&empty).await,
+        db.create_account(&empty).await,
         Err(StoreError::Invalid(_))
     ));
     Ok(())
@@ -252,34 +301,66 @@ async fn login_attempts_are_counted<S: Backend + AccountStore>(
     db: &TestDb<S>,
 ) -> anyhow::Result<()> {
     let t = |m: u32| at(&format!("2025-03-01T08:{m:02}:00Z"));
-    ensure!(db.failed_logins_since("PC-1", t(0)).await? == 0);
+    let f = |count: u32, last: Option<u32>| pledge_store::Failures {
+        count,
+        last: last.map(t),
+    };
+    const A: &str = "192.0.2.1";
+    const B: &str = "192.0.2.2";
+    ensure!(db.login_failures("PC-1", A, t(0)).await? == Default::default());
     // Attempts are recorded for any name, account or not.
     for m in [1, 2, 3] {
-        db.record_login_attempt("PC-1", false, t(m)).await?;
+        db.record_login_attempt("PC-1", A, false, t(m)).await?;
     }
-    db.record_login_attempt("NOBODY", false, t(2)).await?;
-    ensure!(db.failed_logins_since("PC-1", t(0)).await? == 3);
+    db.record_login_attempt("NOBODY", A, false, t(2)).await?;
+    db.record_login_attempt("PC-1", B, false, t(2)).await?;
+    let n = db.login_failures("PC-1", A, t(0)).await?;
+    ensure!(n.pair == f(3, Some(3)), "{n:?}");
+    ensure!(n.address == f(4, Some(3)), "the address, any name: {n:?}");
+    ensure!(n.name == f(4, Some(3)), "the name, any address: {n:?}");
+    let n = db.login_failures("PC-1", B, t(0)).await?;
     ensure!(
-        db.failed_logins_since("PC-1", t(2)).await? == 2,
+        n.pair == f(1, Some(2)) && n.address == f(1, Some(2)),
+        "{n:?}"
+    );
+    ensure!(
+        db.login_failures("PC-1", A, t(2)).await?.pair.count == 2,
         "since is inclusive"
     );
-    ensure!(db.failed_logins_since("NOBODY", t(0)).await? == 1);
+    ensure!(db.login_failures("NOBODY", A, t(0)).await?.pair.count == 1);
     ensure!(
-        db.failed_logins_since("pc-1", t(0)).await? == 0,
+        db.login_failures("pc-1", A, t(0)).await?.pair.count == 0,
         "names are exact"
     );
 
-    // A success starts the count again.
-    db.record_login_attempt("PC-1", true, t(4)).await?;
-    ensure!(db.failed_logins_since("PC-1", t(0)).await? == 0);
-    db.record_login_attempt("PC-1", false, t(5)).await?;
-    ensure!(db.failed_logins_since("PC-1", t(0)).await? == 1);
+    // A success starts the counts of its keys again.
+    db.record_login_attempt("PC-1", A, true, t(4)).await?;
+    let n = db.login_failures("PC-1", A, t(0)).await?;
+    ensure!(
+        n.pair.count == 0 && n.address.count == 0 && n.name.count == 0,
+        "{n:?}"
+    );
+    ensure!(
+        db.login_failures("PC-1", B, t(0)).await?.pair.count == 1,
+        "other pairs keep theirs"
+    );
+    db.record_login_attempt("PC-1", A, false, t(5)).await?;
+    ensure!(db.login_failures("PC-1", A, t(0)).await?.pair == f(1, Some(5)));
     // ... but a success before the window does not hide failures inside it.
-    ensure!(db.failed_logins_since("PC-1", t(5)).await? == 1);
+    ensure!(db.login_failures("PC-1", A, t(5)).await?.pair.count == 1);
+
+    // Unlocking forgets the name's failures, from every address.
+    ensure!(db.clear_login_failures("PC-1").await? == 5);
+    let n = db.login_failures("PC-1", B, t(0)).await?;
+    ensure!(n.pair.count == 0 && n.name.count == 0, "{n:?}");
 
     // Pruning removes attempts before a time.
-    ensure!(db.prune_login_attempts(t(3)).await? == 3);
-    ensure!(db.failed_logins_since("NOBODY", t(0)).await? == 0);
-    ensure!(db.failed_logins_since("PC-1", t(0)).await? == 1);
+    ensure!(db.login_failures("NOBODY", A, t(0)).await?.pair.count == 1);
+    ensure!(db.prune_login_attempts(t(3)).await? == 1);
+    ensure!(db.login_failures("NOBODY", A, t(0)).await?.pair.count == 0);
+    ensure!(
+        db.prune_login_attempts(t(6)).await? == 1,
+        "the success at 08:04"
+    );
     Ok(())
 }

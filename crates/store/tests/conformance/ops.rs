@@ -156,6 +156,18 @@ async fn organisation_data<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
             == ["SOU-C", "HQ", "SOU-C"]
     );
     ensure!(db.meetings("none", None).await?.is_empty());
+    // Removing takes exactly that date of that unit on that calendar, once.
+    ensure!(
+        db.remove_meeting(&m("SOU-C", "2026-11-03T10:00:00Z"))
+            .await?
+    );
+    ensure!(
+        !db.remove_meeting(&m("SOU-C", "2026-11-03T10:00:00Z"))
+            .await?
+    );
+    ensure!(!db.remove_meeting(&m("HQ", "2026-12-01T10:00:00Z")).await?);
+    ensure!(db.meetings("trm", Some("SOU-C")).await? == vec![m("SOU-C", "2026-12-01T10:00:00Z")]);
+    ensure!(db.meetings("other", None).await?.len() == 1);
 
     db.set_headcount(&Headcount {
         unit: "SOU-C".into(),

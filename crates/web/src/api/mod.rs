@@ -4,6 +4,7 @@ pub mod body;
 pub mod cases;
 pub mod idempotency;
 pub mod json;
+pub mod meetings;
 pub mod people;
 pub mod plans;
 pub mod steps;
@@ -30,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::person, people::put_person))
         .routes(routes!(people::units))
         .routes(routes!(people::unit, people::put_unit))
+        .routes(routes!(meetings::remove))
         .routes(routes!(plans::list))
         .routes(routes!(plans::read))
 }

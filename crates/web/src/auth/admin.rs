@@ -1,20 +1,20 @@
-//! Administrators' sign-in routes: API tokens (`POST /tokens`, `GET /tokens`,
-//! `DELETE /tokens/{name}`) and accounts (`POST /accounts`, `GET /accounts`). An
-//! administrator whose person record places them in a force acts for that force only.
+//! Administrators' routes for API tokens (`POST /tokens`, `GET /tokens`,
+//! `DELETE /tokens/{name}`) and accounts (`POST /accounts`, `GET /accounts`,
+//! `GET`/`PATCH /accounts/{person_id}`, `POST /accounts/{person_id}/two-factor/reset`,
+//! `POST /accounts/{person_id}/unlock`). Each calls an `App` method, which asks the policy:
+//! an administrator acts for their own force only, and an administrator placed in no force
+//! may do nothing.
 
-use super::accounts::{NewAccount, create_account};
-use super::token::{NewToken, create_token, revoke_token};
-use super::{CurrentActor, store_problem};
+use super::CurrentActor;
 use crate::api::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pledge_app::{AccountRole, Actor};
-use pledge_store::{AccountStore, ApiToken, Store};
+use pledge_app::accounts::{AccountEdit, NewAccountRequest, NewTokenRequest};
+use pledge_store::{Account, ApiToken};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// A token to create.
@@ -118,6 +118,50 @@ pub struct AccountView {
     pub must_change_password: bool,
     /// The account cannot sign in.
     pub disabled: bool,
+    /// The edit version: send it back with a change (`PATCH`, two-factor reset).
+    pub version: u64,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        Self {
+            two_factor_enabled: a.totp_secret.is_some(),
+            person_id: a.person_id,
+            roles: a.roles,
+            must_change_password: a.must_change_password,
+            disabled: a.disabled,
+            version: a.version,
+        }
+    }
+}
+
+/// A change to an account, against the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    /// The version read (`GET /accounts/{person_id}`); a stale one is refused with 409.
+    pub version: u64,
+    /// Disable (`true`: it cannot sign in and its sessions end) or enable (`false`) it.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// Its new roles (`staff` is always included).
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+}
+
+/// The version of the account read, for a two-factor reset.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionBody {
+    /// The version read; a stale one is refused with 409.
+    pub version: u64,
+}
+
+/// An account unlocked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unlocked {
+    /// How many recent failed sign-ins were forgotten.
+    pub failures_forgotten: u64,
 }
 
 /// Accounts.
@@ -125,42 +169,6 @@ pub struct AccountView {
 pub struct AccountList {
     /// By person id.
     pub accounts: Vec<AccountView>,
-}
-
-/// The administrator's id and force (None: not placed in a force, so not limited to one).
-fn administrator(actor: &Actor) -> Option<(String, Option<String>)> {
-    match actor {
-        Actor::Person { id, force, .. } if actor.has(AccountRole::Administrator) => {
-            Some((id.clone(), force.clone()))
-        }
-        _ => None,
-    }
-}
-
-fn not_administrator() -> Problem {
-    Problem::forbidden("Only administrators may do this.")
-}
-
-/// Person id → force, through each person's unit.
-async fn forces_of_people(state: &AppState) -> Result<HashMap<String, String>, Problem> {
-    let store = state.store();
-    let units: HashMap<String, String> = store
-        .units()
-        .await
-        .map_err(store_problem)?
-        .into_iter()
-        .map(|u| (u.id, u.force))
-        .collect();
-    Ok(store
-        .people()
-        .await
-        .map_err(store_problem)?
-        .into_iter()
-        .filter_map(|p| {
-            let force = units.get(p.unit.as_deref()?)?.clone();
-            Some((p.id, force))
-        })
-        .collect())
 }
 
 /// Creates an API token for a force system. The token is in this answer and nowhere else.
@@ -175,23 +183,18 @@ pub async fn create_token_route(
     CurrentActor(actor): CurrentActor,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedTokenView>)> {
-    let (admin, admin_force) = administrator(&actor).ok_or_else(not_administrator)?;
-    if let Some(f) = admin_force.filter(|f| *f != body.force.trim()) {
-        return Err(Problem::forbidden(format!(
-            "You may create tokens for your own force ({f}) only."
-        )));
-    }
-    let created = create_token(
-        state.store(),
-        NewToken {
-            name: body.name,
-            scopes: body.scopes,
-            force: body.force,
-            created_by: admin,
-        },
-        state.now(),
-    )
-    .await?;
+    let created = state
+        .app()
+        .create_token_as(
+            &actor,
+            NewTokenRequest {
+                name: body.name,
+                scopes: body.scopes,
+                force: body.force,
+            },
+            state.now(),
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedTokenView {
@@ -206,46 +209,32 @@ pub async fn create_token_route(
 /// API tokens of the administrator's force (never the tokens themselves).
 #[utoipa::path(get, path = "/tokens", tag = "sign-in", security(("session" = [])),
     responses((status = 200, description = "Tokens", body = TokenList),
-              (status = 403, description = "Not an administrator", body = Problem)))]
+              (status = 403, description = "Not an administrator of a force", body = Problem)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
 ) -> ApiResult<Json<TokenList>> {
-    let (_, force) = administrator(&actor).ok_or_else(not_administrator)?;
-    let tokens = state
-        .store()
-        .tokens()
-        .await
-        .map_err(store_problem)?
-        .into_iter()
-        .filter(|t| force.as_ref().is_none_or(|f| *f == t.force))
-        .map(TokenView::from)
-        .collect();
-    Ok(Json(TokenList { tokens }))
+    let tokens = state.app().tokens_visible(&actor).await?;
+    Ok(Json(TokenList {
+        tokens: tokens.into_iter().map(TokenView::from).collect(),
+    }))
 }
 
 /// Revokes an API token: requests with it are refused from now on.
 #[utoipa::path(delete, path = "/tokens/{name}", tag = "sign-in", operation_id = "revoke_token", security(("session" = [])),
     params(("name" = String, Path, description = "The token's name")),
     responses((status = 204, description = "Revoked"),
-              (status = 403, description = "Not an administrator", body = Problem),
-              (status = 404, description = "No such live token", body = Problem)))]
+              (status = 403, description = "Not an administrator of a force", body = Problem),
+              (status = 404, description = "No such live token in your force", body = Problem)))]
 pub async fn revoke_token_route(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let (admin, force) = administrator(&actor).ok_or_else(not_administrator)?;
-    let store = state.store();
-    let ours = store
-        .tokens()
-        .await
-        .map_err(store_problem)?
-        .into_iter()
-        .any(|t| t.name == name && force.as_ref().is_none_or(|f| *f == t.force));
-    if !ours || !revoke_token(store, &name, &admin, state.now()).await? {
-        return Err(Problem::not_found());
-    }
+    state
+        .app()
+        .revoke_token_as(&actor, &name, state.now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,35 +242,25 @@ pub async fn revoke_token_route(
 #[utoipa::path(post, path = "/accounts", tag = "sign-in", operation_id = "create_account", request_body = AccountBody,
     security(("session" = [])),
     responses((status = 201, description = "Created", body = CreatedAccountView),
-              (status = 403, description = "Not an administrator of the person's force", body = Problem),
+              (status = 403, description = "Not an administrator of a force", body = Problem),
               (status = 409, description = "The person already has an account", body = Problem),
-              (status = 422, description = "A field is wrong (no such person, unknown role)", body = Problem)))]
+              (status = 422, description = "A field is wrong (no such person in your force, unknown role)", body = Problem)))]
 pub async fn create_account_route(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     ApiJson(body): ApiJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedAccountView>)> {
-    let (admin, force) = administrator(&actor).ok_or_else(not_administrator)?;
-    if let Some(force) = force {
-        let forces = forces_of_people(&state).await?;
-        // A person not in the administrator's force is reported as unknown, as elsewhere.
-        if forces.get(&body.person_id) != Some(&force) {
-            return Err(Problem::invalid(
-                "person_id",
-                format!("there is no person {} in your force", body.person_id),
-            ));
-        }
-    }
-    let created = create_account(
-        state.store(),
-        NewAccount {
-            person_id: body.person_id,
-            roles: body.roles,
-            password: None,
-            created_by: admin,
-        },
-    )
-    .await?;
+    let created = state
+        .app()
+        .create_account_as(
+            &actor,
+            NewAccountRequest {
+                person_id: body.person_id,
+                roles: body.roles,
+            },
+            state.now(),
+        )
+        .await?;
     let one_time_password = created.one_time_password.ok_or_else(|| {
         Problem::internal("a new account without a chosen password has no one-time password")
     })?;
@@ -299,33 +278,104 @@ pub async fn create_account_route(
 /// Accounts of people in the administrator's force.
 #[utoipa::path(get, path = "/accounts", tag = "sign-in", security(("session" = [])),
     responses((status = 200, description = "Accounts", body = AccountList),
-              (status = 403, description = "Not an administrator", body = Problem)))]
+              (status = 403, description = "Not an administrator of a force", body = Problem)))]
 pub async fn list_accounts(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
 ) -> ApiResult<Json<AccountList>> {
-    let (_, force) = administrator(&actor).ok_or_else(not_administrator)?;
-    let forces = match force {
-        Some(_) => Some(forces_of_people(&state).await?),
-        None => None,
-    };
-    let accounts = state
-        .store()
-        .accounts()
-        .await
-        .map_err(store_problem)?
-        .into_iter()
-        .filter(|a| match (&forces, &force) {
-            (Some(forces), Some(f)) => forces.get(&a.person_id) == Some(f),
-            _ => true,
-        })
-        .map(|a| AccountView {
-            two_factor_enabled: a.totp_secret.is_some(),
-            person_id: a.person_id,
-            roles: a.roles,
-            must_change_password: a.must_change_password,
-            disabled: a.disabled,
-        })
-        .collect();
-    Ok(Json(AccountList { accounts }))
+    let accounts = state.app().accounts_visible(&actor).await?;
+    Ok(Json(AccountList {
+        accounts: accounts.into_iter().map(AccountView::from).collect(),
+    }))
+}
+
+/// One account of a person in the administrator's force, with its edit version.
+#[utoipa::path(get, path = "/accounts/{person_id}", tag = "sign-in", operation_id = "read_account",
+    security(("session" = [])),
+    params(("person_id" = String, Path, description = "The person's id")),
+    responses((status = 200, description = "The account", body = AccountView),
+              (status = 403, description = "Not an administrator of a force", body = Problem),
+              (status = 404, description = "No such account in your force", body = Problem)))]
+pub async fn read_account(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(person_id): Path<String>,
+) -> ApiResult<Json<AccountView>> {
+    let account = state.app().account_as(&actor, &person_id).await?;
+    Ok(Json(account.into()))
+}
+
+/// Disables or enables an account, or changes its roles, against the version read.
+/// Disabling ends its sessions at once. An administrator may not disable their own account or
+/// change their own roles.
+#[utoipa::path(patch, path = "/accounts/{person_id}", tag = "sign-in", operation_id = "edit_account",
+    request_body = AccountPatch, security(("session" = [])),
+    params(("person_id" = String, Path, description = "The person's id")),
+    responses((status = 200, description = "The account as changed (with its new version)", body = AccountView),
+              (status = 403, description = "Not an administrator of a force, or your own account", body = Problem),
+              (status = 404, description = "No such account in your force", body = Problem),
+              (status = 409, description = "The account changed since that version", body = Problem),
+              (status = 422, description = "A field is wrong", body = Problem)))]
+pub async fn edit_account(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(person_id): Path<String>,
+    ApiJson(body): ApiJson<AccountPatch>,
+) -> ApiResult<Json<AccountView>> {
+    let account = state
+        .app()
+        .edit_account(
+            &actor,
+            &person_id,
+            AccountEdit {
+                version: body.version,
+                disabled: body.disabled,
+                roles: body.roles,
+            },
+            state.now(),
+        )
+        .await?;
+    Ok(Json(account.into()))
+}
+
+/// Removes an account's two-factor set-up (a lost authenticator), against the version read.
+/// Its sessions end; an administrator must set two-factor up again at the next sign-in.
+#[utoipa::path(post, path = "/accounts/{person_id}/two-factor/reset", tag = "sign-in",
+    operation_id = "reset_two_factor", request_body = VersionBody, security(("session" = [])),
+    params(("person_id" = String, Path, description = "The person's id")),
+    responses((status = 200, description = "The account as changed (with its new version)", body = AccountView),
+              (status = 403, description = "Not an administrator of a force, or your own account", body = Problem),
+              (status = 404, description = "No such account in your force", body = Problem),
+              (status = 409, description = "The account changed since that version", body = Problem)))]
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(person_id): Path<String>,
+    ApiJson(body): ApiJson<VersionBody>,
+) -> ApiResult<Json<AccountView>> {
+    let account = state
+        .app()
+        .reset_two_factor(&actor, &person_id, body.version, state.now())
+        .await?;
+    Ok(Json(account.into()))
+}
+
+/// Unlocks an account: its recent failed sign-ins (from every address) are forgotten, so it
+/// may be tried again at once.
+#[utoipa::path(post, path = "/accounts/{person_id}/unlock", tag = "sign-in", operation_id = "unlock_account",
+    security(("session" = [])),
+    params(("person_id" = String, Path, description = "The person's id")),
+    responses((status = 200, description = "Unlocked", body = Unlocked),
+              (status = 403, description = "Not an administrator of a force", body = Problem),
+              (status = 404, description = "No such account in your force", body = Problem)))]
+pub async fn unlock(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(person_id): Path<String>,
+) -> ApiResult<Json<Unlocked>> {
+    let failures_forgotten = state
+        .app()
+        .unlock_account(&actor, &person_id, state.now())
+        .await?;
+    Ok(Json(Unlocked { failures_forgotten }))
 }

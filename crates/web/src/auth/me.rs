@@ -1,14 +1,16 @@
 //! The signed-in person's own account: `GET /me`, `POST /me/password`, and two-factor setup
 //! (`POST /me/totp/setup`, then `POST /me/totp/confirm` with the first code).
 
-use super::extract::SessionUser;
-use super::{flow, store_problem, totp};
+use super::client::ClientAddress;
+use super::extract::ApiSession;
+use super::{context, store_problem};
 use crate::api::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pledge_app::accounts::{flow, totp};
 use pledge_store::Store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,13 +75,16 @@ pub struct ConfirmBody {
     responses((status = 200, description = "The signed-in person", body = Me),
               (status = 401, description = "Not signed in", body = Problem),
               (status = 403, description = "API tokens have no account", body = Problem)))]
-pub async fn me(State(state): State<AppState>, user: SessionUser) -> ApiResult<Json<Me>> {
+pub async fn me(
+    State(state): State<AppState>,
+    ApiSession(user): ApiSession,
+) -> ApiResult<Json<Me>> {
     let person = state
         .store()
         .person(&user.account.person_id)
         .await
         .map_err(store_problem)?;
-    let actor = user.actor(&state).await?;
+    let actor = user.actor(state.store()).await.map_err(store_problem)?;
     let (unit, force) = match &actor {
         pledge_app::Actor::Person { unit, force, .. } => (unit.clone(), force.clone()),
         pledge_app::Actor::System { force, .. } => (None, force.clone()),
@@ -109,10 +114,12 @@ pub async fn me(State(state): State<AppState>, user: SessionUser) -> ApiResult<J
               (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
-    user: SessionUser,
+    ClientAddress(address): ClientAddress,
+    ApiSession(user): ApiSession,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
-    flow::change_password(&state, &user, &body.current, &body.new).await?;
+    let cx = context(&state, &address);
+    flow::change_password(&cx, &user, &body.current, &body.new).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,9 +131,10 @@ pub async fn change_password(
               (status = 409, description = "Two-factor is already set up", body = Problem)))]
 pub async fn totp_setup(
     State(state): State<AppState>,
-    user: SessionUser,
+    ClientAddress(address): ClientAddress,
+    ApiSession(user): ApiSession,
 ) -> ApiResult<Json<TotpSetup>> {
-    let secret = flow::start_totp(&state, &user).await?;
+    let secret = flow::start_totp(&context(&state, &address), &user).await?;
     let otpauth_url = totp::otpauth_url(&secret, &user.account.person_id);
     Ok(Json(TotpSetup {
         secret,
@@ -145,9 +153,10 @@ pub async fn totp_setup(
               (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
 pub async fn totp_confirm(
     State(state): State<AppState>,
-    user: SessionUser,
+    ClientAddress(address): ClientAddress,
+    ApiSession(user): ApiSession,
     ApiJson(body): ApiJson<ConfirmBody>,
 ) -> ApiResult<StatusCode> {
-    flow::confirm_totp(&state, &user, &body.code).await?;
+    flow::confirm_totp(&context(&state, &address), &user, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,7 @@
-//! Who is asking: sign-in, sessions, CSRF, two-factor, API tokens and login throttling.
+//! Who is asking, over HTTP: the session cookie, the CSRF checks, API tokens in the
+//! `Authorization` header, the client's address, and the sign-in and administration routes.
+//! The services themselves (accounts, sessions, tokens, passwords, two-factor, throttling,
+//! the sign-in steps) are `pledge_app::accounts`; this module only carries them over HTTP.
 //!
 //! CONTRACT (the rest of the web crate relies on exactly this):
 //! - [`CurrentActor`] is an extractor for every handler that needs an actor. It accepts
@@ -11,32 +14,28 @@
 //! second factor given when two-factor is set up, two-factor set up when the account is an
 //! administrator's, and a one-time password changed. Until then [`CurrentActor`] refuses the
 //! session and only the sign-in routes that clear what is outstanding accept it.
-//!
-//! Secrets are never logged and never stored in the clear: passwords as argon2id hashes,
-//! session and API tokens as SHA-256.
 
-pub mod accounts;
-pub mod actor;
 mod admin;
+pub mod client;
 mod extract;
-pub mod flow;
+pub mod login_csrf;
 mod me;
-pub mod password;
 pub mod session;
 mod sign_in;
-pub mod throttle;
 pub mod token;
-pub mod totp;
 
-pub use extract::{Credentials, Outstanding, SessionUser};
+pub use extract::{ApiSession, Credentials};
+pub use pledge_app::accounts::{Outstanding, SessionUser};
 
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use pledge_app::Actor;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use pledge_app::accounts::flow::MAX_PERSON_ID;
+use pledge_app::accounts::{AccountError, SignInContext, StepError, password, throttle};
+use pledge_store::AnyStore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -55,15 +54,17 @@ impl FromRequestParts<AppState> for CurrentActor {
             Credentials::Token { actor, .. } => Ok(CurrentActor(actor)),
             Credentials::Session(user) => {
                 if let Some(outstanding) = user.outstanding() {
-                    return Err(outstanding.problem());
+                    return Err(outstanding_problem(outstanding));
                 }
-                Ok(CurrentActor(user.actor(state).await?))
+                let actor = user.actor(state.store()).await.map_err(store_problem)?;
+                Ok(CurrentActor(actor))
             }
         }
     }
 }
 
-/// The sign-in routes (session, two-factor, password, tokens), for nesting under `/api/v1`.
+/// The sign-in routes (session, two-factor, password) and the administration of accounts
+/// and tokens, for nesting under `/api/v1`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in::sign_in, sign_in::sign_out))
@@ -75,27 +76,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::create_token_route, admin::list_tokens))
         .routes(routes!(admin::revoke_token_route))
         .routes(routes!(admin::create_account_route, admin::list_accounts))
+        .routes(routes!(admin::read_account, admin::edit_account))
+        .routes(routes!(admin::reset_two_factor))
+        .routes(routes!(admin::unlock))
 }
 
-/// `n` random bytes from the thread-local CSPRNG (ChaCha, seeded from the OS), as hex.
-pub(crate) fn random_hex(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// SHA-256 of a secret, as hex: how session and API tokens are stored and looked up.
-pub fn sha256_hex(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-/// Compares two strings in time that depends only on their lengths.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
+/// The context of a sign-in step for a request from `address`.
+pub fn context<'a>(state: &'a AppState, address: &'a str) -> SignInContext<'a, AnyStore> {
+    SignInContext {
+        store: state.store(),
+        settings: &state.config().accounts,
+        now: state.now(),
+        address,
     }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A store failure as a 500 whose cause is logged, not shown.
@@ -103,66 +96,115 @@ pub(crate) fn store_problem(e: pledge_store::StoreError) -> Problem {
     Problem::internal(&format!("sign-in storage: {e}"))
 }
 
-/// Why creating an account or a token failed (shared by the API and the command line).
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    /// A field is wrong.
-    #[error("{field}: {message}")]
-    Invalid {
-        /// The field.
-        field: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The thing already exists.
-    #[error("{0}")]
-    Conflict(String),
-    /// The store failed.
-    #[error("storage: {0}")]
-    Store(#[from] pledge_store::StoreError),
-    /// Something else failed (hashing).
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl AuthError {
-    /// A wrong field.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            message: message.into(),
+/// The refusal for a route that needs a fully signed-in session.
+pub fn outstanding_problem(o: Outstanding) -> Problem {
+    match o {
+        Outstanding::SecondFactor => Problem::unauthenticated(
+            "Give the code from your authenticator app first (POST /api/v1/session/totp).",
+        ),
+        Outstanding::TwoFactorSetup => Problem::forbidden(
+            "Administrators must use two-factor sign-in: set it up first \
+             (POST /api/v1/me/totp/setup, then POST /api/v1/me/totp/confirm).",
+        ),
+        Outstanding::PasswordChange => {
+            Problem::forbidden("Change your one-time password first (POST /api/v1/me/password).")
         }
     }
 }
 
-impl From<AuthError> for Problem {
-    fn from(e: AuthError) -> Self {
+/// The 429 for too many failed attempts: the wait in words and in `Retry-After`.
+pub fn throttled_problem(wait: jiff::SignedDuration) -> Problem {
+    let mut problem = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-attempts",
+        "Too many attempts",
+    )
+    .detail(format!(
+        "Too many failed attempts. Wait {}, then try again.",
+        throttle::wait_words(wait)
+    ));
+    problem.retry_after = Some(u32::try_from(throttle::wait_seconds(wait)).unwrap_or(u32::MAX));
+    problem
+}
+
+impl From<AccountError> for Problem {
+    fn from(e: AccountError) -> Self {
         match e {
-            AuthError::Invalid { field, message } => Problem::invalid(field, message),
-            AuthError::Conflict(m) => Problem::new(
-                axum::http::StatusCode::CONFLICT,
+            AccountError::Invalid { field, message } => Problem::invalid(field, message),
+            AccountError::Exists { field, message } => {
+                Problem::new(StatusCode::CONFLICT, "exists", "It already exists")
+                    .detail(format!("{field}: {message}"))
+            }
+            AccountError::Stale { expected, actual } => Problem::new(
+                StatusCode::CONFLICT,
                 "conflict",
-                "It already exists",
+                "The account changed since you read it",
             )
-            .detail(m),
-            AuthError::Store(e) => store_problem(e),
-            AuthError::Internal(cause) => Problem::internal(&cause),
+            .detail(format!(
+                "You had version {expected}; it is now at version {actual}. Reload and try again."
+            )),
+            AccountError::NotFound => Problem::not_found(),
+            AccountError::Forbidden(what) => Problem::forbidden(format!("You may not {what}.")),
+            AccountError::Store(e) => store_problem(e),
+            AccountError::Internal(cause) => Problem::internal(&cause),
         }
     }
 }
 
-/// Checks an identifier-like name (token names): 1 to 64 of `a-z A-Z 0-9 - _ .`.
-pub(crate) fn check_name(field: &str, name: &str) -> Result<(), AuthError> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(AuthError::invalid(
-            field,
-            "1 to 64 letters, digits, '-', '_' or '.'",
-        ))
+/// The API's answer to each refusal of a sign-in step. The pages word the refusals a person
+/// corrects in the form themselves (see `pages::auth_steps`) and show this for the rest.
+impl From<StepError> for Problem {
+    fn from(e: StepError) -> Self {
+        match e {
+            StepError::BadPersonId => {
+                Problem::invalid("person_id", format!("1 to {MAX_PERSON_ID} characters"))
+            }
+            StepError::BadPassword => {
+                Problem::invalid("password", format!("1 to {} bytes", password::MAX_LENGTH))
+            }
+            StepError::WrongCredentials => {
+                Problem::unauthenticated("The person id or password is wrong.")
+            }
+            StepError::Disabled => {
+                Problem::forbidden("This account is disabled. Ask your administrator.")
+            }
+            StepError::SecondFactorPending => outstanding_problem(Outstanding::SecondFactor),
+            StepError::TwoFactorNotSetUp => Problem::new(
+                StatusCode::CONFLICT,
+                "two-factor-not-set-up",
+                "Two-factor is not set up",
+            )
+            .detail("This account has no two-factor set up; there is no code to give."),
+            StepError::TwoFactorAlreadySetUp => Problem::new(
+                StatusCode::CONFLICT,
+                "two-factor-set-up",
+                "Two-factor is already set up",
+            )
+            .detail("Ask an administrator to reset it if the authenticator is lost."),
+            StepError::NoTwoFactorSetup => Problem::new(
+                StatusCode::CONFLICT,
+                "no-two-factor-setup",
+                "No two-factor setup in progress",
+            )
+            .detail("Start with POST /api/v1/me/totp/setup."),
+            StepError::WrongCode => Problem::unauthenticated("The code is wrong or has expired."),
+            StepError::CodeUsed => Problem::unauthenticated(
+                "This code has been used already. Wait for the next code, then try again.",
+            ),
+            StepError::WrongSetupCode => Problem::invalid("code", "is wrong or has expired"),
+            StepError::WeakPassword(m) => Problem::invalid("new", m),
+            StepError::WrongCurrentPassword => {
+                Problem::invalid("current", "is not your current password")
+            }
+            StepError::SamePassword => {
+                Problem::invalid("new", "must differ from the current password")
+            }
+            StepError::Throttled(wait) => throttled_problem(wait),
+            StepError::Changed => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "The account changed")
+                    .detail("An administrator changed the account meanwhile. Sign in again.")
+            }
+            StepError::Internal(cause) => Problem::internal(&cause),
+        }
     }
 }

@@ -1,13 +1,12 @@
-//! Sessions: a random 32-byte token in an `HttpOnly`, `SameSite=Lax`, `Path=/` cookie
-//! (`Secure` when served over TLS); the store keeps only its SHA-256. Each session has an
-//! absolute expiry (from sign-in, whatever its use) and its own CSRF token.
+//! The session cookie: a random 32-byte token in an `HttpOnly`, `SameSite=Lax`, `Path=/`
+//! cookie (`Secure` when served over TLS), and [`load`], the one place a request's cookie
+//! becomes a signed-in person (the API's extractors and the pages' both call it).
 
-use super::{random_hex, sha256_hex};
-use crate::state::WebConfig;
+use crate::state::{AppState, WebConfig};
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
-use jiff::Timestamp;
-use pledge_store::{AccountStore, Session, StoreError};
+use pledge_app::accounts::{SessionUser, session};
+use pledge_store::StoreError;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "pledge_session";
@@ -15,34 +14,27 @@ pub const COOKIE: &str = "pledge_session";
 /// The header carrying the session's CSRF token on unsafe requests.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// A new session and the token for its cookie (shown to the browser only).
-pub struct NewSession {
-    /// The cookie value.
-    pub token: String,
-    /// What is stored.
-    pub session: Session,
+/// What a request's session cookie amounts to.
+pub enum Loaded {
+    /// No session cookie.
+    NoCookie,
+    /// A cookie whose session has ended (expired, signed out, or its account disabled).
+    Ended,
+    /// A live session of an enabled account.
+    Live(Box<SessionUser>),
 }
 
-/// Starts a session for a person: stores it and returns the cookie token.
-pub async fn start(
-    store: &impl AccountStore,
-    config: &WebConfig,
-    person_id: &str,
-    second_factor_done: bool,
-    now: Timestamp,
-) -> Result<NewSession, StoreError> {
-    let token = random_hex(32);
-    let session = Session {
-        id_hash: sha256_hex(&token),
-        person_id: person_id.to_owned(),
-        csrf_token: random_hex(32),
-        created_at: now,
-        expires_at: now.saturating_add(config.session_lifetime).unwrap_or(now),
-        second_factor_done,
-        totp_pending: None,
+/// Loads the session a request presents (see [`session::load`]).
+pub async fn load(headers: &HeaderMap, state: &AppState) -> Result<Loaded, StoreError> {
+    let Some(token) = token_from(headers) else {
+        return Ok(Loaded::NoCookie);
     };
-    store.create_session(&session).await?;
-    Ok(NewSession { token, session })
+    Ok(
+        match session::load(state.store(), &token, state.now()).await? {
+            Some(user) => Loaded::Live(Box::new(user)),
+            None => Loaded::Ended,
+        },
+    )
 }
 
 /// The session token from a request's cookies, if any.
@@ -53,30 +45,13 @@ pub fn token_from(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Finds a live session by its cookie token; an expired one is deleted and not returned.
-pub async fn find(
-    store: &impl AccountStore,
-    token: &str,
-    now: Timestamp,
-) -> Result<Option<Session>, StoreError> {
-    // Tokens are 64 hex characters; anything else cannot be one (and is not hashed).
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    let hash = sha256_hex(token);
-    match store.session(&hash).await? {
-        Some(s) if s.expires_at > now => Ok(Some(s)),
-        Some(_) => {
-            store.delete_session(&hash).await?;
-            Ok(None)
-        }
-        None => Ok(None),
-    }
-}
-
 /// The `Set-Cookie` value that carries a new session.
 pub fn cookie(config: &WebConfig, token: &str) -> String {
-    set_cookie(config, token, config.session_lifetime.as_secs().max(0))
+    set_cookie(
+        config,
+        token,
+        config.accounts.session_lifetime.as_secs().max(0),
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

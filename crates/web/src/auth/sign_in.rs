@@ -1,8 +1,9 @@
 //! `POST /session` (sign in), `POST /session/totp` (the second factor), `DELETE /session`
 //! (sign out).
 
-use super::extract::{SessionUser, is_administrator};
-use super::{flow, session};
+use super::client::ClientAddress;
+use super::extract::ApiSession;
+use super::{context, login_csrf, session};
 use crate::api::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -10,6 +11,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pledge_app::accounts::flow;
+use pledge_app::accounts::session::is_administrator;
 use pledge_store::{Account, Session};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -65,23 +68,32 @@ impl SignedIn {
 
 /// Signs in with a person id and password. Sets the `pledge_session` cookie; the answer says
 /// what is still to do (second factor, two-factor setup, password change) before the session
-/// may be used elsewhere. Repeated failures for a name are refused with 429 for a while,
-/// whether or not the name has an account.
+/// may be used elsewhere. Repeated failures are refused with 429 and `Retry-After`, counted
+/// per name and client address with a wait that doubles (never a hard lock), whether or not
+/// the name has an account. A browser request from another site is refused (login CSRF).
 #[utoipa::path(post, path = "/session", tag = "sign-in", request_body = SignInBody,
     responses(
         (status = 200, description = "Signed in", body = SignedIn,
             headers(("set-cookie" = String, description = "pledge_session, HttpOnly, SameSite=Lax"))),
         (status = 401, description = "Wrong person id or password", body = Problem),
-        (status = 403, description = "The account is disabled", body = Problem),
+        (status = 403, description = "The account is disabled, or the request comes from another site", body = Problem),
         (status = 422, description = "A field is missing or wrong", body = Problem),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> ApiResult<Response> {
+    if !login_csrf::same_site(&headers) {
+        tracing::warn!(address = %address, "sign-in refused: the request came from another site");
+        return Err(Problem::forbidden(
+            "Sign in from Pledge itself: this request came from another site.",
+        ));
+    }
     let old = session::token_from(&headers);
-    let signed_in = flow::sign_in(&state, old.as_deref(), &body.person_id, &body.password).await?;
+    let cx = context(&state, &address);
+    let signed_in = flow::sign_in(&cx, old.as_deref(), &body.person_id, &body.password).await?;
     let body = SignedIn::of(&signed_in.account, &signed_in.new.session);
     let cookie = session::cookie(state.config(), &signed_in.new.token);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
@@ -92,15 +104,16 @@ pub async fn sign_in(
     security(("session" = [])),
     responses(
         (status = 200, description = "Second factor given", body = SignedIn),
-        (status = 401, description = "Not signed in, or the code is wrong", body = Problem),
+        (status = 401, description = "Not signed in, or the code is wrong or already used", body = Problem),
         (status = 409, description = "Two-factor is not set up", body = Problem),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
 pub async fn second_factor(
     State(state): State<AppState>,
-    user: SessionUser,
+    ClientAddress(address): ClientAddress,
+    ApiSession(user): ApiSession,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<SignedIn>> {
-    let user = flow::second_factor(&state, &user, &body.code).await?;
+    let user = flow::second_factor(&context(&state, &address), &user, &body.code).await?;
     Ok(Json(SignedIn::of(&user.account, &user.session)))
 }
 
@@ -110,8 +123,11 @@ pub async fn second_factor(
         (status = 204, description = "Signed out"),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "The CSRF token is missing or wrong", body = Problem)))]
-pub async fn sign_out(State(state): State<AppState>, user: SessionUser) -> ApiResult<Response> {
-    flow::sign_out(&state, &user).await?;
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ApiSession(user): ApiSession,
+) -> ApiResult<Response> {
+    flow::sign_out(state.store(), &user).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session::clear_cookie(state.config()))],

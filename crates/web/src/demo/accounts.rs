@@ -2,9 +2,8 @@
 //! administrator has two-factor set up with a printed secret.
 
 use super::force;
-use crate::auth::accounts::{NewAccount, create_account};
-use crate::auth::totp;
 use anyhow::Context;
+use pledge_app::accounts::{NewAccount, create_account, totp};
 use pledge_store::{AccountStore, AnyStore};
 
 /// The password of every demo account. Demo data only: it is printed on purpose.
@@ -63,10 +62,13 @@ pub async fn accounts(store: &AnyStore, _now: jiff::Timestamp) -> anyhow::Result
                 .context("the demo administrator has no account")?;
             if account.totp_secret.is_none() {
                 account.totp_secret = Some(totp::new_secret());
-                store
-                    .upsert_account(&account)
-                    .await
-                    .context("setting up the administrator's two-factor")?;
+                anyhow::ensure!(
+                    store
+                        .update_account(&account)
+                        .await
+                        .context("setting up the administrator's two-factor")?,
+                    "the demo administrator's account changed while two-factor was set up"
+                );
             }
             admin = id.clone();
             admin_totp_secret = account.totp_secret.clone();

@@ -1,9 +1,10 @@
 //! Administration: people and units (each with a CSV upload), plans and their versions,
-//! meeting calendars (with a form to add a date), API tokens (create, shown once; revoke)
-//! and accounts (create, with a one-time password shown once), for administrators only.
-//! Every change goes through the application services (`save_person`, `save_unit`,
-//! `add_meeting`) or the auth module's public functions (`create_token`, `revoke_token`,
-//! `create_account`), so the checks live there, not here.
+//! meeting calendars (add and remove dates), API tokens (create, shown once; revoke) and
+//! accounts (create, with a one-time password shown once; disable, enable, reset two-factor,
+//! unlock), for administrators only. Every change goes through the application services
+//! (`save_person`, `save_unit`, `add_meeting`, `remove_meeting`, `create_token_as`,
+//! `revoke_token_as`, `create_account_as`, `edit_account`, `reset_two_factor`,
+//! `unlock_account`), which ask the policy, so the checks live there, not here.
 //!
 //! A CSV upload is row by row, not all-or-nothing: every valid row is saved (saving is an
 //! upsert, so sending the corrected file again is safe), and every rejected row is listed
@@ -12,8 +13,8 @@
 mod access;
 mod meetings;
 
-pub use access::{accounts, create_account, create_token, revoke_token, tokens};
-pub use meetings::{add_meeting, meetings};
+pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
+pub use meetings::{add_meeting, meetings, remove_meeting};
 
 use super::error::PageError;
 use super::form::{ErrorItem, FormField};
@@ -80,20 +81,20 @@ pub struct AdminForm {
 pub struct Row {
     /// The cells.
     pub cells: Vec<String>,
-    /// A button acting on the row (a POST form of its own).
-    pub action: Option<RowAction>,
+    /// Buttons acting on the row (each a POST form of its own).
+    pub actions: Vec<RowAction>,
 }
 
 impl From<Vec<String>> for Row {
     fn from(cells: Vec<String>) -> Self {
         Row {
             cells,
-            action: None,
+            actions: Vec::new(),
         }
     }
 }
 
-/// A button acting on one row: posts `name=value` with the CSRF token.
+/// A button acting on one row: posts `name=value` and its hidden fields with the CSRF token.
 #[derive(Debug, Clone)]
 pub struct RowAction {
     /// Where it posts.
@@ -104,6 +105,8 @@ pub struct RowAction {
     pub value: String,
     /// The button's words.
     pub label: &'static str,
+    /// More fields the form sends (the version of the account read).
+    pub hidden: Vec<(&'static str, String)>,
 }
 
 /// A secret shown once: a new API token, a new account's one-time password.
@@ -159,7 +162,7 @@ pub fn page(
         notice: String::new(),
         forms: Vec::new(),
         table_heading: "",
-        has_actions: rows.iter().any(|r| r.action.is_some()),
+        has_actions: rows.iter().any(|r| !r.actions.is_empty()),
         headers,
         rows,
         errors: Vec::new(),

@@ -75,11 +75,13 @@ pub fn routes() -> Router<AppState> {
             "/admin/tokens",
             get(admin::tokens).post(admin::create_token),
         )
+        .route("/admin/meetings/remove", post(admin::remove_meeting))
         .route("/admin/tokens/revoke", post(admin::revoke_token))
         .route(
             "/admin/accounts",
             get(admin::accounts).post(admin::create_account),
         )
+        .route("/admin/accounts/action", post(admin::account_action))
         .nest_service("/assets", assets::service())
         .route("/{*rest}", any(not_found))
 }

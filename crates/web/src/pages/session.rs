@@ -1,6 +1,7 @@
-//! Sessions for pages: the auth module's `pledge_session` cookie, loaded with its public
-//! functions. Pages cannot send the `X-CSRF-Token` header, so a form carries the session's
-//! CSRF token in a hidden `csrf_token` field, checked here in constant time.
+//! Sessions for pages: the auth module's `pledge_session` cookie, loaded by the same
+//! `auth::session::load` as the API (a session ended, expired or of a disabled account sends
+//! the browser to sign in). Pages cannot send the `X-CSRF-Token` header, so a form carries
+//! the session's CSRF token in a hidden `csrf_token` field, checked here in constant time.
 
 use super::auth_steps::csrf_matches;
 use super::error::{PageError, PageResult};
@@ -11,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use pledge_app::Actor;
-use pledge_store::{AccountStore, Store};
+use pledge_store::Store;
 
 /// A live session, whatever is still outstanding on it (for the sign-in steps' own pages).
 pub struct AnySession(pub SessionUser);
@@ -50,38 +51,20 @@ fn next_of(parts: &Parts) -> Option<String> {
 }
 
 async fn load(parts: &Parts, state: &AppState) -> PageResult<SessionUser> {
-    let Some(token) = session::token_from(&parts.headers) else {
-        return Err(PageError::SignIn {
-            expired: false,
-            next: next_of(parts),
-        });
-    };
-    let store = state.store();
-    let ended = || PageError::SignIn {
-        expired: true,
-        next: next_of(parts),
-    };
-    let Some(sess) = session::find(store, &token, state.now())
+    match session::load(&parts.headers, state)
         .await
         .map_err(store_problem)?
-    else {
-        return Err(ended());
-    };
-    let account = store
-        .account(&sess.person_id)
-        .await
-        .map_err(store_problem)?;
-    let Some(account) = account.filter(|a| !a.disabled) else {
-        store
-            .delete_session(&sess.id_hash)
-            .await
-            .map_err(store_problem)?;
-        return Err(ended());
-    };
-    Ok(SessionUser {
-        session: sess,
-        account,
-    })
+    {
+        session::Loaded::Live(user) => Ok(*user),
+        session::Loaded::NoCookie => Err(PageError::SignIn {
+            expired: false,
+            next: next_of(parts),
+        }),
+        session::Loaded::Ended => Err(PageError::SignIn {
+            expired: true,
+            next: next_of(parts),
+        }),
+    }
 }
 
 /// Where a session with something outstanding must go first.
@@ -97,7 +80,7 @@ async fn full(user: SessionUser, state: &AppState) -> PageResult<PageUser> {
     if let Some(o) = user.outstanding() {
         return Err(PageError::Redirect(outstanding_page(o).to_owned()));
     }
-    let actor = user.actor(state).await?;
+    let actor = user.actor(state.store()).await.map_err(store_problem)?;
     let name = state
         .store()
         .person(&user.account.person_id)

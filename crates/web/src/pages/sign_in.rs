@@ -1,13 +1,15 @@
 //! Signing in and out, the second factor, changing the password, setting up two-factor, and
-//! the account page. Sign-in has no CSRF token (there is no session yet); every other form
-//! carries the session's.
+//! the account page. The sign-in form carries a pre-session token (login CSRF, see
+//! `auth::login_csrf`) and is refused from another site; every other form carries the
+//! session's CSRF token.
 
 use super::auth_steps::{self, PageSignInError};
 use super::error::{PageError, is_local_path};
 use super::form::{ErrorItem, FormField, summary};
 use super::layout::Layout;
 use super::session::{AnySession, PageUser, SessionForm, outstanding_page};
-use crate::auth::session;
+use crate::auth::client::ClientAddress;
+use crate::auth::{login_csrf, session};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -86,7 +88,16 @@ pub struct SignInQuery {
     next: Option<String>,
 }
 
-fn sign_in_page(q: &SignInQuery, person_id: &str, error: Option<(&str, String)>) -> Response {
+/// The sign-in page, with the browser's pre-session token (a new one is set in a cookie when
+/// it has none), and a status of its own for a refusal.
+fn sign_in_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &SignInQuery,
+    person_id: &str,
+    error: Option<(&str, String)>,
+    refused: Option<String>,
+) -> Response {
     let err = |f: &str| {
         error
             .as_ref()
@@ -119,17 +130,36 @@ fn sign_in_page(q: &SignInQuery, person_id: &str, error: Option<(&str, String)>)
     if let Some(next) = q.next.as_deref().filter(|n| is_local_path(n)) {
         page.hidden.push(("next".to_owned(), next.to_owned()));
     }
-    page.respond()
+    let (token, set_cookie) = login_csrf::token_or_new(state.config(), headers);
+    page.hidden.push((login_csrf::FIELD.to_owned(), token));
+    let mut response = match refused {
+        Some(why) => {
+            page.notice = why;
+            (StatusCode::FORBIDDEN, page).into_response()
+        }
+        None => page.respond(),
+    };
+    if let Some(cookie) = set_cookie
+        && let Ok(value) = header::HeaderValue::from_str(&cookie)
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// `GET /sign-in`.
-pub async fn sign_in_form(Query(q): Query<SignInQuery>) -> Response {
-    sign_in_page(&q, "", None)
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SignInQuery>,
+) -> Response {
+    sign_in_page(&state, &headers, &q, "", None, None)
 }
 
 /// `POST /sign-in`.
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -143,7 +173,30 @@ pub async fn sign_in(
         next: Some(next.clone()),
         ..SignInQuery::default()
     };
-    match auth_steps::password_sign_in(&state, &headers, &person_id, fields.get("password")).await {
+    // Login CSRF: from another site, or without this browser's pre-session token, nothing
+    // is tried (and nothing counts against the name).
+    if !login_csrf::same_site(&headers)
+        || !login_csrf::form_matches(&headers, fields.get(login_csrf::FIELD))
+    {
+        tracing::warn!(address = %address, "sign-in form refused: cross-site or without its token");
+        return sign_in_page(
+            &state,
+            &headers,
+            &q,
+            &person_id,
+            None,
+            Some("This sign-in form was not sent from this browser's sign-in page, so you are not signed in. Sign in again here.".to_owned()),
+        );
+    }
+    match auth_steps::password_sign_in(
+        &state,
+        &address,
+        &headers,
+        &person_id,
+        fields.get("password"),
+    )
+    .await
+    {
         Ok((account, new)) => {
             let to = if account.totp_secret.is_some() {
                 "/sign-in/code".to_owned()
@@ -161,7 +214,9 @@ pub async fn sign_in(
             )
                 .into_response()
         }
-        Err(PageSignInError::Field(f, m)) => sign_in_page(&q, &person_id, Some((f, m))),
+        Err(PageSignInError::Field(f, m)) => {
+            sign_in_page(&state, &headers, &q, &person_id, Some((f, m)), None)
+        }
         Err(PageSignInError::Problem(p)) => PageError::from(*p).into_response(),
     }
 }
@@ -200,8 +255,12 @@ pub async fn code_form(AnySession(user): AnySession) -> Response {
 }
 
 /// `POST /sign-in/code`.
-pub async fn code(State(state): State<AppState>, form: SessionForm) -> Response {
-    match auth_steps::second_factor(&state, &form.user, form.fields.get("code")).await {
+pub async fn code(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: SessionForm,
+) -> Response {
+    match auth_steps::second_factor(&state, &address, &form.user, form.fields.get("code")).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(PageSignInError::Field(_, m)) => code_page(&form.user, Some(m)),
         Err(PageSignInError::Problem(p)) => PageError::from(*p).into_response(),
@@ -273,9 +332,15 @@ pub async fn password_form(
 }
 
 /// `POST /account/password`.
-pub async fn password(State(state): State<AppState>, form: SessionForm) -> Response {
+pub async fn password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: SessionForm,
+) -> Response {
     let f = &form.fields;
-    match auth_steps::change_password(&state, &form.user, f.get("current"), f.get("new")).await {
+    match auth_steps::change_password(&state, &address, &form.user, f.get("current"), f.get("new"))
+        .await
+    {
         Ok(()) => {
             let mut user = form.user;
             user.account.must_change_password = false;
@@ -359,6 +424,7 @@ fn two_factor_page(
 /// `GET /account/two-factor`: starts setup with a new key.
 pub async fn two_factor_form(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     AnySession(user): AnySession,
 ) -> Response {
     if user.second_factor_pending() {
@@ -367,15 +433,21 @@ pub async fn two_factor_form(
     if user.account.totp_secret.is_some() {
         return Redirect::to("/account").into_response();
     }
-    match auth_steps::start_two_factor(&state, &user).await {
+    match auth_steps::start_two_factor(&state, &address, &user).await {
         Ok(secret) => two_factor_page(&user, &secret, None),
         Err(p) => PageError::from(p).into_response(),
     }
 }
 
 /// `POST /account/two-factor`: confirms setup with the first code.
-pub async fn two_factor(State(state): State<AppState>, form: SessionForm) -> Response {
-    match auth_steps::confirm_two_factor(&state, &form.user, form.fields.get("code")).await {
+pub async fn two_factor(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: SessionForm,
+) -> Response {
+    match auth_steps::confirm_two_factor(&state, &address, &form.user, form.fields.get("code"))
+        .await
+    {
         Ok(()) => {
             let mut user = form.user;
             user.account.totp_secret = Some(String::new());

@@ -4,7 +4,7 @@
 
 use crate::harness::{Backend, TestApp};
 use crate::seeded::{demo_app, sign_in};
-use pledge_web::auth::token::{NewToken, create_token};
+use pledge_app::accounts::token::{NewToken, create_token};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 

@@ -3,9 +3,8 @@
 
 use crate::harness::{Backend, TestApp, spawn_app, spawn_app_with};
 use anyhow::{Context, bail, ensure};
+use pledge_app::accounts::{NewAccount, create_account, sha256_hex};
 use pledge_store::{AccountStore, Person, Store, Unit};
-use pledge_web::auth::accounts::{NewAccount, create_account};
-use pledge_web::auth::sha256_hex;
 use pledge_web::{Clock, WebConfig};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -29,8 +28,8 @@ crate::both!(
     sign_in_routes_are_documented,
 );
 
-const PASSWORD: &str = "correct horse battery staple";
-const FORCE: &str = "test-force";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const FORCE: &str = "test-force";
 
 /// Opens the app or says the backend is not configured.
 macro_rules! app {
@@ -49,7 +48,7 @@ macro_rules! app {
 }
 
 /// A unit in the test force, a person in it and their account with a chosen password.
-async fn seed(app: &TestApp, id: &str, roles: &[&str]) -> anyhow::Result<()> {
+pub(crate) async fn seed(app: &TestApp, id: &str, roles: &[&str]) -> anyhow::Result<()> {
     let store = app.store();
     store
         .upsert_unit(&Unit {
@@ -84,11 +83,11 @@ async fn seed(app: &TestApp, id: &str, roles: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn post(client: &Client, url: String, body: Value) -> anyhow::Result<Response> {
+pub(crate) async fn post(client: &Client, url: String, body: Value) -> anyhow::Result<Response> {
     Ok(client.post(url).json(&body).send().await?)
 }
 
-async fn sign_in_as(
+pub(crate) async fn sign_in_as(
     app: &TestApp,
     client: &Client,
     id: &str,
@@ -103,20 +102,20 @@ async fn sign_in_as(
 }
 
 /// Signs in and returns the answer's JSON (expecting 200).
-async fn signed_in(app: &TestApp, client: &Client, id: &str) -> anyhow::Result<Value> {
+pub(crate) async fn signed_in(app: &TestApp, client: &Client, id: &str) -> anyhow::Result<Value> {
     let res = sign_in_as(app, client, id, PASSWORD).await?;
     ensure!(res.status() == StatusCode::OK, "sign-in: {}", res.status());
     Ok(res.json().await?)
 }
 
-fn csrf(v: &Value) -> anyhow::Result<String> {
+pub(crate) fn csrf(v: &Value) -> anyhow::Result<String> {
     v["csrf_token"]
         .as_str()
         .map(str::to_owned)
         .context("no csrf_token")
 }
 
-async fn problem(res: Response, status: StatusCode) -> anyhow::Result<Value> {
+pub(crate) async fn problem(res: Response, status: StatusCode) -> anyhow::Result<Value> {
     ensure!(
         res.status() == status,
         "expected {status}, got {}",
@@ -133,19 +132,35 @@ async fn problem(res: Response, status: StatusCode) -> anyhow::Result<Value> {
 }
 
 /// The current TOTP code for a base32 secret, computed independently of Pledge.
-fn code(secret: &str) -> anyhow::Result<String> {
+pub(crate) fn code(secret: &str) -> anyhow::Result<String> {
+    code_in(secret, 0)
+}
+
+/// The TOTP code `steps` 30-second steps from now (Pledge accepts one step either side, and
+/// each step's code once).
+pub(crate) fn code_in(secret: &str, steps: i64) -> anyhow::Result<String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let at = now.checked_add_signed(steps * 30).context("time")?;
+    code_at(secret, at)
+}
+
+/// The TOTP code at a moment (seconds since 1970), computed independently of Pledge.
+pub(crate) fn code_at(secret: &str, at: u64) -> anyhow::Result<String> {
     let totp = totp_rs::Builder::new()
         .with_secret(totp_rs::Secret::try_from_base32(secret).map_err(|e| anyhow::anyhow!("{e}"))?)
         .build()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs();
-    Ok(totp.generate(now).to_string())
+    Ok(totp.generate(at).to_string())
 }
 
 /// Sets up two-factor in a signed-in session; returns the secret.
-async fn set_up_totp(app: &TestApp, client: &Client, csrf: &str) -> anyhow::Result<String> {
+pub(crate) async fn set_up_totp(
+    app: &TestApp,
+    client: &Client,
+    csrf: &str,
+) -> anyhow::Result<String> {
     let res = client
         .post(app.api("/me/totp/setup"))
         .header("x-csrf-token", csrf)
@@ -260,43 +275,107 @@ async fn wrong_password_and_unknown_account_look_the_same(backend: Backend) -> a
     Ok(())
 }
 
-async fn throttling_refuses_after_repeated_failures(backend: Backend) -> anyhow::Result<()> {
-    let config = WebConfig {
-        login_attempts: 3,
-        login_window: jiff::SignedDuration::from_mins(10),
+/// Signs in from a client address (the test server trusts `X-Forwarded-For`).
+pub(crate) async fn sign_in_from(
+    app: &TestApp,
+    client: &Client,
+    address: &str,
+    id: &str,
+    password: &str,
+) -> anyhow::Result<Response> {
+    Ok(client
+        .post(app.api("/session"))
+        .header("x-forwarded-for", address)
+        .json(&json!({"person_id": id, "password": password}))
+        .send()
+        .await?)
+}
+
+/// A configuration that takes the client's address from `X-Forwarded-For`, allows
+/// `attempts` failures and backs off from one second.
+pub(crate) fn throttling_config(attempts: u32) -> WebConfig {
+    WebConfig {
+        accounts: pledge_app::accounts::Settings {
+            login_attempts: attempts,
+            backoff_base: jiff::SignedDuration::from_secs(1),
+            ..Default::default()
+        },
+        client_address_header: Some("x-forwarded-for".into()),
         ..WebConfig::default()
-    };
-    let app = app!(backend, "throttling", config);
+    }
+}
+
+async fn throttling_refuses_after_repeated_failures(backend: Backend) -> anyhow::Result<()> {
+    let app = app!(backend, "throttling", throttling_config(3));
     seed(&app, "PC-1", &[]).await?;
     seed(&app, "PC-2", &[]).await?;
     let client = app.client();
+    const A: &str = "192.0.2.10";
+    const B: &str = "198.51.100.20";
 
     for _ in 0..3 {
-        let res = sign_in_as(&app, &client, "PC-1", "wrong password!").await?;
+        let res = sign_in_from(&app, &client, A, "PC-1", "wrong password!").await?;
         problem(res, StatusCode::UNAUTHORIZED).await?;
     }
-    // Now even the right password is refused, with Retry-After.
-    let res = sign_in_as(&app, &client, "PC-1", PASSWORD).await?;
+    // From that address even the right password must now wait, and is told how long.
+    let res = sign_in_from(&app, &client, A, "PC-1", PASSWORD).await?;
     let retry = res
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let known = problem(res, StatusCode::TOO_MANY_REQUESTS).await?;
-    ensure!(retry.as_deref() == Some("600"), "Retry-After {retry:?}");
+    ensure!(retry.as_deref() == Some("1"), "Retry-After {retry:?}");
+    ensure!(
+        known["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Wait 1 second"),
+        "{known}"
+    );
+
+    // Guessing from one address does not lock the account for anyone else.
+    let res = sign_in_from(&app, &app.client(), B, "PC-1", PASSWORD).await?;
+    ensure!(
+        res.status() == StatusCode::OK,
+        "from another address: {}",
+        res.status()
+    );
 
     // An unknown name is throttled the same way, with the same answer.
     for _ in 0..3 {
-        let res = sign_in_as(&app, &client, "NOBODY", "wrong password!").await?;
+        let res = sign_in_from(&app, &client, A, "NOBODY", "wrong password!").await?;
         problem(res, StatusCode::UNAUTHORIZED).await?;
     }
-    let res = sign_in_as(&app, &client, "NOBODY", "wrong password!").await?;
+    let res = sign_in_from(&app, &client, A, "NOBODY", "wrong password!").await?;
     ensure!(res.headers().contains_key("retry-after"));
     let unknown = problem(res, StatusCode::TOO_MANY_REQUESTS).await?;
     ensure!(known == unknown, "{known} vs {unknown}");
 
-    // Other accounts are not affected.
-    signed_in(&app, &client, "PC-2").await?;
+    // Other accounts from the same address are not affected.
+    let res = sign_in_from(&app, &app.client(), A, "PC-2", PASSWORD).await?;
+    ensure!(res.status() == StatusCode::OK, "PC-2: {}", res.status());
+
+    // After the wait one more guess is allowed; failing it doubles the wait.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let res = sign_in_from(&app, &client, A, "PC-1", "wrong password!").await?;
+    problem(res, StatusCode::UNAUTHORIZED).await?;
+    let res = sign_in_from(&app, &client, A, "PC-1", PASSWORD).await?;
+    let retry = res.headers().get("retry-after").cloned();
+    problem(res, StatusCode::TOO_MANY_REQUESTS).await?;
+    ensure!(retry.is_some_and(|r| r == "2"), "the wait doubled");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    signed_in_from(&app, A, "PC-1").await?;
+    Ok(())
+}
+
+async fn signed_in_from(app: &TestApp, address: &str, id: &str) -> anyhow::Result<()> {
+    let res = sign_in_from(app, &app.client(), address, id, PASSWORD).await?;
+    ensure!(
+        res.status() == StatusCode::OK,
+        "sign-in of {id}: {}",
+        res.status()
+    );
     Ok(())
 }
 
@@ -370,7 +449,10 @@ async fn session_cookie_is_secure_over_tls(backend: Backend) -> anyhow::Result<(
 
 async fn sessions_expire(backend: Backend) -> anyhow::Result<()> {
     let config = WebConfig {
-        session_lifetime: jiff::SignedDuration::from_secs(1),
+        accounts: pledge_app::accounts::Settings {
+            session_lifetime: jiff::SignedDuration::from_secs(1),
+            ..Default::default()
+        },
         ..WebConfig::default()
     };
     let app = app!(backend, "sessions_expire", config);
@@ -437,15 +519,38 @@ async fn two_factor_flow(backend: Backend) -> anyhow::Result<()> {
         .send()
         .await?;
     problem(res, StatusCode::UNAUTHORIZED).await?;
+    // The code confirming the set-up is spent: it cannot be used to sign in.
     let res = browser
         .post(app.api("/session/totp"))
         .header("x-csrf-token", &token)
         .json(&json!({"code": code(&secret)?}))
         .send()
         .await?;
+    let p = problem(res, StatusCode::UNAUTHORIZED).await?;
+    ensure!(p["detail"].as_str().unwrap_or("").contains("used"), "{p}");
+    let next = code_in(&secret, 1)?;
+    let res = browser
+        .post(app.api("/session/totp"))
+        .header("x-csrf-token", &token)
+        .json(&json!({"code": next}))
+        .send()
+        .await?;
     ensure!(res.status() == StatusCode::OK, "{}", res.status());
     let done: Value = res.json().await?;
     ensure!(done["second_factor_required"] == false, "{done}");
+    // The same code again, in another sign-in within its window, is refused (a replay).
+    let thief = app.client();
+    let me = signed_in(&app, &thief, "PC-1").await?;
+    let res = thief
+        .post(app.api("/session/totp"))
+        .header("x-csrf-token", csrf(&me)?)
+        .json(&json!({"code": next}))
+        .send()
+        .await?;
+    let p = problem(res, StatusCode::UNAUTHORIZED).await?;
+    ensure!(p["detail"].as_str().unwrap_or("").contains("used"), "{p}");
+    let me: Value = thief.get(app.api("/me")).send().await?.json().await?;
+    ensure!(me["second_factor_required"] == true, "{me}");
     // Fully signed in: a route for signed-in people now answers (403: not an administrator).
     let res = browser.get(app.api("/accounts")).send().await?;
     let p = problem(res, StatusCode::FORBIDDEN).await?;
@@ -494,7 +599,7 @@ async fn administrators_must_set_up_two_factor(backend: Backend) -> anyhow::Resu
 }
 
 /// An administrator signed in with two-factor: `(client, csrf, totp secret)`.
-async fn admin_session(app: &TestApp) -> anyhow::Result<(Client, String)> {
+pub(crate) async fn admin_session(app: &TestApp) -> anyhow::Result<(Client, String)> {
     seed(app, "ADMIN-1", &["administrator"]).await?;
     let client = app.client();
     let me = signed_in(app, &client, "ADMIN-1").await?;
@@ -747,7 +852,7 @@ async fn disabled_accounts_are_refused(backend: Backend) -> anyhow::Result<()> {
     signed_in(&app, &client, "PC-1").await?;
     let mut account = app.store().account("PC-1").await?.context("account")?;
     account.disabled = true;
-    app.store().upsert_account(&account).await?;
+    ensure!(app.store().update_account(&account).await?);
     // The live session ends, and signing in again is refused.
     problem(
         client.get(app.api("/me")).send().await?,

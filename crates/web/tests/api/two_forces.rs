@@ -5,9 +5,9 @@
 use crate::harness::{Backend, TestApp};
 use crate::seeded::{SignedIn, demo_app, new_assault, sign_in};
 use anyhow::Context;
+use pledge_app::accounts::token::{NewToken, create_token};
+use pledge_app::accounts::{NewAccount, create_account};
 use pledge_store::{AccountStore, Person, Store, Unit};
-use pledge_web::auth::accounts::{NewAccount, create_account};
-use pledge_web::auth::token::{NewToken, create_token};
 use pledge_web::demo::accounts::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -72,8 +72,11 @@ async fn two_forces(backend: Backend, test: &str) -> anyhow::Result<Option<TestA
         .map_err(|e| anyhow::anyhow!("account {id}: {e}"))?;
     }
     let mut admin = store.account("ADM-9900").await?.context("ADM-9900")?;
-    admin.totp_secret = Some(pledge_web::auth::totp::new_secret());
-    store.upsert_account(&admin).await?;
+    admin.totp_secret = Some(pledge_app::accounts::totp::new_secret());
+    anyhow::ensure!(
+        store.update_account(&admin).await?,
+        "ADM-9900 changed meanwhile"
+    );
     Ok(Some(app))
 }
 
@@ -237,8 +240,11 @@ async fn nobody_becomes_an_all_forces_administrator(backend: Backend) -> anyhow:
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut account = app.store().account("ADM-0000").await?.context("account")?;
-    account.totp_secret = Some(pledge_web::auth::totp::new_secret());
-    app.store().upsert_account(&account).await?;
+    account.totp_secret = Some(pledge_app::accounts::totp::new_secret());
+    anyhow::ensure!(
+        app.store().update_account(&account).await?,
+        "ADM-0000 changed meanwhile"
+    );
     let forceless = sign_in(&app, "ADM-0000").await?;
     for path in ["/people", "/units", "/cases", "/overdue"] {
         let (status, body) = forceless.get(&app.api(path)).await?;

@@ -1,14 +1,10 @@
 //! API tokens and accounts: list them, create one (the token or the one-time password is
-//! shown once, on the page that answers the form, and never again), revoke a token. The
-//! checks are the auth module's (`create_token`, `revoke_token`, `create_account`); like the
-//! sign-in API, an administrator placed in a force acts for that force only.
+//! shown once, on the page that answers the form, and never again), revoke a token, and
+//! disable, enable, reset the two-factor of or unlock an account. Every one goes through an
+//! `App` method that asks the policy; like the API, an administrator acts for their own force
+//! only, and one placed in no force may do nothing here.
 
 use super::{AdminForm, AdminPage, Row, RowAction, SecretPage, admin_only, named, page, respond};
-use crate::auth::accounts::{NewAccount, create_account as create_account_in};
-use crate::auth::token::{
-    NewToken, create_token as create_token_in, revoke_token as revoke_token_in,
-};
-use crate::auth::{AuthError, store_problem};
 use crate::pages::error::PageError;
 use crate::pages::form::{FormField, summary};
 use crate::pages::session::{Fields, PageForm, PageUser};
@@ -17,9 +13,18 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
+use pledge_app::accounts::{AccountEdit, AccountError, NewAccountRequest, NewTokenRequest};
 use pledge_app::{AccountRole, TokenScope};
-use pledge_store::AccountStore;
-use std::collections::HashSet;
+
+impl From<AccountError> for PageError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::NotFound => PageError::NotFound,
+            AccountError::Forbidden(what) => PageError::Forbidden(format!("You may not {what}.")),
+            other => Problem::from(other).into(),
+        }
+    }
+}
 
 /// The scopes a token may hold, with what each allows.
 const SCOPES: [(TokenScope, &str); 3] = [
@@ -39,14 +44,13 @@ const SCOPES: [(TokenScope, &str); 3] = [
 struct TokenInput {
     name: String,
     scopes: Vec<String>,
-    force: String,
 }
 
-/// The token form; the force field only for an administrator not placed in a force.
-fn token_form(user: &PageUser, input: &TokenInput, errors: &[(String, String)]) -> AdminForm {
+/// The token form (a token acts for the administrator's own force).
+fn token_form(input: &TokenInput, errors: &[(String, String)]) -> AdminForm {
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
     let scopes: Vec<&str> = input.scopes.iter().map(String::as_str).collect();
-    let mut fields = vec![
+    let fields = vec![
         FormField::new("", "name", "Token name", "text")
             .hint("The system it is for, e.g. crime-system: letters, digits, '-', '_' or '.'. A revoked token's name cannot be used again.")
             .width("govuk-input--width-20")
@@ -59,16 +63,6 @@ fn token_form(user: &PageUser, input: &TokenInput, errors: &[(String, String)]) 
             .values(&scopes)
             .error(err("scopes")),
     ];
-    match user.actor.force() {
-        Some(_) => {}
-        None => fields.push(
-            FormField::new("", "force", "Force", "text")
-                .hint("The force the system acts for.")
-                .width("govuk-input--width-10")
-                .value(&input.force)
-                .error(err("force")),
-        ),
-    }
     AdminForm {
         action: "/admin/tokens",
         heading: "Create a token",
@@ -85,18 +79,23 @@ async fn tokens_page(
     notice: String,
 ) -> Result<AdminPage, PageError> {
     admin_only(user)?;
-    let force = user.actor.force();
-    let tokens = state.store().tokens().await.map_err(store_problem)?;
+    let force = user.actor.force().unwrap_or_default().to_owned();
+    let tokens = state.app().tokens_visible(&user.actor).await?;
     let rows = tokens
         .into_iter()
-        .filter(|t| force.is_none_or(|f| f == t.force))
         .map(|t| Row {
-            action: t.revoked_at.is_none().then(|| RowAction {
-                action: "/admin/tokens/revoke",
-                name: "name",
-                value: t.name.clone(),
-                label: "Revoke",
-            }),
+            actions: t
+                .revoked_at
+                .is_none()
+                .then(|| RowAction {
+                    action: "/admin/tokens/revoke",
+                    name: "name",
+                    value: t.name.clone(),
+                    label: "Revoke",
+                    hidden: Vec::new(),
+                })
+                .into_iter()
+                .collect(),
             cells: vec![
                 t.name,
                 t.scopes.join(", "),
@@ -112,11 +111,8 @@ async fn tokens_page(
         vec!["Name", "Scopes", "Force", "Created", "Revoked", "Action"],
         rows,
     );
-    p.intro.push(match force {
-        Some(f) => format!("Tokens let your force's systems use Pledge's API, acting for {f}. Pledge keeps only a hash of each token: it is shown once, when created."),
-        None => "Tokens let a force's systems use Pledge's API. Pledge keeps only a hash of each token: it is shown once, when created.".into(),
-    });
-    let form = token_form(user, input, &errors);
+    p.intro.push(format!("Tokens let your force's systems use Pledge's API, acting for {force}. Pledge keeps only a hash of each token: it is shown once, when created."));
+    let form = token_form(input, &errors);
     p.errors = summary(&form.fields);
     p.layout = p.layout.with_errors(!p.errors.is_empty());
     p.forms.push(form);
@@ -141,13 +137,10 @@ pub async fn tokens(State(state): State<AppState>, user: PageUser) -> Response {
     )
 }
 
-/// A refusal of the auth module as (form field, message naming it), or the error page for a
-/// fault. `labels` maps the module's field names to the form's (`scopes[1]` is `scopes`).
-fn field_error(
-    e: AuthError,
-    labels: &[(&str, &str)],
-    conflict_field: &str,
-) -> Result<(String, String), PageError> {
+/// A refusal of the accounts service as (form field, message naming it), or the error page
+/// for anything else. `labels` maps the service's field names to the form's (`scopes[1]` is
+/// `scopes`).
+fn field_error(e: AccountError, labels: &[(&str, &str)]) -> Result<(String, String), PageError> {
     let label = |f: &str| {
         labels
             .iter()
@@ -157,14 +150,11 @@ fn field_error(
             .to_owned()
     };
     match e {
-        AuthError::Invalid { field, message } => {
+        AccountError::Invalid { field, message } | AccountError::Exists { field, message } => {
             let field = field.split('[').next().unwrap_or_default().to_owned();
             Ok((field.clone(), named(&label(&field), &message)))
         }
-        AuthError::Conflict(m) => {
-            Ok((conflict_field.to_owned(), named(&label(conflict_field), &m)))
-        }
-        other => Err(Problem::from(other).into()),
+        other => Err(other.into()),
     }
 }
 
@@ -183,24 +173,20 @@ pub async fn create_token(State(state): State<AppState>, form: PageForm) -> Resp
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        force: form.fields.get("force").to_owned(),
     };
-    let force = user
-        .actor
-        .force()
-        .map(str::to_owned)
-        .unwrap_or_else(|| input.force.clone());
-    let created = create_token_in(
-        state.store(),
-        NewToken {
-            name: input.name.clone(),
-            scopes: input.scopes.clone(),
-            force,
-            created_by: user.user.account.person_id.clone(),
-        },
-        state.now(),
-    )
-    .await;
+    let force = user.actor.force().unwrap_or_default().to_owned();
+    let created = state
+        .app()
+        .create_token_as(
+            &user.actor,
+            NewTokenRequest {
+                name: input.name.clone(),
+                scopes: input.scopes.clone(),
+                force,
+            },
+            state.now(),
+        )
+        .await;
     match created {
         Ok(c) => SecretPage {
             layout: layout.titled("Token created"),
@@ -218,8 +204,8 @@ pub async fn create_token(State(state): State<AppState>, form: PageForm) -> Resp
         }
         .respond(),
         Err(e) => {
-            let labels = [("name", "Token name"), ("scopes", "What it may do"), ("force", "Force")];
-            match field_error(e, &labels, "name") {
+            let labels = [("name", "Token name"), ("scopes", "What it may do")];
+            match field_error(e, &labels) {
                 Ok(err) => respond(
                     tokens_page(&state, user, &input, vec![err], String::new()).await,
                     layout,
@@ -237,22 +223,10 @@ pub async fn revoke_token(State(state): State<AppState>, form: PageForm) -> Resp
     let r = async {
         admin_only(user)?;
         let name = form.fields.get("name");
-        let force = user.actor.force();
-        let store = state.store();
-        let ours = store
-            .tokens()
-            .await
-            .map_err(store_problem)?
-            .into_iter()
-            .any(|t| t.name == name && force.is_none_or(|f| f == t.force));
-        let by = &user.user.account.person_id;
-        if !ours
-            || !revoke_token_in(store, name, by, state.now())
-                .await
-                .map_err(Problem::from)?
-        {
-            return Err(PageError::NotFound);
-        }
+        state
+            .app()
+            .revoke_token_as(&user.actor, name, state.now())
+            .await?;
         tokens_page(
             &state,
             user,
@@ -267,22 +241,6 @@ pub async fn revoke_token(State(state): State<AppState>, form: PageForm) -> Resp
 }
 
 // ---- Accounts.
-
-/// The ids of the people of the administrator's force; None when not placed in a force (not
-/// limited to one, as in the sign-in API).
-async fn people_of_force(
-    state: &AppState,
-    user: &PageUser,
-) -> Result<Option<HashSet<String>>, PageError> {
-    if user.actor.force().is_none() {
-        return Ok(None);
-    }
-    let people = state
-        .app()
-        .people_of_force(&user.actor, state.now())
-        .await?;
-    Ok(Some(people.into_iter().map(|p| p.id).collect()))
-}
 
 /// The roles that may be given (everyone is staff).
 fn role_options() -> Vec<(String, String)> {
@@ -301,20 +259,48 @@ fn role_options() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The buttons of an account's row: each posts the person id and the version read.
+fn account_actions(a: &pledge_store::Account, own: bool) -> Vec<RowAction> {
+    let action = |label: &'static str, what: &str| RowAction {
+        action: "/admin/accounts/action",
+        name: "person_id",
+        value: a.person_id.clone(),
+        label,
+        hidden: vec![
+            ("version", a.version.to_string()),
+            ("what", what.to_owned()),
+        ],
+    };
+    let mut out = Vec::new();
+    if !own {
+        out.push(if a.disabled {
+            action("Enable", "enable")
+        } else {
+            action("Disable", "disable")
+        });
+        if a.totp_secret.is_some() {
+            out.push(action("Reset two-factor", "reset-two-factor"));
+        }
+    }
+    out.push(action("Unlock", "unlock"));
+    out
+}
+
 async fn accounts_page(
     state: &AppState,
     user: &PageUser,
     fields: &Fields,
     errors: Vec<(String, String)>,
+    notice: String,
 ) -> Result<AdminPage, PageError> {
     admin_only(user)?;
-    let ours = people_of_force(state, user).await?;
-    let accounts = state.store().accounts().await.map_err(store_problem)?;
+    let accounts = state.app().accounts_visible(&user.actor).await?;
+    let me = &user.user.account.person_id;
     let rows = accounts
         .into_iter()
-        .filter(|a| ours.as_ref().is_none_or(|o| o.contains(&a.person_id)))
-        .map(|a| {
-            Row::from(vec![
+        .map(|a| Row {
+            actions: account_actions(&a, &a.person_id == me),
+            cells: vec![
                 a.person_id,
                 a.roles
                     .iter()
@@ -333,13 +319,13 @@ async fn accounts_page(
                 } else {
                     "Active".into()
                 },
-            ])
+            ],
         })
         .collect();
     let mut p = page(
         user.layout("Accounts", "/admin"),
         "Accounts",
-        vec!["Person", "Roles", "Two-factor", "State"],
+        vec!["Person", "Roles", "Two-factor", "State", "Actions"],
         rows,
     );
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
@@ -362,10 +348,12 @@ async fn accounts_page(
         button: "Create account",
     };
     p.intro.push("A new account gets a one-time password, shown once; the person must change it when they first sign in.".into());
+    p.intro.push("Disabling an account ends its sessions at once. Resetting two-factor lets a person who lost their authenticator sign in and set it up again. Unlocking forgets recent failed sign-ins, so the person need not wait.".into());
     p.errors = summary(&form.fields);
     p.layout = p.layout.with_errors(!p.errors.is_empty());
     p.forms.push(form);
     p.table_heading = "Accounts";
+    p.notice = notice;
     Ok(p)
 }
 
@@ -373,7 +361,7 @@ async fn accounts_page(
 pub async fn accounts(State(state): State<AppState>, user: PageUser) -> Response {
     let layout = user.layout("Accounts", "/admin");
     respond(
-        accounts_page(&state, &user, &Fields::default(), Vec::new()).await,
+        accounts_page(&state, &user, &Fields::default(), Vec::new(), String::new()).await,
         layout,
     )
 }
@@ -386,43 +374,32 @@ pub async fn create_account(State(state): State<AppState>, form: PageForm) -> Re
     let labels = [("person_id", "Person id"), ("roles", "Roles")];
     let r = async {
         admin_only(user)?;
-        let person_id = form.fields.get("person_id").to_owned();
-        if let Some(ours) = people_of_force(&state, user).await?
-            && !ours.contains(&person_id)
-        {
-            // A person not in the administrator's force is reported as unknown, as in the API.
-            let message = if person_id.is_empty() {
-                "enter the person's id".to_owned()
-            } else {
-                format!("there is no person {person_id} in your force; add the person first")
-            };
-            return Ok(Err(("person_id".to_owned(), named("Person id", &message))));
-        }
-        let created = create_account_in(
-            state.store(),
-            NewAccount {
-                person_id,
-                roles: form
-                    .fields
-                    .all("roles")
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-                password: None,
-                created_by: user.user.account.person_id.clone(),
-            },
-        )
-        .await;
+        let created = state
+            .app()
+            .create_account_as(
+                &user.actor,
+                NewAccountRequest {
+                    person_id: form.fields.get("person_id").to_owned(),
+                    roles: form
+                        .fields
+                        .all("roles")
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                },
+                state.now(),
+            )
+            .await;
         match created {
             Ok(c) => Ok(Ok(c)),
-            Err(e) => field_error(e, &labels, "person_id").map(Err),
+            Err(e) => field_error(e, &labels).map(Err),
         }
     }
     .await;
     match r {
         Err(e) => e.page(layout),
         Ok(Err(err)) => respond(
-            accounts_page(&state, user, &form.fields, vec![err]).await,
+            accounts_page(&state, user, &form.fields, vec![err], String::new()).await,
             layout,
         ),
         Ok(Ok(c)) => match c.one_time_password {
@@ -446,4 +423,56 @@ pub async fn create_account(State(state): State<AppState>, form: PageForm) -> Re
             .page(layout),
         },
     }
+}
+
+/// `POST /admin/accounts/action`: disables, enables, resets the two-factor of or unlocks an
+/// account, against the version shown on the page (a stale page is told to reload).
+pub async fn account_action(State(state): State<AppState>, form: PageForm) -> Response {
+    let user = &form.user;
+    let layout = user.layout("Accounts", "/admin");
+    let r = async {
+        admin_only(user)?;
+        let f = &form.fields;
+        let person = f.get("person_id");
+        let version: u64 = f.get("version").parse().map_err(|_| {
+            PageError::from(Problem::invalid("version", "the page is out of date; reload it"))
+        })?;
+        let (app, actor, now) = (state.app(), &user.actor, state.now());
+        let edit = |disabled| AccountEdit {
+            version,
+            disabled: Some(disabled),
+            roles: None,
+        };
+        let done = match f.get("what") {
+            "disable" => app
+                .edit_account(actor, person, edit(true), now)
+                .await
+                .map(|_| format!("Account {person} disabled: it cannot sign in, and its sessions have ended.")),
+            "enable" => app
+                .edit_account(actor, person, edit(false), now)
+                .await
+                .map(|_| format!("Account {person} enabled.")),
+            "reset-two-factor" => app
+                .reset_two_factor(actor, person, version, now)
+                .await
+                .map(|_| format!("Two-factor sign-in of {person} reset: they set it up again when they next sign in.")),
+            "unlock" => app
+                .unlock_account(actor, person, now)
+                .await
+                .map(|_| format!("Account {person} unlocked: it may sign in again at once.")),
+            _ => return Err(Problem::invalid("what", "expected disable, enable, reset-two-factor or unlock").into()),
+        };
+        match done {
+            Ok(notice) => accounts_page(&state, user, &Fields::default(), Vec::new(), notice).await,
+            Err(AccountError::Stale { .. }) => Err(PageError::from(Problem::new(
+                axum::http::StatusCode::CONFLICT,
+                "conflict",
+                "The account changed since this page was shown",
+            )
+            .detail("Someone changed it meanwhile, so nothing was done. Go back to Accounts, check it and try again."))),
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    respond(r, layout)
 }

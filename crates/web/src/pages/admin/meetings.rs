@@ -1,12 +1,14 @@
 //! Meeting calendars: the coming meetings of the force's units on every calendar the plans
-//! declare (`trm`, ...), and a form to add a date, through `App::add_meeting` (which decides
-//! who may and what is valid). Dates and times are entered in UK time.
+//! declare (`trm`, ...), a form to add a date and a button to remove one, through
+//! `App::add_meeting` and `App::remove_meeting` (which decide who may and what is valid).
+//! Dates and times are entered in UK time.
 
-use super::{AdminForm, AdminPage, Row, admin_only, named, page, respond};
+use super::{AdminForm, AdminPage, Row, RowAction, admin_only, named, page, respond};
 use crate::pages::error::PageError;
 use crate::pages::form::{FormField, summary};
 use crate::pages::session::{Fields, PageForm, PageUser};
 use crate::pages::words;
+use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
@@ -36,12 +38,21 @@ async fn meetings_page(
         .await?
         .into_iter()
         .take(200)
-        .map(|m| Row::from(vec![title(&m.calendar), m.unit, words::when(m.at)]))
+        .map(|m| Row {
+            actions: vec![RowAction {
+                action: "/admin/meetings/remove",
+                name: "at",
+                value: m.at.to_string(),
+                label: "Remove",
+                hidden: vec![("calendar", m.calendar.clone()), ("unit", m.unit.clone())],
+            }],
+            cells: vec![title(&m.calendar), m.unit, words::when(m.at)],
+        })
         .collect();
     let mut p = page(
         user.layout("Meeting calendars", "/admin"),
         "Meeting calendars",
-        vec!["Calendar", "Unit", "When"],
+        vec!["Calendar", "Unit", "When", "Action"],
         rows,
     );
     p.intro.push("Some deadlines of the plan run to a unit's next meeting (for example its tasking and resourcing meeting). Add each unit's meeting dates here.".into());
@@ -187,6 +198,43 @@ pub async fn add_meeting(State(state): State<AppState>, form: PageForm) -> Respo
             }
             Err(e) => Err(e.into()),
         }
+    }
+    .await;
+    respond(r, layout)
+}
+
+/// `POST /admin/meetings/remove`: removes a coming meeting date.
+pub async fn remove_meeting(State(state): State<AppState>, form: PageForm) -> Response {
+    let user = &form.user;
+    let layout = user.layout("Meeting calendars", "/admin");
+    let r = async {
+        admin_only(user)?;
+        let f = &form.fields;
+        let at: jiff::Timestamp = f.get("at").parse().map_err(|_| {
+            PageError::from(Problem::invalid("at", "the page is out of date; reload it"))
+        })?;
+        let removed = state
+            .app()
+            .remove_meeting(
+                &user.actor,
+                f.get("unit"),
+                at,
+                Some(f.get("calendar")),
+                state.now(),
+            )
+            .await?;
+        let notice = removed
+            .first()
+            .map(|m| {
+                format!(
+                    "Meeting removed: {}, {}, {}.",
+                    m.calendar,
+                    m.unit,
+                    words::when(m.at)
+                )
+            })
+            .unwrap_or_default();
+        meetings_page(&state, user, &Fields::default(), Vec::new(), notice).await
     }
     .await;
     respond(r, layout)

@@ -1,10 +1,15 @@
 //! Creating accounts (shared by the API and `pledge user add`): an account belongs to a
 //! person already known to Pledge, holds account roles (everyone is at least `staff`), and
 //! starts with either a one-time password (shown once; must be changed at first sign-in) or
-//! a password its creator chose.
+//! a password its creator chose. Creation is insert-or-fail: of two creations for one person
+//! racing, exactly one writes and the other is told the account exists.
+//!
+//! This is the service without the access policy (the command line runs it as whoever holds
+//! the database); the API and the pages go through `App::create_account_as`, which asks the
+//! policy first.
 
-use super::{AuthError, password};
-use pledge_app::AccountRole;
+use super::{AccountError, password};
+use crate::actor::AccountRole;
 use pledge_store::{Account, AccountStore, Store};
 use std::collections::BTreeSet;
 
@@ -31,44 +36,48 @@ pub struct CreatedAccount {
 }
 
 /// Parses role names; the error names the first wrong one by position. `staff` is added.
-pub fn parse_roles(roles: &[String]) -> Result<BTreeSet<AccountRole>, AuthError> {
+pub fn parse_roles(roles: &[String]) -> Result<BTreeSet<AccountRole>, AccountError> {
     let mut parsed: BTreeSet<AccountRole> = roles
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            AccountRole::parse(r).map_err(|m| AuthError::invalid(format!("roles[{i}]"), m))
+            AccountRole::parse(r).map_err(|m| AccountError::invalid(format!("roles[{i}]"), m))
         })
         .collect::<Result<_, _>>()?;
     parsed.insert(AccountRole::Staff);
     Ok(parsed)
 }
 
-/// Creates an account for an existing person. An account that already exists is a conflict.
+fn exists(person_id: &str) -> AccountError {
+    AccountError::Exists {
+        field: "person_id".to_owned(),
+        message: format!("{person_id} already has an account"),
+    }
+}
+
+/// Creates an account for an existing person. An account that already exists is
+/// [`AccountError::Exists`] naming `person_id`, and is left as it was.
 pub async fn create_account<S: Store + AccountStore>(
     store: &S,
     new: NewAccount,
-) -> Result<CreatedAccount, AuthError> {
+) -> Result<CreatedAccount, AccountError> {
     let roles = parse_roles(&new.roles)?;
     if store.person(&new.person_id).await?.is_none() {
-        return Err(AuthError::invalid(
+        return Err(AccountError::invalid(
             "person_id",
             format!("there is no person {}; add the person first", new.person_id),
         ));
     }
-    if store.account(&new.person_id).await?.is_some() {
-        return Err(AuthError::Conflict(format!(
-            "{} already has an account",
-            new.person_id
-        )));
-    }
     let (secret, one_time) = match new.password {
         Some(p) => {
-            password::check_new(&p).map_err(|m| AuthError::invalid("password", m))?;
+            password::check_new(&p).map_err(|m| AccountError::invalid("password", m))?;
             (p, false)
         }
         None => (password::one_time(), true),
     };
-    let hash = password::hash(&secret).await.map_err(AuthError::Internal)?;
+    let hash = password::hash(&secret)
+        .await
+        .map_err(AccountError::Internal)?;
     let account = Account {
         person_id: new.person_id.clone(),
         password_hash: hash,
@@ -76,8 +85,12 @@ pub async fn create_account<S: Store + AccountStore>(
         totp_secret: None,
         must_change_password: one_time,
         disabled: false,
+        version: 1,
+        totp_last_step: None,
     };
-    store.upsert_account(&account).await?;
+    if !store.create_account(&account).await? {
+        return Err(exists(&new.person_id));
+    }
     tracing::info!(person = %account.person_id, roles = ?account.roles, by = %new.created_by,
         "account created");
     Ok(CreatedAccount {

@@ -1,7 +1,7 @@
 //! Building the acting party: a person from their account's roles and their person record's
 //! unit (and that unit's force); a system from its API token.
 
-use pledge_app::{AccountRole, Actor, TokenScope};
+use crate::actor::{AccountRole, Actor, TokenScope};
 use pledge_store::{Account, ApiToken, Store, StoreError};
 
 /// The actor for a signed-in account. Unknown role names (from a newer Pledge, or edited by

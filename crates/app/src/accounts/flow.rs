@@ -1,23 +1,34 @@
 //! The sign-in steps, written once: signing in with a password, giving the second factor,
 //! changing the password, setting up two-factor and signing out.
 //!
-//! Every rule of these steps lives here — throttling, the same answer (and the same work) for
-//! an unknown name as for a wrong password, refusing disabled accounts, counting wrong codes
-//! and wrong passwords as failures, one session per browser, ending the person's other
-//! sessions when the password or two-factor changes. The JSON routes (`sign_in.rs`, `me.rs`)
-//! and the pages (`pages::auth_steps`) only parse their input, call these functions and
-//! render what they return: a result, or a [`StepError`] each shell words its own way.
+//! Every rule of these steps lives here — throttling per name and client address, the same
+//! answer (and the same work) for an unknown name as for a wrong password, refusing disabled
+//! accounts, counting wrong codes and wrong passwords as failures, a two-factor code accepted
+//! once, one session per browser, ending the person's other sessions when the password or
+//! two-factor changes. The JSON routes and the pages only parse their input, call these
+//! functions and render what they return: a result, or a [`StepError`] each shell words its
+//! own way.
 
-use super::extract::{Outstanding, SessionUser};
-use super::session::{self, NewSession};
-use super::{password, store_problem, throttle, totp};
-use crate::problem::Problem;
-use crate::state::AppState;
-use axum::http::StatusCode;
-use pledge_store::{Account, AccountStore};
+use super::session::{self, NewSession, Outstanding, SessionUser};
+use super::{Settings, password, throttle, totp};
+use jiff::{SignedDuration, Timestamp};
+use pledge_store::{Account, AccountStore, StoreError};
 
 /// The longest person id accepted at sign-in, in characters.
 pub const MAX_PERSON_ID: usize = 128;
+
+/// What every sign-in step needs: the store, the settings, the time and the client address
+/// (for throttling).
+pub struct SignInContext<'a, S> {
+    /// The store.
+    pub store: &'a S,
+    /// Session and throttling settings.
+    pub settings: &'a Settings,
+    /// Now.
+    pub now: Timestamp,
+    /// The client's address, as the shell knows it ("" when unknown).
+    pub address: &'a str,
+}
 
 /// Why a sign-in step was refused or failed.
 #[derive(Debug)]
@@ -40,6 +51,8 @@ pub enum StepError {
     NoTwoFactorSetup,
     /// The two-factor code given at sign-in is wrong or has expired.
     WrongCode,
+    /// The two-factor code was right but has been used already: wait for the next one.
+    CodeUsed,
     /// The code confirming two-factor setup is wrong or has expired.
     WrongSetupCode,
     /// The new password breaks the password rule: what is wrong.
@@ -48,70 +61,38 @@ pub enum StepError {
     WrongCurrentPassword,
     /// The new password is the current one.
     SamePassword,
-    /// Refused or failed with this answer, whoever asks: too many attempts (429 with
-    /// `Retry-After`), or a storage or hashing failure (500).
-    Problem(Box<Problem>),
+    /// Too many recent failures: try again after this long.
+    Throttled(SignedDuration),
+    /// The account changed while the step ran (an administrator's edit): start again.
+    Changed,
+    /// Storage or hashing failed (the cause, for the log).
+    Internal(String),
 }
 
-impl From<Problem> for StepError {
-    fn from(p: Problem) -> Self {
-        StepError::Problem(Box::new(p))
+impl From<StoreError> for StepError {
+    fn from(e: StoreError) -> Self {
+        StepError::Internal(format!("sign-in storage: {e}"))
     }
 }
 
-impl From<pledge_store::StoreError> for StepError {
-    fn from(e: pledge_store::StoreError) -> Self {
-        store_problem(e).into()
-    }
-}
-
-/// The API's answer to each refusal. The pages word the refusals a person corrects in the
-/// form themselves (see `pages::auth_steps`) and show this for the rest.
-impl From<StepError> for Problem {
-    fn from(e: StepError) -> Self {
-        match e {
-            StepError::BadPersonId => {
-                Problem::invalid("person_id", format!("1 to {MAX_PERSON_ID} characters"))
-            }
-            StepError::BadPassword => {
-                Problem::invalid("password", format!("1 to {} bytes", password::MAX_LENGTH))
-            }
-            StepError::WrongCredentials => {
-                Problem::unauthenticated("The person id or password is wrong.")
-            }
-            StepError::Disabled => {
-                Problem::forbidden("This account is disabled. Ask your administrator.")
-            }
-            StepError::SecondFactorPending => Outstanding::SecondFactor.problem(),
-            StepError::TwoFactorNotSetUp => Problem::new(
-                StatusCode::CONFLICT,
-                "two-factor-not-set-up",
-                "Two-factor is not set up",
-            )
-            .detail("This account has no two-factor set up; there is no code to give."),
-            StepError::TwoFactorAlreadySetUp => Problem::new(
-                StatusCode::CONFLICT,
-                "two-factor-set-up",
-                "Two-factor is already set up",
-            )
-            .detail("Ask an administrator to reset it if the authenticator is lost."),
-            StepError::NoTwoFactorSetup => Problem::new(
-                StatusCode::CONFLICT,
-                "no-two-factor-setup",
-                "No two-factor setup in progress",
-            )
-            .detail("Start with POST /api/v1/me/totp/setup."),
-            StepError::WrongCode => Problem::unauthenticated("The code is wrong or has expired."),
-            StepError::WrongSetupCode => Problem::invalid("code", "is wrong or has expired"),
-            StepError::WeakPassword(m) => Problem::invalid("new", m),
-            StepError::WrongCurrentPassword => {
-                Problem::invalid("current", "is not your current password")
-            }
-            StepError::SamePassword => {
-                Problem::invalid("new", "must differ from the current password")
-            }
-            StepError::Problem(p) => *p,
+impl<S: AccountStore> SignInContext<'_, S> {
+    async fn throttled(&self, name: &str) -> Result<(), StepError> {
+        match throttle::check(self.store, self.settings, name, self.address, self.now).await? {
+            Some(wait) => Err(StepError::Throttled(wait)),
+            None => Ok(()),
         }
+    }
+
+    async fn record(&self, name: &str, succeeded: bool) -> Result<(), StepError> {
+        Ok(throttle::record(
+            self.store,
+            self.settings,
+            name,
+            self.address,
+            succeeded,
+            self.now,
+        )
+        .await?)
     }
 }
 
@@ -140,8 +121,8 @@ impl SignedInSession {
 /// two-factor set up the password alone does not reset the count of failures (the code
 /// does). `old_token` is the session cookie the browser still holds, if any: that session is
 /// ended and replaced, not kept alongside.
-pub async fn sign_in(
-    state: &AppState,
+pub async fn sign_in<S: AccountStore>(
+    cx: &SignInContext<'_, S>,
     old_token: Option<&str>,
     person_id: &str,
     secret: &str,
@@ -152,40 +133,41 @@ pub async fn sign_in(
     if secret.is_empty() || secret.len() > password::MAX_LENGTH {
         return Err(StepError::BadPassword);
     }
-    throttle::check(state, person_id).await?;
-    let store = state.store();
+    cx.throttled(person_id).await?;
+    let store = cx.store;
     let Some(account) = store.account(person_id).await? else {
         // The same work and the same answer as a wrong password.
         password::verify_nothing(secret).await;
-        throttle::record(state, person_id, false).await?;
+        cx.record(person_id, false).await?;
         return Err(StepError::WrongCredentials);
     };
     if !password::verify(secret, &account.password_hash).await {
-        throttle::record(state, person_id, false).await?;
-        tracing::info!(person = %account.person_id, "sign-in refused: wrong password");
+        cx.record(person_id, false).await?;
+        tracing::info!(person = %account.person_id, address = %cx.address,
+            "sign-in refused: wrong password");
         return Err(StepError::WrongCredentials);
     }
     if account.disabled {
-        throttle::record(state, person_id, false).await?;
+        cx.record(person_id, false).await?;
         tracing::info!(person = %account.person_id, "sign-in refused: account disabled");
         return Err(StepError::Disabled);
     }
     // With two-factor set up, the password alone does not reset the count of failures:
     // otherwise signing in again would give a fresh run of guesses at the code.
     if account.totp_secret.is_none() {
-        throttle::record(state, person_id, true).await?;
+        cx.record(person_id, true).await?;
     }
     if let Some(old) = old_token
-        && let Some(old) = session::find(store, old, state.now()).await?
+        && let Some(old) = session::find(store, old, cx.now).await?
     {
         store.delete_session(&old.id_hash).await?;
     }
     let new = session::start(
         store,
-        state.config(),
+        cx.settings,
         &account.person_id,
         account.totp_secret.is_none(),
-        state.now(),
+        cx.now,
     )
     .await?;
     tracing::info!(person = %account.person_id, "signed in");
@@ -197,9 +179,10 @@ pub async fn sign_in(
 ///
 /// Refuses when the account has no two-factor set up. A session that has already given the
 /// code is returned as it is. A wrong code counts as a failed sign-in and throttling applies;
-/// a right one starts the count again.
-pub async fn second_factor(
-    state: &AppState,
+/// a right one starts the count again. A code already used (at sign-in or at setup) is
+/// refused and counts as a failure: whoever replays it has seen it.
+pub async fn second_factor<S: AccountStore>(
+    cx: &SignInContext<'_, S>,
     user: &SessionUser,
     code: &str,
 ) -> Result<SessionUser, StepError> {
@@ -211,15 +194,20 @@ pub async fn second_factor(
         return Ok(user);
     }
     let person = user.account.person_id.clone();
-    throttle::check(state, &person).await?;
-    if !totp::verify(secret, code, state.now()) {
-        throttle::record(state, &person, false).await?;
+    cx.throttled(&person).await?;
+    let Some(step) = totp::matching_step(secret, code, cx.now) else {
+        cx.record(&person, false).await?;
         tracing::info!(person = %person, "second factor refused");
         return Err(StepError::WrongCode);
+    };
+    if !cx.store.use_totp_step(&person, step).await? {
+        cx.record(&person, false).await?;
+        tracing::warn!(person = %person, address = %cx.address,
+            "second factor refused: the code was used already");
+        return Err(StepError::CodeUsed);
     }
-    throttle::record(state, &person, true).await?;
-    state
-        .store()
+    cx.record(&person, true).await?;
+    cx.store
         .complete_second_factor(&user.session.id_hash)
         .await?;
     user.session.second_factor_done = true;
@@ -232,8 +220,8 @@ pub async fn second_factor(
 ///
 /// Needs the second factor first. A wrong current password counts as a failure and
 /// throttling applies.
-pub async fn change_password(
-    state: &AppState,
+pub async fn change_password<S: AccountStore>(
+    cx: &SignInContext<'_, S>,
     user: &SessionUser,
     current: &str,
     new: &str,
@@ -246,20 +234,22 @@ pub async fn change_password(
         return Err(StepError::WrongCurrentPassword);
     }
     let mut account = user.account.clone();
-    throttle::check(state, &account.person_id).await?;
+    cx.throttled(&account.person_id).await?;
     if !password::verify(current, &account.password_hash).await {
-        throttle::record(state, &account.person_id, false).await?;
+        cx.record(&account.person_id, false).await?;
         return Err(StepError::WrongCurrentPassword);
     }
     if new == current {
         return Err(StepError::SamePassword);
     }
-    account.password_hash = password::hash(new)
-        .await
-        .map_err(|cause| Problem::internal(&cause))?;
+    account.password_hash = password::hash(new).await.map_err(StepError::Internal)?;
     account.must_change_password = false;
-    let store = state.store();
-    store.upsert_account(&account).await?;
+    let store = cx.store;
+    // The account as read with the session: an administrator's edit in between (disabling
+    // it, resetting two-factor) wins, and this change is refused.
+    if !store.update_account(&account).await? {
+        return Err(StepError::Changed);
+    }
     let ended = store
         .delete_sessions_of(&account.person_id, Some(&user.session.id_hash))
         .await?;
@@ -271,7 +261,10 @@ pub async fn change_password(
 /// from it is confirmed with [`confirm_totp`].
 ///
 /// Needs the second factor first; refuses when two-factor is already set up.
-pub async fn start_totp(state: &AppState, user: &SessionUser) -> Result<String, StepError> {
+pub async fn start_totp<S: AccountStore>(
+    cx: &SignInContext<'_, S>,
+    user: &SessionUser,
+) -> Result<String, StepError> {
     if user.second_factor_pending() {
         return Err(StepError::SecondFactorPending);
     }
@@ -279,8 +272,7 @@ pub async fn start_totp(state: &AppState, user: &SessionUser) -> Result<String, 
         return Err(StepError::TwoFactorAlreadySetUp);
     }
     let secret = totp::new_secret();
-    state
-        .store()
+    cx.store
         .set_totp_pending(&user.session.id_hash, Some(&secret))
         .await?;
     Ok(secret)
@@ -291,9 +283,10 @@ pub async fn start_totp(state: &AppState, user: &SessionUser) -> Result<String, 
 /// other sessions end.
 ///
 /// Needs the second factor first and a setup started in this session. A wrong code counts
-/// as a failure and throttling applies.
-pub async fn confirm_totp(
-    state: &AppState,
+/// as a failure and throttling applies. The confirming code is spent: it cannot then be used
+/// to sign in.
+pub async fn confirm_totp<S: AccountStore>(
+    cx: &SignInContext<'_, S>,
     user: &SessionUser,
     code: &str,
 ) -> Result<(), StepError> {
@@ -304,14 +297,17 @@ pub async fn confirm_totp(
         return Err(StepError::NoTwoFactorSetup);
     };
     let mut account = user.account.clone();
-    throttle::check(state, &account.person_id).await?;
-    if !totp::verify(&pending, code, state.now()) {
-        throttle::record(state, &account.person_id, false).await?;
+    cx.throttled(&account.person_id).await?;
+    let Some(step) = totp::matching_step(&pending, code, cx.now) else {
+        cx.record(&account.person_id, false).await?;
         return Err(StepError::WrongSetupCode);
-    }
-    let store = state.store();
+    };
+    let store = cx.store;
     account.totp_secret = Some(pending);
-    store.upsert_account(&account).await?;
+    account.totp_last_step = Some(step);
+    if !store.update_account(&account).await? {
+        return Err(StepError::Changed);
+    }
     store.set_totp_pending(&user.session.id_hash, None).await?;
     store.complete_second_factor(&user.session.id_hash).await?;
     store
@@ -322,8 +318,8 @@ pub async fn confirm_totp(
 }
 
 /// Signs out: ends the session.
-pub async fn sign_out(state: &AppState, user: &SessionUser) -> Result<(), StepError> {
-    state.store().delete_session(&user.session.id_hash).await?;
+pub async fn sign_out(store: &impl AccountStore, user: &SessionUser) -> Result<(), StepError> {
+    store.delete_session(&user.session.id_hash).await?;
     tracing::info!(person = %user.account.person_id, "signed out");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Two-factor codes (TOTP, RFC 6238): SHA-1, 6 digits, 30-second steps — what every
 //! authenticator app reads from an `otpauth://` URL — accepting the step before and after
-//! the current one for clock drift.
+//! the current one for clock drift. A code is accepted once: the caller keeps the step it
+//! matched ([`matching_step`]) and refuses that step, or an earlier one, again.
 
 use jiff::Timestamp;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
@@ -25,17 +26,39 @@ fn totp(secret: &str) -> Option<Totp> {
         .ok()
 }
 
-/// Whether a code is right at `now` (or one step either side). A secret that cannot be read
-/// never matches.
-pub fn verify(secret: &str, code: &str, now: Timestamp) -> bool {
+/// The length of a time step, in seconds.
+pub const STEP_SECONDS: u64 = 30;
+
+/// The time step (30-second window number) whose code matches at `now`, looking one step
+/// either side; None when the code is wrong. A secret that cannot be read never matches.
+pub fn matching_step(secret: &str, code: &str, now: Timestamp) -> Option<u64> {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let Ok(time) = u64::try_from(now.as_second()) else {
-        return false;
-    };
-    totp(secret).is_some_and(|t| t.check(code, time).is_some())
+    let current = u64::try_from(now.as_second()).ok()? / STEP_SECONDS;
+    let totp = totp(secret)?;
+    // Every candidate is compared, in constant time, whichever matches.
+    let mut found = None;
+    for step in [
+        current.checked_sub(1),
+        Some(current),
+        current.checked_add(1),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let expected = totp.generate(step.saturating_mul(STEP_SECONDS));
+        if super::constant_time_eq(&expected.to_string(), code) && found.is_none() {
+            found = Some(step);
+        }
+    }
+    found
+}
+
+/// Whether a code is right at `now` (or one step either side), whether or not it was used.
+pub fn verify(secret: &str, code: &str, now: Timestamp) -> bool {
+    matching_step(secret, code, now).is_some()
 }
 
 /// The code at a moment (for tests and tools).
@@ -93,6 +116,13 @@ mod tests {
         ));
         assert!(!verify(&secret, "12345", now));
         assert!(!verify("not base32!", &code, now));
+        let step = matching_step(&secret, &code, now);
+        assert_eq!(step, Some(1_740_816_015 / STEP_SECONDS));
+        assert_eq!(
+            matching_step(&secret, &code, now + jiff::SignedDuration::from_secs(30)),
+            step,
+            "the same code is the same step a window later"
+        );
         Ok(())
     }
 
