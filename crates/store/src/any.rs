@@ -4,6 +4,7 @@ use crate::Store;
 use crate::accounts::{Account, AccountStore, ApiToken, LoginFailures, Session};
 use crate::error::{Result, StoreError};
 use crate::idempotency::{IdempotencyStore, IdempotentResponse};
+use crate::integrity::{Heads, StoredReadModel, VerifyOptions};
 use crate::model::*;
 use crate::postgres::PostgresStore;
 use crate::sqlite::SqliteStore;
@@ -104,9 +105,6 @@ impl Store for AnyStore {
     async fn access_by_actor(&self, actor: &str) -> Result<Vec<StoredAccess>> {
         delegate!(self, s => s.access_by_actor(actor))
     }
-    async fn verify(&self) -> Result<VerifyReport> {
-        delegate!(self, s => s.verify())
-    }
     async fn save_person(&self, person: &Person, expected: Option<u64>) -> Result<u64> {
         delegate!(self, s => s.save_person(person, expected))
     }
@@ -158,6 +156,18 @@ impl Store for AnyStore {
     }
     async fn remove_meeting(&self, meeting: &MeetingDate) -> Result<bool> {
         delegate!(self, s => s.remove_meeting(meeting))
+    }
+    async fn verify_with(&self, options: VerifyOptions) -> Result<VerifyReport> {
+        delegate!(self, s => s.verify_with(options))
+    }
+    async fn heads(&self) -> Result<Heads> {
+        delegate!(self, s => s.heads())
+    }
+    async fn read_models(&self, ids: &[CaseId]) -> Result<Vec<StoredReadModel>> {
+        delegate!(self, s => s.read_models(ids))
+    }
+    async fn orphan_read_models(&self, limit: u32) -> Result<Vec<CaseId>> {
+        delegate!(self, s => s.orphan_read_models(limit))
     }
 }
 

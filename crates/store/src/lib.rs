@@ -8,6 +8,7 @@ pub mod chain;
 mod encode;
 mod error;
 pub mod idempotency;
+pub mod integrity;
 pub mod model;
 pub mod postgres;
 pub mod projection;
@@ -21,6 +22,9 @@ pub use accounts::{Account, AccountStore, ApiToken, Failures, LoginFailures, Ses
 pub use any::{AnyStore, open};
 pub use error::{Result, StoreError};
 pub use idempotency::{IdempotencyReservation, IdempotencyStore, IdempotentResponse};
+pub use integrity::{
+    ExpectedHead, Heads, StoredReadModel, VerifyOptions, first_difference, verify_read_models,
+};
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
@@ -136,8 +140,11 @@ pub trait Store: Send + Sync {
         actor: &str,
     ) -> impl Future<Output = Result<Vec<StoredAccess>>> + Send;
 
-    /// Walks both hash chains and reports every break.
-    fn verify(&self) -> impl Future<Output = Result<VerifyReport>> + Send;
+    /// Walks both hash chains and reports every break ([`Store::verify_with`] with no
+    /// published heads).
+    fn verify(&self) -> impl Future<Output = Result<VerifyReport>> + Send {
+        self.verify_with(VerifyOptions::default())
+    }
 
     /// Adds or changes a person; returns the row's new version. With `expected_version`, only
     /// changes the row if it is still at that version ([`StoreError::Stale`] otherwise). A
@@ -207,4 +214,25 @@ pub trait Store: Send + Sync {
 
     /// Removes a meeting date from a unit's calendar; false when there was no such date.
     fn remove_meeting(&self, meeting: &MeetingDate) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Walks both hash chains and reports every break, checks each disposal record against
+    /// its erase entry in the access log, and checks that each published head in `options` is
+    /// still in its chain (see [`integrity`]).
+    fn verify_with(
+        &self,
+        options: VerifyOptions,
+    ) -> impl Future<Output = Result<VerifyReport>> + Send;
+
+    /// The two chains' head records (cheap: two rows), for publishing the head.
+    fn heads(&self) -> impl Future<Output = Result<Heads>> + Send;
+
+    /// The stored read-model rows of these cases, in the order given (for comparing with
+    /// read models rebuilt from the events).
+    fn read_models(
+        &self,
+        ids: &[CaseId],
+    ) -> impl Future<Output = Result<Vec<StoredReadModel>>> + Send;
+
+    /// Cases that have read-model rows but no events, or were disposed of (at most `limit`).
+    fn orphan_read_models(&self, limit: u32) -> impl Future<Output = Result<Vec<CaseId>>> + Send;
 }

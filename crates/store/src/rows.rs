@@ -236,11 +236,14 @@ pub(crate) fn case_row(r: &impl Get) -> Result<CaseRow> {
 /// An access row for `verify`: its canonical text is rebuilt from the columns (a row that
 /// cannot be read back is reported, not fatal).
 pub(crate) fn access_row(r: &impl Get) -> Result<AccessRow> {
-    let text = access_entry(r)
-        .map_err(|e| e.to_string())
-        .and_then(|e| crate::encode::access_text(&e).map_err(|e| e.to_string()));
+    let entry = access_entry(r).map_err(|e| e.to_string());
+    let text = entry
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|e| crate::encode::access_text(e).map_err(|e| e.to_string()));
     Ok(AccessRow {
         seq: r.int("seq")?,
+        entry: entry.ok(),
         text,
         prev_hash: r.bytes("prev_hash")?,
         hash: r.bytes("hash")?,

@@ -19,13 +19,18 @@
 //! The access log ([`SeqChain`] alone): each entry's hash over its canonical text and seq,
 //! the links, dense seqs and the `access_head` record.
 //!
+//! Beyond the links (see [`crate::integrity`]): published heads given to verify must still be
+//! in their chain at their position; every disposal record must match an erase entry in the
+//! access log; and (`verify_read_models`, run by `pledge verify`) the read models must equal
+//! those rebuilt from the events.
+//!
 //! # How problems are classified
 //!
 //! Soundness comes first: a log written by the store has every check above passing, so it is
 //! never reported dirty; any change to a hashed column, a deleted or added row, or a moved
 //! row fails at least one check, so it is never reported clean (short of an attacker who
-//! recomputes every later hash *and* rewrites the head record: anchor the head elsewhere, e.g.
-//! print it with `pledge verify` and keep it, to catch that). The kind is a best guess:
+//! recomputes every later hash *and* rewrites the head record: publish the head elsewhere and
+//! give it back with `pledge verify --expect-head` to catch that; see docs/operations.md). The kind is a best guess:
 //! - `deleted`: a gap in `seq` or in a case's versions, or fewer rows than the head records;
 //! - `inserted`: a row beyond the recorded head, or a row the next row's link skips over;
 //! - `reordered`: a row whose hash verifies at another position present in the log (swapped
@@ -39,6 +44,7 @@
 
 use crate::chain::{self, GENESIS};
 use crate::encode::TOMBSTONE;
+use crate::integrity::{Anchors, DisposalCheck, ExpectedHead};
 use crate::model::{ChainProblem, Hash};
 use pledge_domain::Event;
 use std::collections::{HashMap, HashSet};
@@ -119,6 +125,7 @@ pub(crate) struct SeqChain {
     head_row_hash: Option<Vec<u8>>,
     suspects: Vec<Suspect>,
     problems: Vec<ChainProblem>,
+    anchors: Anchors,
 }
 
 impl SeqChain {
@@ -138,7 +145,14 @@ impl SeqChain {
             head_row_hash: None,
             suspects: Vec::new(),
             problems: Vec::new(),
+            anchors: Anchors::new(log, &[]),
         }
+    }
+
+    /// Also checks that each of these published heads is still in the chain.
+    pub(crate) fn expect(mut self, heads: &[ExpectedHead]) -> Self {
+        self.anchors = Anchors::new(self.log, heads);
+        self
     }
 
     /// The next row in seq order. `verifies_at(s)` says whether the row's stored hash is the
@@ -177,6 +191,7 @@ impl SeqChain {
                 .push(seq_problem(self.log, expected, "deleted", detail));
         }
         let ok = verifies_at(seq);
+        self.anchors.see(seq, hash, ok);
         if !ok {
             self.suspects.push(Suspect {
                 seq,
@@ -274,6 +289,8 @@ impl SeqChain {
                 ),
             ));
         }
+        let anchors = std::mem::replace(&mut self.anchors, Anchors::new(self.log, &[]));
+        self.problems.extend(anchors.finish(self.prev_seq));
         let seqs: Vec<i64> = self.suspects.iter().map(|s| s.seq).collect();
         let try_others = self.suspects.len() <= MAX_SUSPECTS;
         for s in &self.suspects {
@@ -344,9 +361,14 @@ pub(crate) struct EventWalk {
 
 impl EventWalk {
     /// A walk against the head record, knowing which cases have a disposal record.
-    pub(crate) fn new(head_seq: i64, head_hash: Vec<u8>, disposed_cases: HashSet<String>) -> Self {
+    pub(crate) fn new(
+        head_seq: i64,
+        head_hash: Vec<u8>,
+        disposed_cases: HashSet<String>,
+        expect: &[ExpectedHead],
+    ) -> Self {
         Self {
-            chain: SeqChain::new("events", head_seq, head_hash),
+            chain: SeqChain::new("events", head_seq, head_hash).expect(expect),
             disposed_cases,
             bad_bodies: Vec::new(),
             problems: Vec::new(),
@@ -668,6 +690,8 @@ fn hash32(b: &[u8]) -> Option<Hash> {
 /// An access-log row as read for verification.
 pub(crate) struct AccessRow {
     pub seq: i64,
+    /// The entry, when its columns can be read.
+    pub entry: Option<crate::model::AccessEntry>,
     /// The canonical text rebuilt from the columns, or why it cannot be.
     pub text: Result<String, String>,
     pub prev_hash: Vec<u8>,
@@ -675,7 +699,16 @@ pub(crate) struct AccessRow {
 }
 
 /// Feeds one access row into its chain; an unreadable row is reported as edited.
-pub(crate) fn push_access(chain: &mut SeqChain, r: AccessRow, problems: &mut Vec<ChainProblem>) {
+/// Erase entries are also matched against the disposal records.
+pub(crate) fn push_access(
+    chain: &mut SeqChain,
+    r: AccessRow,
+    disposals: &mut DisposalCheck,
+    problems: &mut Vec<ChainProblem>,
+) {
+    if let Some(entry) = &r.entry {
+        disposals.see(r.seq, entry);
+    }
     let place = Place::access(r.seq);
     let (prev, hash) = (hash32(&r.prev_hash), r.hash.clone());
     let text = match r.text {

@@ -21,6 +21,7 @@
 
 mod accounts;
 mod idempotency;
+mod integrity;
 mod org;
 mod read;
 mod write;
@@ -28,6 +29,7 @@ mod write;
 use crate::Store;
 use crate::encode::{self, PAGE};
 use crate::error::{Result, StoreError};
+use crate::integrity::{DisposalCheck, Heads, StoredReadModel, VerifyOptions};
 use crate::model::*;
 use crate::rows;
 use crate::verify::{self, EventWalk, SeqChain};
@@ -371,19 +373,24 @@ impl Store for PostgresStore {
         rows.iter().map(rows::access).collect()
     }
 
-    async fn verify(&self) -> Result<VerifyReport> {
+    async fn verify_with(&self, options: VerifyOptions) -> Result<VerifyReport> {
         // One REPEATABLE READ transaction: a consistent snapshot while writers carry on.
         let mut tx = self.begin_read().await?;
         let head = sqlx::query("SELECT seq, hash FROM log_head WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
-        let disposed: Vec<String> = sqlx::query_scalar("SELECT case_id FROM disposal")
+        let disposals = sqlx::query("SELECT case_id, by_person, at, reason FROM disposal")
             .fetch_all(&mut *tx)
-            .await?;
+            .await?
+            .iter()
+            .map(rows::disposal)
+            .collect::<Result<Vec<_>>>()?;
+        let mut disposal_check = DisposalCheck::new(disposals);
         let mut walk = EventWalk::new(
             head.int("seq")?,
             head.bytes("hash")?,
-            disposed.into_iter().collect(),
+            disposal_check.cases(),
+            &options.expect_heads,
         );
         let mut after = i64::MIN;
         loop {
@@ -433,7 +440,8 @@ impl Store for PostgresStore {
         let head = sqlx::query("SELECT seq, hash FROM access_head WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
-        let mut access = SeqChain::new("access", head.int("seq")?, head.bytes("hash")?);
+        let mut access = SeqChain::new("access", head.int("seq")?, head.bytes("hash")?)
+            .expect(&options.expect_access_heads);
         let mut access_problems = Vec::new();
         let mut after = i64::MIN;
         loop {
@@ -447,7 +455,12 @@ impl Store for PostgresStore {
             .await?;
             for r in &page {
                 after = r.int("seq")?;
-                verify::push_access(&mut access, access_row(r)?, &mut access_problems);
+                verify::push_access(
+                    &mut access,
+                    access_row(r)?,
+                    &mut disposal_check,
+                    &mut access_problems,
+                );
             }
             if (page.len() as i64) < PAGE {
                 break;
@@ -457,6 +470,7 @@ impl Store for PostgresStore {
         let (access_entries, access_head) = (access.count(), access.head_hex());
         problems.extend(access.finish());
         problems.extend(access_problems);
+        problems.extend(disposal_check.finish());
         Ok(VerifyReport {
             events,
             access_entries,
@@ -606,6 +620,18 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn heads(&self) -> Result<Heads> {
+        integrity::heads(&self.pool).await
+    }
+
+    async fn read_models(&self, ids: &[CaseId]) -> Result<Vec<StoredReadModel>> {
+        integrity::read_models(&self.pool, ids).await
+    }
+
+    async fn orphan_read_models(&self, limit: u32) -> Result<Vec<CaseId>> {
+        integrity::orphans(&self.pool, limit).await
     }
 }
 

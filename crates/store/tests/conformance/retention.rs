@@ -5,7 +5,11 @@ use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use pledge_store::{AccessAction, CaseFilter, CaseScope, Disposal, StoreError};
 
-crate::conformance!(disposal_keeps_the_chain, disposed_rows_are_checked);
+crate::conformance!(
+    disposal_keeps_the_chain,
+    disposed_rows_are_checked,
+    forged_disposals_are_detected
+);
 
 async fn disposal_keeps_the_chain<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
     let fx = Fixtures::new()?;
@@ -168,6 +172,61 @@ async fn disposed_rows_are_checked<S: Backend>(db: &TestDb<S>) -> anyhow::Result
     ensure!(
         matches!(db.load_case(&b.id).await, Err(StoreError::Corrupt(_))),
         "a half-disposed case is corrupt"
+    );
+    Ok(())
+}
+
+/// A disposal record added by hand, with the case's events blanked as if disposed of, has no
+/// erase entry in the access log: verify reports it. So does a genuine disposal record whose
+/// who, when or why was edited afterwards.
+async fn forged_disposals_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    fx.write_corpus(&db.store).await?;
+    let genuine = Disposal {
+        case_id: crate::fixtures::id("T0-22"),
+        by: "DPO-1".into(),
+        at: at("2033-01-02T09:00:00Z"),
+        reason: "retention period ended".into(),
+    };
+    db.dispose(&genuine).await?;
+    let report = db.verify().await?;
+    ensure!(
+        report.problems.is_empty(),
+        "a genuine disposal verifies: {:?}",
+        report.problems
+    );
+
+    db.raw(S::UNLOCK).await?;
+    let flag = if S::NAME == "sqlite" { "1" } else { "TRUE" };
+    db.raw(&format!(
+        "INSERT INTO disposal (case_id, by_person, at, reason) VALUES ('T1-13', 'DPO-1', {}, 'retention period ended'); \
+         UPDATE event SET body = '{{\"disposed\":true}}', by_person = '', disposed = {flag} WHERE case_id = 'T1-13'; \
+         DELETE FROM case_summary WHERE case_id = 'T1-13'",
+        at("2033-01-02T09:00:00Z").as_microsecond()
+    ))
+    .await?;
+    let report = db.verify().await?;
+    ensure!(
+        report.problems.len() == 1
+            && report.problems[0].log == "disposals"
+            && report.problems[0].kind == "forged"
+            && report.problems[0].case_id.as_deref() == Some("T1-13"),
+        "{}: the forged disposal is reported, the genuine one is not: {:?}",
+        S::NAME,
+        report.problems
+    );
+    // The genuine record edited afterwards (someone else signs it off) no longer matches.
+    db.raw("UPDATE disposal SET by_person = 'SUPT-9' WHERE case_id = 'T0-22'")
+        .await?;
+    let report = db.verify().await?;
+    ensure!(
+        report.problems.len() == 2
+            && report
+                .problems
+                .iter()
+                .all(|p| p.log == "disposals" && p.kind == "forged"),
+        "{:?}",
+        report.problems
     );
     Ok(())
 }

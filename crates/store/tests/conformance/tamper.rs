@@ -6,7 +6,8 @@ use crate::fixtures::{Fixtures, TestCase, access};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use pledge_store::chain::{self, GENESIS};
-use pledge_store::{AccessAction, ChainProblem, Hash};
+use pledge_store::integrity::Expected;
+use pledge_store::{AccessAction, ChainProblem, ExpectedHead, Hash, VerifyOptions};
 use std::collections::HashMap;
 
 crate::conformance!(
@@ -18,6 +19,8 @@ crate::conformance!(
     inserted_rows_are_detected,
     reordered_rows_are_detected,
     access_log_tampering_is_detected,
+    truncation_is_caught_by_a_published_head,
+    edited_read_models_are_detected,
 );
 
 /// One event's place in the chains, computed independently of the store.
@@ -370,4 +373,176 @@ async fn access_log_tampering_is_detected<S: Backend>(db: &TestDb<S>) -> anyhow:
     );
     ensure!(report.problems.iter().all(|p| p.log == "access"));
     Ok(())
+}
+
+/// Deleting the newest events and rewinding `log_head` leaves a shorter chain that verifies on
+/// its own; a head published before (and given back to verify) catches it. Events appended
+/// after a head was published are fine: the head must still be in the log, at its position.
+async fn truncation_is_caught_by_a_published_head<S: Backend>(
+    db: &TestDb<S>,
+) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    fx.write_corpus(&db.store).await?;
+    let heads = db.heads().await?;
+    let published = ExpectedHead {
+        seq: Some(heads.events.0),
+        hash: heads.events.1,
+    };
+    let published_access = ExpectedHead {
+        seq: Some(heads.access.0),
+        hash: heads.access.1,
+    };
+    ensure!(
+        db.verify().await?.head.as_deref() == Some(hex::encode(heads.events.1).as_str()),
+        "heads() reads the head verify computes"
+    );
+    // More events after the head was published.
+    let later = fx.case("btp-railway-spit", "LATE-1", 6)?;
+    fx.write(&db.store, &later, 2).await?;
+    let with = |events: Vec<ExpectedHead>, access: Vec<ExpectedHead>| VerifyOptions {
+        expect_heads: events,
+        expect_access_heads: access,
+    };
+    let report = db
+        .verify_with(with(
+            vec![published.clone()],
+            vec![published_access.clone()],
+        ))
+        .await?;
+    ensure!(
+        report.problems.is_empty(),
+        "a published head followed by more events holds:{}",
+        show(&report.problems)
+    );
+    // A head published with the wrong position does not hold.
+    let misplaced = ExpectedHead {
+        seq: published.seq.map(|s| s - 1),
+        ..published.clone()
+    };
+    let report = db.verify_with(with(vec![misplaced], vec![])).await?;
+    ensure!(
+        report.problems.len() == 1 && report.problems[0].kind == "reordered",
+        "{}",
+        show(&report.problems)
+    );
+
+    // The attack: the newest events go (the late case and the corpus's last three), and the
+    // head record is rewound onto what is left.
+    let keep = heads.events.0 - 3;
+    db.raw(S::UNLOCK).await?;
+    db.raw(&format!("DELETE FROM event WHERE seq > {keep}"))
+        .await?;
+    db.raw(&format!(
+        "UPDATE log_head SET seq = {keep}, hash = (SELECT log_hash FROM event WHERE seq = {keep}) WHERE id = 1"
+    ))
+    .await?;
+    let blind = db.verify().await?;
+    ensure!(
+        blind.problems.is_empty(),
+        "without a published head the shorter chain is consistent:{}",
+        show(&blind.problems)
+    );
+    let report = db
+        .verify_with(with(vec![published.clone()], vec![]))
+        .await?;
+    ensure!(
+        report.problems.len() == 1
+            && report.problems[0].kind == "deleted"
+            && report.problems[0].log == "events"
+            && report.problems[0].position == heads.events.0
+            && report.problems[0].detail.contains(&published.label()),
+        "{}: the truncation is reported against the published head:{}",
+        S::NAME,
+        show(&report.problems)
+    );
+    // The same for the access log.
+    db.raw(&format!(
+        "DELETE FROM access_log WHERE seq > {0}; UPDATE access_head SET seq = {0}, hash = (SELECT hash FROM access_log WHERE seq = {0}) WHERE id = 1",
+        heads.access.0 - 1
+    ))
+    .await?;
+    let report = db
+        .verify_with(with(vec![], vec![published_access.clone()]))
+        .await?;
+    ensure!(
+        report.problems.len() == 1
+            && report.problems[0].log == "access"
+            && report.problems[0].kind == "deleted",
+        "{}",
+        show(&report.problems)
+    );
+    Ok(())
+}
+
+/// Read models edited in the database (which would change who may see a case) are found by
+/// rebuilding them from the events and comparing, by case and column.
+async fn edited_read_models_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let corpus = fx.write_corpus(&db.store).await?;
+    let project = fx.projector();
+    let expected = |c: &pledge_store::StoredCase| {
+        project(c).map(|projection| Expected {
+            projection,
+            calendar_dependent: Vec::new(),
+        })
+    };
+    let (checked, problems) = pledge_store::verify_read_models(&db.store, &expected).await?;
+    ensure!(
+        checked == corpus.len() as u64 && problems.is_empty(),
+        "clean: {checked} cases{}",
+        show(&problems)
+    );
+    for sql in [
+        // A new officer in the case, who may then read it.
+        "UPDATE case_summary SET oic = 'PC-EVIL' WHERE case_id = 'T0-22'",
+        // Someone added to the people index.
+        "INSERT INTO case_person (case_id, person, relation) VALUES ('T1-13', 'PC-EVIL', 'victim')",
+        // A task given to someone else.
+        "UPDATE obligation SET owner_person = 'PC-EVIL' WHERE case_id = 'T2-07' AND instance = 0",
+        // A case's summary gone (and with it its rows).
+        "DELETE FROM case_summary WHERE case_id = 'T2-01'",
+        // A case that has no events.
+        "INSERT INTO case_summary (case_id, plan_id, plan_version, force, unit, occurred_at, reported_at, \
+         injury, hospitalised, hate_crime, status, oic, supervisor, victims, arrested, no_arrest_reason, \
+         outcome_type, version) SELECT 'GHOST-1', plan_id, plan_version, force, unit, occurred_at, \
+         reported_at, injury, hospitalised, hate_crime, status, oic, supervisor, victims, arrested, \
+         no_arrest_reason, outcome_type, version FROM case_summary WHERE case_id = 'T0-22'",
+    ] {
+        db.raw(sql).await?;
+    }
+    let (_, problems) = pledge_store::verify_read_models(&db.store, &expected).await?;
+    let found = |case: &str, kind: &str, text: &str| {
+        problems.iter().any(|p| {
+            p.log == "read_models"
+                && p.case_id.as_deref() == Some(case)
+                && p.kind == kind
+                && p.detail.contains(text)
+        })
+    };
+    ensure!(
+        problems.len() == 5
+            && found("T0-22", "edited", "case_summary.oic")
+            && found("T1-13", "edited", "case_person")
+            && found("T2-07", "edited", "obligation.owner_person")
+            && found("T2-01", "deleted", "case_summary row is missing")
+            && found("GHOST-1", "inserted", "no events"),
+        "{}: each edit reported once, by case and column:{}",
+        S::NAME,
+        show(&problems)
+    );
+    // The chains themselves are untouched.
+    ensure!(db.verify().await?.problems.is_empty());
+    // `rebuild` repairs what it can rebuild; the ghost stays reported.
+    pledge_store::rebuild(&db.store, fx.projector()).await?;
+    let (_, problems) = pledge_store::verify_read_models(&db.store, &expected).await?;
+    ensure!(
+        problems.len() == 1 && found_in(&problems, "GHOST-1"),
+        "{}",
+        show(&problems)
+    );
+    Ok(())
+}
+
+fn found_in(problems: &[ChainProblem], case: &str) -> bool {
+    problems.iter().any(|p| p.case_id.as_deref() == Some(case))
 }
