@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod demo;
+pub mod head;
 mod layers;
 pub mod openapi;
 mod ops;

@@ -57,11 +57,11 @@ pub async fn metrics_guarded(State(state): State<AppState>, headers: HeaderMap) 
 /// Prometheus metrics (on the separate metrics address, or after [`metrics_guarded`]).
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match state.metrics() {
-        Some(h) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-            h.render(),
-        )
-            .into_response(),
+        Some(h) => {
+            let mut body = h.render();
+            body.push_str(&crate::head::prometheus(&state).await);
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+        }
         None => (StatusCode::NOT_FOUND, "metrics are not enabled").into_response(),
     }
 }

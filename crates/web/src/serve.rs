@@ -31,19 +31,33 @@ pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle
         .ok()
 }
 
-/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight; publishes the log
+/// heads every minute (see [`crate::head`]).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    serve_publishing(listener, state, crate::head::Publish::default()).await
+}
+
+/// [`serve`], publishing the log heads as `publish` says.
+pub async fn serve_publishing(
+    listener: TcpListener,
+    state: AppState,
+    publish: crate::head::Publish,
+) -> anyhow::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
-    let app = crate::router(state);
+    let heads = tokio::spawn(crate::head::run(state.clone(), publish.clone()));
+    let app = crate::router(state.clone());
     // The peer address reaches handlers (sign-in throttling per client address).
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .context("the server stopped with an error")?;
+    .context("the server stopped with an error");
     housekeeping.abort();
+    heads.abort();
+    crate::head::final_publish(&state, &publish).await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -19,7 +19,9 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
-    /// Dispose of a case's personal data, recording who and why.
+    /// Dispose of a case's personal data, recording who, why and under which retention rule
+    /// (in the disposal record and in its erase entry in the hash-chained access log, which
+    /// `pledge verify` checks every disposal against).
     Dispose {
         #[command(flatten)]
         store: super::StoreArgs,
@@ -31,6 +33,14 @@ pub enum Command {
         /// Why.
         #[arg(long)]
         reason: String,
+        /// The retention rule: the review period in years (at least 6). A case reported more
+        /// recently is refused unless --before-review is given.
+        #[arg(long, default_value_t = 6, env = "PLEDGE_RETENTION_YEARS")]
+        years: u16,
+        /// Erase a case before its review date (e.g. recorded in error); the rule recorded
+        /// says so.
+        #[arg(long)]
+        before_review: bool,
     },
 }
 
@@ -47,11 +57,7 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                 "--years: the minimum review period is 6 years, got {years}"
             );
             let store = store.open().await?;
-            let cutoff = Timestamp::now()
-                .in_tz("Europe/London")?
-                .checked_sub(i64::from(years).years())
-                .context("--years is too large")?
-                .timestamp();
+            let cutoff = review_cutoff(Timestamp::now(), years)?;
             let cases = store.due_for_review(cutoff, limit).await?;
             for c in &cases {
                 println!(
@@ -69,6 +75,8 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             case_id,
             by,
             reason,
+            years,
+            before_review,
         } => {
             anyhow::ensure!(
                 !reason.trim().is_empty(),
@@ -78,18 +86,67 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                 !by.trim().is_empty(),
                 "--by: say who authorised the disposal"
             );
+            anyhow::ensure!(
+                years >= 6,
+                "--years: the minimum review period is 6 years, got {years}"
+            );
             let case_id = CaseId::parse(&case_id).map_err(anyhow::Error::msg)?;
             let store = store.open().await?;
+            let now = Timestamp::now();
+            let cutoff = review_cutoff(now, years)?;
+            let summary = store.summary(&case_id).await?.with_context(|| {
+                format!("case {case_id}: no such case, or already disposed of")
+            })?;
+            let due = summary.reported_at < cutoff;
+            anyhow::ensure!(
+                due || before_review,
+                "case {case_id} was reported at {}, within the {years}-year review period (due \
+                 after {}); give --before-review to erase it early",
+                summary.reported_at,
+                cutoff_for(summary.reported_at, years)?
+            );
+            let rule = if due {
+                format!(
+                    "retention rule: {years}-year review period; reported {}",
+                    summary.reported_at
+                )
+            } else {
+                format!(
+                    "retention rule: erased before its {years}-year review; reported {}",
+                    summary.reported_at
+                )
+            };
             store
                 .dispose(&Disposal {
                     case_id: case_id.clone(),
                     by,
-                    at: Timestamp::now(),
-                    reason,
+                    at: now,
+                    reason: format!("{} ({rule})", reason.trim()),
                 })
                 .await?;
-            println!("disposed of the personal data of case {case_id}; the disposal is recorded");
+            println!(
+                "disposed of the personal data of case {case_id} ({rule}); the disposal and \
+                 its erase entry in the access log are recorded"
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Cases reported before this are due for review under a `years` rule at `now`.
+fn review_cutoff(now: Timestamp, years: u16) -> anyhow::Result<Timestamp> {
+    Ok(now
+        .in_tz("Europe/London")?
+        .checked_sub(i64::from(years).years())
+        .context("--years is too large")?
+        .timestamp())
+}
+
+/// When a case reported at `reported` becomes due for review under a `years` rule.
+fn cutoff_for(reported: Timestamp, years: u16) -> anyhow::Result<Timestamp> {
+    Ok(reported
+        .in_tz("Europe/London")?
+        .checked_add(i64::from(years).years())
+        .context("--years is too large")?
+        .timestamp())
 }

@@ -35,6 +35,13 @@ pub struct Args {
     /// Set it only when every request comes through that proxy.
     #[arg(long, env = "PLEDGE_CLIENT_ADDRESS_HEADER")]
     pub client_address_header: Option<String>,
+    /// How often (seconds) the log heads are read and, when they moved, published to the log
+    /// (target `pledge::head`) and the head file.
+    #[arg(long, env = "PLEDGE_HEAD_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub head_interval: u64,
+    /// A file rewritten (atomically) with the log heads each time they are published, as JSON.
+    #[arg(long, env = "PLEDGE_HEAD_FILE")]
+    pub head_file: Option<std::path::PathBuf>,
 }
 
 /// Builds the application state over an opened store.
@@ -93,6 +100,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         tokio::spawn(pledge_web::serve_metrics(metrics, state.clone()));
     }
     tracing::info!(address = %args.listen, "Pledge is listening");
-    pledge_web::serve::serve(listener, state).await?;
+    let publish = pledge_web::head::Publish {
+        every: std::time::Duration::from_secs(args.head_interval),
+        file: args.head_file,
+    };
+    pledge_web::serve::serve_publishing(listener, state, publish).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! `pledge user add` and `pledge token create|revoke` give working credentials; `pledge serve`
 //! answers, and stops cleanly on SIGTERM.
 
-use super::harness::{pledge, run, run_ok, sqlite};
+use super::harness::{pledge, run, run_ok, sqlite, verify_clean};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Stdio};
@@ -217,4 +217,124 @@ fn metrics_are_served_on_the_metrics_address_not_to_everyone() {
     let (status, body) = http(metrics_port, "GET", "/metrics", None).unwrap_or_default();
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("pledge_http_requests_total"), "{body}");
+}
+
+/// `pledge serve` publishes the log heads (head file, `/metrics`); `pledge verify
+/// --expect-head` takes one back and fails, clearly, on a head the log does not contain. A
+/// disposal through `pledge retention dispose` records its rule and still verifies.
+#[test]
+fn heads_are_published_and_checked_by_verify() {
+    let db = sqlite("heads");
+    run_ok(&["demo", "--no-serve", "--database", &db.url]);
+    let file = std::env::temp_dir().join(format!(
+        "pledge-heads-{}-{:?}.json",
+        std::process::id(),
+        Instant::now()
+    ));
+    let file_arg = file.to_string_lossy().into_owned();
+    let metrics_port = free_port();
+    let server = Server::start_with(
+        &db.url,
+        &[
+            "--head-file",
+            &file_arg,
+            "--head-interval",
+            "1",
+            "--metrics-listen",
+            &format!("127.0.0.1:{metrics_port}"),
+        ],
+    );
+    let start = Instant::now();
+    let published: serde_json::Value = loop {
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            break serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no head file written"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let head = published["events_head"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (seq, hash) = head
+        .split_once(':')
+        .unwrap_or_else(|| panic!("{published}"));
+    let (status, metrics) =
+        http(metrics_port, "GET", "/metrics", None).unwrap_or_else(|| panic!("no answer"));
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains(&format!(
+            "pledge_log_head_info{{log=\"events\",seq=\"{seq}\",hash=\"{hash}\"}} 1"
+        )) && metrics.contains(&format!("pledge_log_head_seq{{log=\"events\"}} {seq}")),
+        "{metrics}"
+    );
+    drop(server);
+    let _ = std::fs::remove_file(&file);
+    let report = verify_clean(&db.url);
+    assert_eq!(
+        report["head"], hash,
+        "the published head is the verified one"
+    );
+    assert_eq!(report["read_models_checked"], 5, "{report}");
+
+    let ok = run(&["verify", "--expect-head", &head, "--database", &db.url]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // A head this log never had: the published head is missing, exit 1.
+    let other = format!("{seq}:{}", "0".repeat(64));
+    let missing = run(&["verify", "--expect-head", &other, "--database", &db.url]);
+    let out = String::from_utf8_lossy(&missing.stdout);
+    assert_eq!(missing.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("the published head") && out.contains(&other),
+        "{out}"
+    );
+    // Not a head at all: the flag is named.
+    let bad = run(&["verify", "--expect-head", "nonsense", "--database", &db.url]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--expect-head"));
+
+    // Disposal within the review period needs --before-review, and records the rule.
+    let early = run(&[
+        "retention",
+        "dispose",
+        "WX-2026-0101",
+        "--by",
+        "DPO-1",
+        "--reason",
+        "recorded in error",
+        "--database",
+        &db.url,
+    ]);
+    assert!(!early.status.success());
+    assert!(String::from_utf8_lossy(&early.stderr).contains("--before-review"));
+    let done = run_ok(&[
+        "retention",
+        "dispose",
+        "WX-2026-0101",
+        "--by",
+        "DPO-1",
+        "--reason",
+        "recorded in error",
+        "--before-review",
+        "--database",
+        &db.url,
+    ]);
+    assert!(
+        done.contains("retention rule: erased before its 6-year review"),
+        "{done}"
+    );
+    verify_clean(&db.url);
+    let ok = run(&["verify", "--expect-head", &head, "--database", &db.url]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
 }
