@@ -377,11 +377,11 @@ async fn check_case<S: Store>(
                 .next(),
         }
         .unwrap_or_else(|| StoredReadModel {
-                case_id: id.clone(),
-                summary: None,
-                obligations: Vec::new(),
-                people: Vec::new(),
-            });
+            case_id: id.clone(),
+            summary: None,
+            obligations: Vec::new(),
+            people: Vec::new(),
+        });
         if case.disposed.is_some() {
             let has_rows = stored.summary.is_some()
                 || !stored.obligations.is_empty()
@@ -502,7 +502,8 @@ pub fn first_difference(expected: &Expected, stored: &StoredReadModel) -> Option
 
 /// The projection as the store keeps it: times to the microsecond.
 fn as_stored(p: &Projection) -> Projection {
-    let us = |t: jiff::Timestamp| jiff::Timestamp::from_microsecond(t.as_microsecond()).unwrap_or(t);
+    let us =
+        |t: jiff::Timestamp| jiff::Timestamp::from_microsecond(t.as_microsecond()).unwrap_or(t);
     let mut p = p.clone();
     p.summary.occurred_at = us(p.summary.occurred_at);
     p.summary.reported_at = us(p.summary.reported_at);

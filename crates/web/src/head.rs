@@ -42,7 +42,9 @@ pub(crate) async fn run(state: AppState, publish: Publish) {
                 last = Some(heads);
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(target: "pledge::head", error = %e, "cannot read the log heads"),
+            Err(e) => {
+                tracing::warn!(target: "pledge::head", error = %e, "cannot read the log heads")
+            }
         }
     }
 }

@@ -91,33 +91,3 @@ pub fn run_async(
         .context("cannot start the async runtime")?
         .block_on(f)
 }
-
-/// The projector every store command uses: built-in plans, UK calendars, no meetings.
-pub struct Projector {
-    plans: PlanLibrary,
-    calendar: pledge_domain::calendar::Calendar,
-    meetings: pledge_domain::Meetings,
-}
-
-impl Projector {
-    /// Builds one.
-    pub fn new() -> anyhow::Result<Self> {
-        Ok(Self {
-            plans: library()?,
-            calendar: pledge_domain::calendar::Calendar::uk(),
-            meetings: pledge_domain::Meetings::default(),
-        })
-    }
-
-    /// Read models for a stored case (None when its plan is unknown or it has no report).
-    pub fn project(&self, case: &pledge_store::StoredCase) -> Option<pledge_store::Projection> {
-        let state = pledge_domain::CaseState::from_events(&case.events);
-        let plan_ref = &state.report()?.plan;
-        let plan = self.plans.get(&plan_ref.id, plan_ref.version)?;
-        let clocks = pledge_domain::Clocks {
-            calendar: &self.calendar,
-            meetings: &self.meetings,
-        };
-        pledge_store::projection::project(&case.case_id, plan, &state, &clocks)
-    }
-}

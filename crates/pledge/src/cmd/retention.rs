@@ -94,9 +94,10 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             let store = store.open().await?;
             let now = Timestamp::now();
             let cutoff = review_cutoff(now, years)?;
-            let summary = store.summary(&case_id).await?.with_context(|| {
-                format!("case {case_id}: no such case, or already disposed of")
-            })?;
+            let summary = store
+                .summary(&case_id)
+                .await?
+                .with_context(|| format!("case {case_id}: no such case, or already disposed of"))?;
             let due = summary.reported_at < cutoff;
             anyhow::ensure!(
                 due || before_review,

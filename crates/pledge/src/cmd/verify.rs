@@ -46,7 +46,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .await?;
     let mut cases_checked = None;
     if !args.skip_read_models {
-        let projector = VerifyProjector::load(&store).await?;
+        let projector = Projector::load(&store).await?;
         let (checked, problems) =
             pledge_store::verify_read_models(&store, |case| projector.expected(case)).await?;
         cases_checked = Some(checked);
@@ -93,17 +93,19 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Rebuilds read models as the application writes them: built-in plans, UK calendars, and the
-/// meeting dates of the case's unit (loaded once; meetings are organisation data, small).
-struct VerifyProjector {
+/// The projector of `verify` and `rebuild`: read models as the application writes them, with
+/// the built-in plans, UK calendars and the meeting dates of the case's unit (loaded once;
+/// meetings are organisation data, small).
+pub(crate) struct Projector {
     plans: PlanLibrary,
     calendar: pledge_domain::calendar::Calendar,
     /// Meeting dates by (calendar, unit).
     meetings: HashMap<(String, String), Vec<jiff::Timestamp>>,
 }
 
-impl VerifyProjector {
-    async fn load(store: &impl Store) -> anyhow::Result<Self> {
+impl Projector {
+    /// Loads the plans and every meeting date.
+    pub(crate) async fn load(store: &impl Store) -> anyhow::Result<Self> {
         let plans = super::library()?;
         let mut calendars: Vec<String> = plans
             .iter()
@@ -128,7 +130,9 @@ impl VerifyProjector {
         })
     }
 
-    fn expected(&self, case: &StoredCase) -> Option<Expected> {
+    /// The read models the events (and the unit's meetings) give a case, or `None` without a
+    /// report or with a plan that is not loaded.
+    pub(crate) fn expected(&self, case: &StoredCase) -> Option<Expected> {
         let state = CaseState::from_events(&case.events);
         let report = state.report()?;
         let plan = self.plans.get(&report.plan.id, report.plan.version)?;
