@@ -40,8 +40,8 @@ impl ExpectedHead {
                 let seq = seq
                     .parse::<i64>()
                     .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("\"{seq}\" is not a sequence number (1 or more)"))?;
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| format!("\"{seq}\" is not a sequence number (0 or more)"))?;
                 (Some(seq), hash)
             }
             None => (None, s.trim()),
@@ -164,7 +164,16 @@ impl Anchors {
     pub(crate) fn new(log: &'static str, wanted: &[ExpectedHead]) -> Self {
         Self {
             log,
-            wanted: wanted.iter().cloned().map(|h| (h, None)).collect(),
+            // The head of an empty log (seq 0, the genesis hash) is in every log.
+            wanted: wanted
+                .iter()
+                .cloned()
+                .map(|h| {
+                    let empty = h.hash == chain::GENESIS && h.seq.unwrap_or(0) == 0;
+                    let found = empty.then_some(0);
+                    (h, found)
+                })
+                .collect(),
         }
     }
 
@@ -581,7 +590,9 @@ mod tests {
             Ok(None),
             "a bare hash"
         );
-        for bad in ["", "xyz", "0:ab", "-1:ab", &"ab".repeat(31), "12:"] {
+        let genesis = format!("0:{}", "00".repeat(32));
+        assert_eq!(ExpectedHead::parse(&genesis).map(|h| h.seq), Ok(Some(0)));
+        for bad in ["", "xyz", "0:ab", "-1:ab", &"ab".repeat(31), "12:", "x:ab"] {
             assert!(ExpectedHead::parse(bad).is_err(), "{bad:?} accepted");
         }
     }
