@@ -48,13 +48,18 @@ pub fn postgres_server(test: &str) -> Option<String> {
 
 /// A name no other test (in this or a concurrent process) uses: `TEST_PID_N_NANOS`.
 pub fn unique(test: &str) -> String {
+    format!("{test}_{}", stamp())
+}
+
+/// `PID_N_NANOS`: this process, a counter, and the time.
+fn stamp() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!(
-        "{test}_{}_{}_{nanos}",
+        "{}_{}_{nanos}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
@@ -131,6 +136,19 @@ pub struct SqliteFile {
     pub cleanup: Cleanup,
 }
 
+/// A PostgreSQL database name for `test`: the unique part first, because PostgreSQL cuts
+/// names at 63 bytes (a long test name must not cut it off and collide with another run).
+fn database_name(prefix: &str, test: &str) -> String {
+    let mut name = format!("pledge_{prefix}_{}", stamp());
+    for c in format!("_{test}").chars() {
+        if name.len() + c.len_utf8() > 63 {
+            break;
+        }
+        name.push(c);
+    }
+    name.to_lowercase()
+}
+
 /// A fresh SQLite file name `pledge-PREFIX-UNIQUE.db` for `test`.
 pub fn sqlite_file(prefix: &str, test: &str) -> SqliteFile {
     let path = std::env::temp_dir().join(format!("pledge-{prefix}-{}.db", unique(test)));
@@ -169,7 +187,7 @@ pub async fn postgres_database(prefix: &str, test: &str) -> anyhow::Result<Optio
     let Some(admin_url) = postgres_server(test) else {
         return Ok(None);
     };
-    let name = format!("pledge_{prefix}_{}", unique(test)).to_lowercase();
+    let name = database_name(prefix, test);
     let mut admin = sqlx::PgConnection::connect(&admin_url)
         .await
         .map_err(|e| anyhow::anyhow!("connecting to {PG_ENV} ({admin_url}): {e}"))?;
@@ -208,6 +226,18 @@ mod tests {
             "postgres://u@h:5432/x?sslmode=disable"
         );
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+
+    #[test]
+    fn database_names_fit_and_differ() {
+        let long = "overdue_counts_match_a_recount_beyond_any_list_cap_and_then_some";
+        let (a, b) = (database_name("test", long), database_name("test", long));
+        assert!(a.len() <= 63 && b.len() <= 63, "{a}");
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with("pledge_test_") && a.contains("_overdue"),
+            "{a}"
+        );
     }
 
     #[test]
