@@ -14,6 +14,8 @@ mod btp;
 mod clocks;
 #[path = "scenarios/docs.rs"]
 mod docs;
+#[path = "scenarios/fidelity.rs"]
+mod fidelity;
 #[path = "scenarios/op_hampshire.rs"]
 mod op_hampshire;
 #[path = "scenarios/properties.rs"]

@@ -114,7 +114,7 @@ impl StepGroup {
             | Sentenced => StepGroup::Investigation,
             TrimAssessmentHeld => StepGroup::Welfare,
             UpdateFrequencyChosen => StepGroup::VictimOwn,
-            VictimViewRecorded | VpsRequested => StepGroup::VictimVoice,
+            VictimViewRecorded | VpsRequested | SafetyReportContributed => StepGroup::VictimVoice,
             ObligationWaived | CaseClosed | SurveySent | RiddorReported => StepGroup::Management,
             ObligationEscalated | AssaultReported => StepGroup::System,
         }

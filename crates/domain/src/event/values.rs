@@ -371,6 +371,41 @@ vocabulary! {
     }
 }
 
+impl WorkforceRole {
+    /// A warranted police officer: a regular officer or a special constable. The seeds'
+    /// "officer" ("the assaulted officer", "a police officer who has been assaulted") means
+    /// these two; PCSOs, volunteers and police staff are not officers.
+    pub fn is_police_officer(self) -> bool {
+        matches!(self, WorkforceRole::Officer | WorkforceRole::SpecialConstable)
+    }
+}
+
+impl StaffAssociation {
+    /// Whether this body is the appropriate one for a colleague in this workforce role
+    /// (WMP point 9: "the Police Federation or the appropriate police staff union, Unison or
+    /// Unite"): the Federation for police officers (special constables included), UNISON or
+    /// Unite for police staff (PCSOs included). No body named by the plan represents
+    /// volunteers, and `other` is appropriate for nobody: the plan names the bodies.
+    pub fn represents(self, role: WorkforceRole) -> bool {
+        match self {
+            StaffAssociation::Federation => role.is_police_officer(),
+            StaffAssociation::Unison | StaffAssociation::Unite => {
+                matches!(role, WorkforceRole::Staff | WorkforceRole::Pcso)
+            }
+            StaffAssociation::Other => false,
+        }
+    }
+
+    /// The appropriate bodies for a role, in words, for messages.
+    pub fn appropriate_for(role: WorkforceRole) -> &'static str {
+        match role {
+            WorkforceRole::Officer | WorkforceRole::SpecialConstable => "the Police Federation",
+            WorkforceRole::Staff | WorkforceRole::Pcso => "UNISON or Unite",
+            WorkforceRole::Volunteer => "no body named by the plan",
+        }
+    }
+}
+
 vocabulary! {
     /// What kind of debrief.
     DebriefKind {

@@ -159,6 +159,18 @@ impl Report {
         self.victims.push(victim(SECOND_VICTIM));
         self
     }
+    /// A second assaulted colleague in a workforce role.
+    pub fn second_victim_as(mut self, role: WorkforceRole) -> Self {
+        let mut v = victim(SECOND_VICTIM);
+        v.workforce_role = role;
+        self.victims.push(v);
+        self
+    }
+    /// The first victim's workforce role.
+    pub fn role(mut self, role: WorkforceRole) -> Self {
+        self.victims[0].workforce_role = role;
+        self
+    }
     /// Where it happened.
     pub fn location(mut self, l: LocationType) -> Self {
         self.location_type = l;
@@ -515,6 +527,8 @@ pub mod ev {
     pub fn welfare() -> EventKind {
         EventKind::WelfareMeetingHeld {
             note: String::new(),
+            victim: None,
+            held_by: None,
         }
     }
     pub fn trim_considered(referred: bool) -> EventKind {
@@ -536,7 +550,11 @@ pub mod ev {
         }
     }
     pub fn staff_association(body: StaffAssociation, consent: bool) -> EventKind {
-        EventKind::StaffAssociationNotified { body, consent }
+        EventKind::StaffAssociationNotified {
+            body,
+            consent,
+            victim: None,
+        }
     }
     pub fn raised_at_trm(on: &str) -> EventKind {
         EventKind::RaisedAtTrm {
