@@ -10,6 +10,8 @@ mod support;
 
 #[path = "scenarios/btp.rs"]
 mod btp;
+#[path = "scenarios/calendar_source.rs"]
+mod calendar_source;
 #[path = "scenarios/clocks.rs"]
 mod clocks;
 #[path = "scenarios/docs.rs"]
