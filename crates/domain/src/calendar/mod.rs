@@ -159,9 +159,7 @@ impl Calendar {
     pub fn is_bank_holiday(&self, j: Jurisdiction, date: Date) -> bool {
         let day = day_number(date);
         match self.slot(day) {
-            Some(_) => self.inner.holidays[j.index()]
-                .binary_search(&day)
-                .is_ok(),
+            Some(_) => self.inner.holidays[j.index()].binary_search(&day).is_ok(),
             None => bank_holidays(j, date.year()).iter().any(|h| h.date == date),
         }
     }

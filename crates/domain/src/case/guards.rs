@@ -15,11 +15,12 @@ use crate::plan::{Plan, RuleKind, covers, roles_in_words};
 /// not applied: the plan decides.
 pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Refusal> {
     // The rule of this kind, if the plan states it and it binds this victim.
-    let rule_for = |kind: RuleKind, victim: &Victim| {
-        plan.rule(kind).filter(|r| covers(&r.victims, victim))
-    };
-    let refuse = |kind: RuleKind, victim: &Victim, field: Option<&str>, detail: String| {
-        match rule_for(kind, victim) {
+    let rule_for =
+        |kind: RuleKind, victim: &Victim| plan.rule(kind).filter(|r| covers(&r.victims, victim));
+    let refuse =
+        |kind: RuleKind, victim: &Victim, field: Option<&str>, detail: String| match rule_for(
+            kind, victim,
+        ) {
             Some(rule) => {
                 let v = RuleViolation::new(plan, rule, detail);
                 let v = match field {
@@ -29,8 +30,7 @@ pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), R
                 Err(Refusal::Rule(Box::new(v)))
             }
             None => Ok(()),
-        }
-    };
+        };
     match &event.kind {
         EventKind::OicAssigned { officer } => match case.victim(officer) {
             Some(v) => refuse(

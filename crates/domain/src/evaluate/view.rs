@@ -2,8 +2,8 @@
 //! `pledge evaluate --json` prints and the API returns. Documented in `docs/events.md`.
 
 use super::{Applied, Evaluation, NotApplicableWhy, Pending, PointVerdict, State, StateCounts};
-use crate::plan::{Obligation, roles_in_words};
 use crate::case::CaseState;
+use crate::plan::{Obligation, roles_in_words};
 use crate::plan::{Plan, Role};
 use jiff::Timestamp;
 use serde::Serialize;

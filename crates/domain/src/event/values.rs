@@ -376,7 +376,10 @@ impl WorkforceRole {
     /// "officer" ("the assaulted officer", "a police officer who has been assaulted") means
     /// these two; PCSOs, volunteers and police staff are not officers.
     pub fn is_police_officer(self) -> bool {
-        matches!(self, WorkforceRole::Officer | WorkforceRole::SpecialConstable)
+        matches!(
+            self,
+            WorkforceRole::Officer | WorkforceRole::SpecialConstable
+        )
     }
 }
 

@@ -34,7 +34,12 @@ fn weekday_bank_holidays_2015_to_2035_agree_exactly_with_the_independent_source(
             .collect();
         let ours: BTreeSet<Date> = (2015..=2035)
             .flat_map(|y| cal.bank_holiday_dates(j, y))
-            .filter(|d| !matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday))
+            .filter(|d| {
+                !matches!(
+                    d.weekday(),
+                    jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+                )
+            })
             .collect();
         let missing: Vec<_> = theirs.difference(&ours).collect();
         let extra: Vec<_> = ours.difference(&theirs).collect();
@@ -43,7 +48,10 @@ fn weekday_bank_holidays_2015_to_2035_agree_exactly_with_the_independent_source(
             "{j}: missing {missing:?}, not in the source {extra:?}"
         );
         for d in &theirs {
-            assert!(cal.is_bank_holiday(j, *d) && !cal.is_working_day(j, *d), "{j} {d}");
+            assert!(
+                cal.is_bank_holiday(j, *d) && !cal.is_working_day(j, *d),
+                "{j} {d}"
+            );
         }
     }
 }
@@ -112,9 +120,18 @@ fn an_administrators_calendar_file_adds_and_moves_days_without_a_release() {
 #[test]
 fn a_bad_calendar_file_is_refused_naming_the_field() {
     for (text, expect) in [
-        ("version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"wales\"]\ndate = \"2030-01-02\"\nname = \"x\"\n", "day[0].jurisdictions"),
-        ("version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"scotland\"]\ndate = \"2030-02-30\"\nname = \"x\"\n", "day[0].date"),
-        ("version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"scotland\"]\ndate = \"2030-02-03\"\nname = \"x\"\nreplaces = \"soon\"\n", "day[0].replaces"),
+        (
+            "version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"wales\"]\ndate = \"2030-01-02\"\nname = \"x\"\n",
+            "day[0].jurisdictions",
+        ),
+        (
+            "version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"scotland\"]\ndate = \"2030-02-30\"\nname = \"x\"\n",
+            "day[0].date",
+        ),
+        (
+            "version = 1\nsource = \"x\"\n[[day]]\njurisdictions = [\"scotland\"]\ndate = \"2030-02-03\"\nname = \"x\"\nreplaces = \"soon\"\n",
+            "day[0].replaces",
+        ),
         ("version = 0\nsource = \"x\"\n", "version"),
         ("version = 1\nsource = \"\"\n", "source"),
         ("version = 1\nsource = \"x\"\ncolour = 1\n", "unknown field"),

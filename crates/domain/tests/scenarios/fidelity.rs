@@ -163,7 +163,12 @@ fn wmp9_does_not_extend_to_volunteers_the_plan_names_no_body_for() {
         at_nine(),
         Report::default().role(WorkforceRole::Volunteer),
     );
-    let o = s.expect(s.after(30), "staff-association-notified", NotApplicable, None);
+    let o = s.expect(
+        s.after(30),
+        "staff-association-notified",
+        NotApplicable,
+        None,
+    );
     assert_eq!(
         o.not_applicable_because.as_deref(),
         Some("applies only to a victim who is officer or special_constable or pcso or staff")
@@ -202,7 +207,10 @@ fn each_plan_is_met_only_by_the_safety_report_it_names() {
             s.record_by(s.after(1), SUPERVISOR, ev::safety_report(*wrong));
         }
         let o = s.ob(s.after(2), id);
-        assert_eq!(o.state, NotYetDue, "{plan} {id}: another system does not meet it");
+        assert_eq!(
+            o.state, NotYetDue,
+            "{plan} {id}: another system does not meet it"
+        );
         s.record_by(s.after(3), SUPERVISOR, ev::safety_report(right));
         assert_eq!(s.ob(s.after(4), id).state, MetOnTime, "{plan} {id}");
     }
@@ -290,7 +298,11 @@ fn f_each_assaulted_officer_contributes_or_declines() {
         NotYetDue,
         Some(s.after(72)),
     );
-    s.record_by(s.after(80), SECOND_VICTIM, contributed(Some(SECOND_VICTIM), true));
+    s.record_by(
+        s.after(80),
+        SECOND_VICTIM,
+        contributed(Some(SECOND_VICTIM), true),
+    );
     s.expect(
         s.after(81),
         "injury-on-duty-report-victim",
@@ -317,7 +329,10 @@ fn f_is_about_the_assaulted_officer_not_police_staff() {
         at_nine(),
         Report::default().role(WorkforceRole::SpecialConstable),
     );
-    assert_eq!(s.ob(s.after(1), "injury-on-duty-report-victim").state, NotYetDue);
+    assert_eq!(
+        s.ob(s.after(1), "injury-on-duty-report-victim").state,
+        NotYetDue
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -341,7 +356,8 @@ fn wmp2_the_tier_exception_is_for_a_police_officer_not_police_staff() {
         assert_violation(&v, "west-midlands@1", "victim-own-statement-by-tier", "2");
         assert_eq!(v.field.as_deref(), Some("tier"));
         assert!(
-            v.detail.contains("only for a victim who is officer or special_constable"),
+            v.detail
+                .contains("only for a victim who is officer or special_constable"),
             "{}",
             v.detail
         );
@@ -370,7 +386,11 @@ fn oph_c_and_btp4_bind_the_assaulted_officer_as_worded() {
         }
         // The words are about officers; the plan is silent for police staff, and the rule
         // is not silently extended to them.
-        let mut s = Scenario::open(plan, at_nine(), Report::default().role(WorkforceRole::Staff));
+        let mut s = Scenario::open(
+            plan,
+            at_nine(),
+            Report::default().role(WorkforceRole::Staff),
+        );
         s.record_by(s.after(1), SUPERVISOR, ev::oic(VICTIM));
     }
 }
@@ -426,9 +446,17 @@ fn wmp6_and_btp7_each_victim_is_seen_by_their_own_supervisor() {
         let mut s = Scenario::open(plan, at_nine(), Report::default().second_victim());
         // A welfare officer seeing the victims is welfare, but not the supervisor's meeting.
         s.record_by(s.after(1), "WELFARE-1", welfare(None, None));
-        assert_eq!(s.ob(s.after(2), "welfare-meeting").state, NotYetDue, "{plan}");
+        assert_eq!(
+            s.ob(s.after(2), "welfare-meeting").state,
+            NotYetDue,
+            "{plan}"
+        );
         s.record_by(s.after(3), SUPERVISOR, welfare(Some(VICTIM), None));
-        assert_eq!(s.ob(s.after(4), "welfare-meeting").state, NotYetDue, "{plan}");
+        assert_eq!(
+            s.ob(s.after(4), "welfare-meeting").state,
+            NotYetDue,
+            "{plan}"
+        );
         // Recorded by someone else, held by the supervisor: counts.
         s.record_by(
             s.after(5),
@@ -478,7 +506,11 @@ fn btp7_the_incident_debrief_is_not_met_by_a_use_of_force_debrief() {
 fn btp2_senior_leadership_made_aware_at_the_level_the_injury_needs() {
     // "For a minor injury this should be at divisional level; for more serious injuries
     // this should be escalated through the Senior Duty Officer to the Chief Officer Group."
-    let mut s = Scenario::open(BTP, at_nine(), Report::default().injury(InjurySeverity::Serious));
+    let mut s = Scenario::open(
+        BTP,
+        at_nine(),
+        Report::default().injury(InjurySeverity::Serious),
+    );
     s.record_by(
         s.after(1),
         SUPERVISOR,
@@ -489,7 +521,10 @@ fn btp2_senior_leadership_made_aware_at_the_level_the_injury_needs() {
         s.ob(s.after(1), "senior-duty-officer-informed").state,
         NotYetDue
     );
-    assert_eq!(s.ob(s.after(1), "chief-officer-group-informed").state, MetOnTime);
+    assert_eq!(
+        s.ob(s.after(1), "chief-officer-group-informed").state,
+        MetOnTime
+    );
     // Senior leadership is aware: the divisional obligation is met by any level.
     assert_eq!(s.ob(s.after(1), "division-informed").state, MetOnTime);
 }
@@ -512,12 +547,7 @@ fn arrest_or_reason_runs_from_identification_in_every_plan() {
         assert_eq!(o.started_at, Some(s.after(72)), "{plan}");
         // A suspect named in the report: from the report.
         let s = Scenario::open(plan, at_nine(), Report::default().suspect_identified());
-        s.expect(
-            s.after(1),
-            "arrest-or-reason",
-            NotYetDue,
-            Some(s.after(24)),
-        );
+        s.expect(s.after(1), "arrest-or-reason", NotYetDue, Some(s.after(24)));
     }
 }
 
@@ -527,12 +557,7 @@ fn arrest_or_reason_backdated_identification_starts_the_clock_when_it_happened()
     // Recorded later, identified at hour 10: the earliest time is the start.
     s.record(s.after(30), ev::suspect_identified());
     s.record(s.after(10), ev::suspect_identified());
-    s.expect(
-        s.after(35),
-        "arrest-or-reason",
-        Overdue,
-        Some(s.after(34)),
-    );
+    s.expect(s.after(35), "arrest-or-reason", Overdue, Some(s.after(34)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -548,7 +573,12 @@ fn a_closed_case_without_a_key_decision_does_not_keep_a_per_event_obligation_ope
     s.record(s.after(2), ev::victim_view());
     s.record(s.after(3), ev::outcome(14));
     s.record(s.after(4), ev::closed());
-    let o = s.expect(s.after(5), "victim-told-of-key-decisions", NotApplicable, None);
+    let o = s.expect(
+        s.after(5),
+        "victim-told-of-key-decisions",
+        NotApplicable,
+        None,
+    );
     assert_eq!(
         o.not_applicable_because.as_deref(),
         Some("the case closed without key_decision_made happening")
@@ -583,5 +613,8 @@ fn the_deadline_shown_is_the_one_applied_and_says_why() {
     // The plan's own: no reason given.
     let s = Scenario::open(OPH, at_nine(), Report::default());
     let o = s.ob(s.after(1), "crime-recorded");
-    assert_eq!((o.deadline.as_str(), o.deadline_because), ("24 hours", None));
+    assert_eq!(
+        (o.deadline.as_str(), o.deadline_because),
+        ("24 hours", None)
+    );
 }

@@ -174,8 +174,18 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
             "Record a victim's own part of the safety report",
             vec![
                 f("system", "Which report", Choice(SYSTEMS), true),
-                f("victim", "Which victim (blank: every victim)", Person, false),
-                f("declined", "Did the victim decline to contribute?", Bool, false),
+                f(
+                    "victim",
+                    "Which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
+                f(
+                    "declined",
+                    "Did the victim decline to contribute?",
+                    Bool,
+                    false,
+                ),
                 f("note", "What they added (optional)", Text, false),
             ],
         ),
@@ -300,7 +310,12 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
         E::WelfareMeetingHeld => (
             "Record the welfare meeting",
             vec![
-                f("victim", "Which victim was seen (blank: every victim)", Person, false),
+                f(
+                    "victim",
+                    "Which victim was seen (blank: every victim)",
+                    Person,
+                    false,
+                ),
                 f("held_by", "Who met them (blank: you)", Person, false),
                 f("note", "Note (confidential to welfare)", Text, false),
             ],
@@ -326,12 +341,22 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
             vec![
                 f("body", "Which body", Choice(BODIES), true),
                 f("consent", "Did the victim consent?", Bool, true),
-                f("victim", "For which victim (blank: every victim)", Person, false),
+                f(
+                    "victim",
+                    "For which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
             ],
         ),
         E::LeafletGiven => (
             "Record the leaflet given",
-            vec![f("victim", "To which victim (blank: every victim)", Person, false)],
+            vec![f(
+                "victim",
+                "To which victim (blank: every victim)",
+                Person,
+                false,
+            )],
         ),
         E::RaisedAtTrm => (
             "Record raised at the tasking meeting",
