@@ -1378,6 +1378,7 @@ fn report(d: &mut Draft<'_>, h: &Header) -> Result<(EventKind, u32)> {
                 Equipment::SpitGuard => 0.12,
                 Equipment::Gloves => 0.3,
                 Equipment::BodyArmour => 0.0,
+                Equipment::Handcuffs => 0.3,
             };
             d.rng.random_bool(p)
         })

@@ -274,6 +274,8 @@ vocabulary! {
         Pava = "pava",
         /// Baton.
         Baton = "baton",
+        /// Handcuffs.
+        Handcuffs = "handcuffs",
     }
 }
 
