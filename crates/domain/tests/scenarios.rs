@@ -16,6 +16,8 @@ mod calendar_source;
 mod clocks;
 #[path = "scenarios/docs.rs"]
 mod docs;
+#[path = "scenarios/essex.rs"]
+mod essex;
 #[path = "scenarios/fidelity.rs"]
 mod fidelity;
 #[path = "scenarios/op_hampshire.rs"]

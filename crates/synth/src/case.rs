@@ -1199,6 +1199,7 @@ fn report(d: &mut Draft<'_>, h: &Header) -> Result<(EventKind, u32)> {
             body_parts,
             mechanisms,
             enhanced_rights: d.rng.random_bool(0.04),
+            previous_assaults: None,
         });
     }
     if victims.is_empty() {

@@ -192,6 +192,10 @@ pub fn check_fits(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Re
         | EventKind::SafetyReportContributed {
             victim: Some(victim),
             ..
+        }
+        | EventKind::RepeatVictimReviewed {
+            victim: Some(victim),
+            ..
         } if !case.is_victim(victim) => {
             return Err(Refusal::invalid(
                 "victim",

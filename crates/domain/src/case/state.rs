@@ -99,6 +99,7 @@ pub struct CaseState {
     suspect_identified_at: Option<Timestamp>,
     vps_accepted: bool,
     trim_referred: bool,
+    aggravation_not_applied: bool,
     days_lost: Vec<(PersonId, u16)>,
     update_every_days: Option<u16>,
     /// Every frequency the victim chose, with when, sorted by time: a choice applies from
@@ -227,6 +228,10 @@ impl CaseState {
                 self.note_suspect_identified(event.at);
             }
             EventKind::VpsOffered { accepted } => self.vps_accepted |= *accepted,
+            EventKind::Sentenced {
+                emergency_worker_aggravation,
+                ..
+            } => self.aggravation_not_applied |= !*emergency_worker_aggravation,
             EventKind::TrimReferralConsidered { referred, .. } => self.trim_referred |= *referred,
             EventKind::DaysLostRecorded { victim, days } => {
                 match self.days_lost.iter_mut().find(|(p, _)| p == victim) {
@@ -305,7 +310,8 @@ impl CaseState {
             }
             EventKind::SafetyReportContributed { victim, .. }
             | EventKind::WelfareMeetingHeld { victim, .. }
-            | EventKind::LeafletGiven { victim } => named_or_all(victim),
+            | EventKind::LeafletGiven { victim }
+            | EventKind::RepeatVictimReviewed { victim, .. } => named_or_all(victim),
             EventKind::StaffAssociationNotified {
                 body,
                 consent,
@@ -489,6 +495,10 @@ impl CaseState {
             Fact::TrimReferred => self.trim_referred,
             Fact::Debriefed => self.has(EventType::DebriefHeld),
             Fact::Closed => self.closed_at.is_some(),
+            Fact::RepeatVictim => victims
+                .iter()
+                .any(|v| v.previous_assaults.is_some_and(|n| n > 0)),
+            Fact::AggravationNotApplied => self.aggravation_not_applied,
         }
     }
 }

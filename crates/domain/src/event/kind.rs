@@ -246,10 +246,10 @@ pub enum EventKind {
         #[serde(default)]
         note: String,
         /// Which victim was seen; when absent, every victim of the case.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         victim: Option<PersonId>,
         /// Who met them, when not the person recording it (`by`).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         held_by: Option<PersonId>,
     },
     /// A TRiM referral considered.
@@ -280,14 +280,14 @@ pub enum EventKind {
         consent: bool,
         /// On behalf of which victim; when absent, every victim of the case that the body
         /// represents (or, when consent is false, every victim).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         victim: Option<PersonId>,
     },
     /// The leaflet given. (A struct variant, so that `deny_unknown_fields` refuses stray
     /// fields as for every other event.)
     LeafletGiven {
         /// To which victim; when absent, every victim of the case.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         victim: Option<PersonId>,
     },
     /// Raised at the tasking meeting (TRM), identity kept confidential.
@@ -299,6 +299,24 @@ pub enum EventKind {
     DebriefHeld {
         /// Which kind.
         kind: DebriefKind,
+    },
+    /// A repeat victim's safety reviewed with them (Essex: "to try to enhance the learning
+    /// for officers to potentially stop them becoming repeat victims").
+    RepeatVictimReviewed {
+        /// Which victim; when absent, every victim of the case.
+        #[serde(default)]
+        victim: Option<PersonId>,
+        /// What was agreed (training, crewing, equipment, tactics), in words.
+        actions: String,
+    },
+    /// A sentence checked by criminal justice liaison against the emergency-worker
+    /// aggravation, and what was done (Essex: "sentences properly reflect the offences").
+    SentenceReviewed {
+        /// The sentence reflected the offence, the aggravation included.
+        reflected_aggravation: bool,
+        /// What was done: referred to the CPS under the unduly lenient sentence scheme,
+        /// fed back to the court liaison, nothing needed.
+        action: String,
     },
     /// Lesson captured to the Lessons Exploitation Centre.
     LessonCaptured {
@@ -406,6 +424,8 @@ event_types! {
     RaisedAtTrm = "raised_at_trm",
     DebriefHeld = "debrief_held",
     LessonCaptured = "lesson_captured",
+    RepeatVictimReviewed = "repeat_victim_reviewed",
+    SentenceReviewed = "sentence_reviewed",
     SurveySent = "survey_sent",
     ObligationWaived = "obligation_waived",
     ObligationEscalated = "obligation_escalated",

@@ -503,6 +503,10 @@ pub struct Victim {
     /// than hate crime (e.g. vulnerable or intimidated, persistently targeted).
     #[serde(default)]
     pub enhanced_rights: bool,
+    /// Assaults on this colleague recorded before this one (Essex: flagging and tracking
+    /// repeat victims); none recorded when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_assaults: Option<u16>,
 }
 
 fn yes() -> bool {

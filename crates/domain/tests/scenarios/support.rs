@@ -86,6 +86,7 @@ pub struct Report {
     suspects: Vec<Suspect>,
     jurisdiction: Jurisdiction,
     location_type: LocationType,
+    force_used: bool,
 }
 
 impl Default for Report {
@@ -96,6 +97,7 @@ impl Default for Report {
             suspects: Vec::new(),
             jurisdiction: Jurisdiction::EnglandAndWales,
             location_type: LocationType::Street,
+            force_used: false,
         }
     }
 }
@@ -112,6 +114,7 @@ fn victim(id: &str) -> Victim {
         body_parts: vec!["arm".into()],
         mechanisms: vec![Mechanism::Punch],
         enhanced_rights: false,
+        previous_assaults: None,
     }
 }
 
@@ -166,6 +169,16 @@ impl Report {
         self.victims.push(v);
         self
     }
+    /// The first victim had been assaulted this many times before.
+    pub fn previous_assaults(mut self, n: u16) -> Self {
+        self.victims[0].previous_assaults = Some(n);
+        self
+    }
+    /// Officers used force.
+    pub fn force_used(mut self) -> Self {
+        self.force_used = true;
+        self
+    }
     /// The first victim's workforce role.
     pub fn role(mut self, role: WorkforceRole) -> Self {
         self.victims[0].workforce_role = role;
@@ -195,7 +208,10 @@ impl Report {
             offence: Offence::CommonAssaultEmergencyWorker,
             hate_crime: self.hate_crime,
             suspects: self.suspects,
-            circumstances: Circumstances::default(),
+            circumstances: Circumstances {
+                force_used: self.force_used,
+                ..Circumstances::default()
+            },
             summary: "scenario".into(),
         }
     }

@@ -378,6 +378,30 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
                 ),
             ],
         ),
+        E::RepeatVictimReviewed => (
+            "Record a repeat victim's safety review",
+            vec![
+                f(
+                    "victim",
+                    "Which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
+                f("actions", "What was agreed", Text, true),
+            ],
+        ),
+        E::SentenceReviewed => (
+            "Record the sentence checked against the emergency-worker aggravation",
+            vec![
+                f(
+                    "reflected_aggravation",
+                    "Did the sentence reflect the emergency-worker aggravation?",
+                    Bool,
+                    true,
+                ),
+                f("action", "What was done", Text, true),
+            ],
+        ),
         E::SurveySent => ("Record the feedback survey sent", vec![]),
         E::ObligationWaived => (
             "Waive an obligation",
