@@ -238,3 +238,116 @@ fn a_case_under_a_forces_own_plan_version_evaluates_with_its_file_and_calendar()
     assert!(!ok);
     assert!(stderr.contains("--calendar"), "{stderr}");
 }
+
+#[test]
+fn plan_diff_names_changes_point_by_point() {
+    let dir = scratch("diff");
+    let (ok, stdout, stderr) = pledge(&dir, &["plan", "diff", "op-hampshire@1", "essex@1"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.starts_with("op-hampshire@1 → essex@1: "), "{stdout}");
+    assert!(
+        stdout.contains("point E1: added: \"Debrief after the use of force\""),
+        "{stdout}"
+    );
+    std::fs::write(dir.join("plan.toml"), FORCE_PLAN).unwrap();
+    let changed = FORCE_PLAN.replace("version = 2", "version = 3").replace(
+        "deadline = \"1 working day\"",
+        "deadline = \"2 working days\"",
+    );
+    std::fs::write(dir.join("plan3.toml"), changed).unwrap();
+    let (ok, stdout, _) = pledge(&dir, &["plan", "diff", "plan.toml", "plan3.toml"]);
+    assert!(ok);
+    assert_eq!(
+        stdout,
+        "my-force@2 → my-force@3: 1 change\n  point 1: obligation told: deadline: \"1 working day\" → \"2 working days\"\n"
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn ready(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200")
+}
+
+#[test]
+fn serve_puts_a_forces_own_plan_file_in_force_and_refuses_a_bad_one() {
+    let dir = scratch("serve");
+    std::fs::write(dir.join("plan.toml"), FORCE_PLAN).unwrap();
+    std::fs::write(
+        dir.join("bad.toml"),
+        FORCE_PLAN.replace("owner = \"officer_in_case\"", "owner = \"sergeant\""),
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", dir.join("pledge.db").display());
+    let (ok, _, stderr) = pledge(&dir, &["serve", "--database", &db, "--plan", "bad.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("bad.toml:15:11: unknown role `sergeant`"),
+        "line and column: {stderr}"
+    );
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pledge"))
+        .current_dir(&dir)
+        .args([
+            "serve",
+            "--database",
+            &db,
+            "--plan",
+            "plan.toml",
+            "--calendar",
+            "calendar.toml",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The calendar file does not exist yet: serve refuses to start, naming the option.
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--calendar"));
+    std::fs::write(dir.join("calendar.toml"), CALENDAR).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pledge"))
+        .current_dir(&dir)
+        .args([
+            "serve",
+            "--database",
+            &db,
+            "--plan",
+            "plan.toml",
+            "--calendar",
+            "calendar.toml",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut up = false;
+    while start.elapsed() < std::time::Duration::from_secs(30) {
+        if ready(port) {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "pledge serve --plan FILE became ready");
+}
