@@ -26,3 +26,5 @@ mod op_hampshire;
 mod properties;
 #[path = "scenarios/west_midlands.rs"]
 mod west_midlands;
+#[path = "scenarios/whom.rs"]
+mod whom;
