@@ -272,6 +272,12 @@ impl Calendar {
         self.inner.london.to_local(t)
     }
 
+    /// The instant of a London wall-clock time (a time skipped by the spring clock change
+    /// moves forward an hour; an autumn repeat is the first of the two).
+    pub fn local_instant(&self, local: DateTime) -> Timestamp {
+        self.inner.london.to_instant(local)
+    }
+
     /// The instant local midnight (00:00 Europe/London) begins on `d`.
     pub fn local_midnight(&self, d: Date) -> Timestamp {
         self.inner

@@ -1,10 +1,12 @@
 //! A case: its events, its state (a fold over them), and recording a new event through the
 //! plan's rules.
 
+mod briefing;
 mod guards;
 mod refusal;
 mod state;
 
+pub use briefing::TrmBriefing;
 pub use guards::check_rules;
 pub use refusal::{Refusal, RuleViolation};
 pub use state::{CaseState, MAX_VICTIMS, Mark, Report, Waiver};

@@ -3,11 +3,13 @@
 
 mod clocks;
 mod rollup;
+mod schedule;
 mod status;
 mod view;
 
 pub use clocks::{Clocks, Meetings};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
+pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};
 pub use view::{EvaluationView, ObligationView, PointView, WaiverView};
 

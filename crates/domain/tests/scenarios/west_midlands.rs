@@ -410,3 +410,30 @@ fn p10_leaflet_given_within_24_hours() {
     s.expect(s.after(27), "leaflet-given", MetLate, Some(s.after(24)));
     assert_eq!(s.verdict(s.after(27), "10"), PointVerdict::KeptLate);
 }
+
+// 8 "... discussed outside of this meeting to maintain confidentiality of the victim": the
+// TRM's view of a case names nobody.
+#[test]
+fn p8_the_trm_briefing_names_nobody() {
+    let mut s = case(
+        Report::default()
+            .second_victim()
+            .hate_crime(HateStrand::Race),
+    );
+    s.record_by(s.after(1), "INSP-0912", ev::oic(DETECTIVE));
+    s.record(s.after(2), ev::arrest());
+    let b = pledge_domain::case::TrmBriefing::of("WM-1", s.case.state(), calendar()).unwrap();
+    assert_eq!((b.victims, b.arrested, b.hate_crime.len()), (2, true, 1));
+    let json = serde_json::to_string(&b).unwrap();
+    for who in [
+        VICTIM,
+        SECOND_VICTIM,
+        SUPERVISOR,
+        DETECTIVE,
+        "INSP-0912",
+        "High Street",
+        "scenario",
+    ] {
+        assert!(!json.contains(who), "{who} in the TRM briefing: {json}");
+    }
+}
