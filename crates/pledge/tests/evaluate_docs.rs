@@ -299,7 +299,7 @@ fn serve_puts_a_forces_own_plan_file_in_force_and_refuses_a_bad_one() {
         "line and column: {stderr}"
     );
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pledge"))
+    let child = Command::new(env!("CARGO_BIN_EXE_pledge"))
         .current_dir(&dir)
         .args([
             "serve",
