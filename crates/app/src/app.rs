@@ -33,6 +33,13 @@ impl<S: Store> App<S> {
         })
     }
 
+    /// The same application counting working days in this calendar (the built-in UK
+    /// calendar with an administrator's bank-holiday changes, `pledge serve --calendar`).
+    pub fn with_calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = calendar;
+        self
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store

@@ -281,11 +281,9 @@ impl<S: Store> App<S> {
                 actual: stored.version,
             });
         }
-        let mut case = Case::replay(plan, stored.events).map_err(|(i, r)| {
-            AppError::Internal(format!(
-                "stored case {case_id} does not replay at event {i}: {r}"
-            ))
-        })?;
+        // Stored events were checked when recorded; a rule tightened since (a plan's wording
+        // read more exactly) must not make an existing case unreadable.
+        let mut case = Case::restore(plan, stored.events);
         let at = at.unwrap_or(now);
         check_time(at, now)?;
         let event = Event {

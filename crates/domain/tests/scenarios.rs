@@ -10,13 +10,21 @@ mod support;
 
 #[path = "scenarios/btp.rs"]
 mod btp;
+#[path = "scenarios/calendar_source.rs"]
+mod calendar_source;
 #[path = "scenarios/clocks.rs"]
 mod clocks;
 #[path = "scenarios/docs.rs"]
 mod docs;
+#[path = "scenarios/essex.rs"]
+mod essex;
+#[path = "scenarios/fidelity.rs"]
+mod fidelity;
 #[path = "scenarios/op_hampshire.rs"]
 mod op_hampshire;
 #[path = "scenarios/properties.rs"]
 mod properties;
 #[path = "scenarios/west_midlands.rs"]
 mod west_midlands;
+#[path = "scenarios/whom.rs"]
+mod whom;

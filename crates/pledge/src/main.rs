@@ -21,7 +21,7 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Run the web service (JSON API and pages).
     Serve(cmd::serve::Args),
-    /// Work with plans: list, show, check.
+    /// Work with plans: list, show, check, diff.
     #[command(subcommand)]
     Plan(PlanCommand),
     /// Evaluate a case file against its plan: every obligation's state at a moment.
@@ -60,6 +60,8 @@ enum PlanCommand {
     Show(cmd::plan_show::Args),
     /// Check plan files; exits non-zero and lists every problem when one is wrong.
     Check(cmd::plan_check::Args),
+    /// What changes, point by point, from one plan (version) to another.
+    Diff(cmd::plan_diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::List) => cmd::plan_list::run(),
         Command::Plan(PlanCommand::Show(args)) => cmd::plan_show::run(args),
         Command::Plan(PlanCommand::Check(args)) => cmd::plan_check::run(args),
+        Command::Plan(PlanCommand::Diff(args)) => cmd::plan_diff::run(args),
         Command::Evaluate(args) => cmd::evaluate::run(args),
         Command::Migrate(args) => cmd::run_async(cmd::migrate::run(args)),
         Command::Verify(args) => cmd::run_async(cmd::verify::run(args)),

@@ -142,6 +142,7 @@ fn report(at: Timestamp) -> Event {
                 body_parts: vec!["arm".into()],
                 mechanisms: vec![Mechanism::Punch],
                 enhanced_rights: false,
+                previous_assaults: None,
             }],
             offence: Offence::CommonAssaultEmergencyWorker,
             hate_crime: Vec::new(),

@@ -279,6 +279,14 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
     };
     let (report, sup) = report(&mut d, h)?;
     let r = d.reported;
+    // Every victim's workforce role: WMP 9's notice goes to the body for each victim's role.
+    let victim_roles: Vec<(PersonId, WorkforceRole)> = match &report {
+        EventKind::AssaultReported { victims, .. } => victims
+            .iter()
+            .map(|v| (v.person.clone(), v.workforce_role))
+            .collect(),
+        _ => Vec::new(),
+    };
     let (plan, injury, hospitalised, hate, enhanced, identified, force_used, role) = match &report {
         EventKind::AssaultReported {
             plan,
@@ -367,6 +375,8 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
             sup,
             EventKind::WelfareMeetingHeld {
                 note: String::new(),
+                victim: None,
+                held_by: None,
             },
         ),
         None if d.chance(0.3) => {
@@ -606,26 +616,35 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
             d.push(at, sup, EventKind::RaisedAtTrm { meeting });
         }
         if let Some(t) = d.timed(0.80, 0.12, r, 24 * HOUR) {
-            let body = match role {
-                Some(WorkforceRole::Officer) => StaffAssociation::Federation,
-                Some(WorkforceRole::Staff | WorkforceRole::Pcso) => {
-                    if d.chance(0.75) {
-                        StaffAssociation::Unison
-                    } else {
-                        StaffAssociation::Unite
+            // One notice per victim, to the body for their role (none for volunteers).
+            for (person, victim_role) in &victim_roles {
+                let body = match victim_role {
+                    WorkforceRole::Officer | WorkforceRole::SpecialConstable => {
+                        StaffAssociation::Federation
                     }
-                }
-                _ => StaffAssociation::Other,
-            };
-            let consent = d.chance(0.85);
-            d.push(
-                t,
-                sup,
-                EventKind::StaffAssociationNotified { body, consent },
-            );
+                    WorkforceRole::Staff | WorkforceRole::Pcso => {
+                        if d.chance(0.75) {
+                            StaffAssociation::Unison
+                        } else {
+                            StaffAssociation::Unite
+                        }
+                    }
+                    WorkforceRole::Volunteer => continue,
+                };
+                let consent = d.chance(0.85);
+                d.push(
+                    t,
+                    sup,
+                    EventKind::StaffAssociationNotified {
+                        body,
+                        consent,
+                        victim: Some(person.clone()),
+                    },
+                );
+            }
         }
         if let Some(t) = d.timed(0.80, 0.12, r, 24 * HOUR) {
-            d.push(t, sup, EventKind::LeafletGiven {});
+            d.push(t, sup, EventKind::LeafletGiven { victim: None });
         }
     }
     // Debrief and lessons.
@@ -1180,6 +1199,7 @@ fn report(d: &mut Draft<'_>, h: &Header) -> Result<(EventKind, u32)> {
             body_parts,
             mechanisms,
             enhanced_rights: d.rng.random_bool(0.04),
+            previous_assaults: None,
         });
     }
     if victims.is_empty() {
@@ -1359,6 +1379,7 @@ fn report(d: &mut Draft<'_>, h: &Header) -> Result<(EventKind, u32)> {
                 Equipment::SpitGuard => 0.12,
                 Equipment::Gloves => 0.3,
                 Equipment::BodyArmour => 0.0,
+                Equipment::Handcuffs => 0.3,
             };
             d.rng.random_bool(p)
         })

@@ -96,7 +96,8 @@ impl StepGroup {
             | LeafletGiven
             | RaisedAtTrm
             | DebriefHeld
-            | LessonCaptured => StepGroup::Supervision,
+            | LessonCaptured
+            | RepeatVictimReviewed => StepGroup::Supervision,
             StatementTaken
             | SuspectIdentified
             | ArrestMade
@@ -111,10 +112,11 @@ impl StepGroup {
             | Charged
             | CourtHearing
             | VerdictGiven
-            | Sentenced => StepGroup::Investigation,
+            | Sentenced
+            | SentenceReviewed => StepGroup::Investigation,
             TrimAssessmentHeld => StepGroup::Welfare,
             UpdateFrequencyChosen => StepGroup::VictimOwn,
-            VictimViewRecorded | VpsRequested => StepGroup::VictimVoice,
+            VictimViewRecorded | VpsRequested | SafetyReportContributed => StepGroup::VictimVoice,
             ObligationWaived | CaseClosed | SurveySent | RiddorReported => StepGroup::Management,
             ObligationEscalated | AssaultReported => StepGroup::System,
         }

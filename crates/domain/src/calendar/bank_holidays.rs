@@ -85,6 +85,17 @@ fn pair(first_day: Date) -> (Date, Date) {
 /// A date as (year, month, day).
 type Ymd = (i16, i8, i8);
 
+/// Moves and one-off holidays since 1990 in one jurisdiction only: (where; the usual date
+/// it replaces, if any; the day; its name).
+const LOCAL_ONE_OFFS: &[(Jurisdiction, Option<Ymd>, Ymd, &str)] = &[(
+    // Proclaimed by the Scottish Government after Scotland qualified for the 2026 FIFA
+    // World Cup: Monday 15 June 2026, Scotland only.
+    Jurisdiction::Scotland,
+    None,
+    (2026, 6, 15),
+    "Bank holiday for Scotland's participation in the FIFA World Cup",
+)];
+
 /// Moves and one-off holidays since 1990, the same in all three jurisdictions:
 /// (the usual date it replaces, if any; the day; its name).
 const ONE_OFFS: &[(Option<Ymd>, Ymd, &str)] = &[
@@ -166,7 +177,11 @@ pub fn bank_holidays(j: Jurisdiction, year: i16) -> Vec<BankHoliday> {
     add(christmas, "Christmas Day");
     add(boxing, "Boxing Day");
 
-    for (moved, day, name) in ONE_OFFS {
+    let local = LOCAL_ONE_OFFS
+        .iter()
+        .filter(|(where_, ..)| *where_ == j)
+        .map(|(_, moved, day, name)| (moved, day, name));
+    for (moved, day, name) in ONE_OFFS.iter().map(|(m, d, n)| (m, d, n)).chain(local) {
         if day.0 != year {
             continue;
         }

@@ -6,10 +6,12 @@
 //! microseconds.
 
 mod bank_holidays;
+mod changes;
 mod jurisdiction;
 mod london;
 
 pub use bank_holidays::{BankHoliday, bank_holidays};
+pub use changes::{CalendarChanges, ChangedDay, MAX_CALENDAR_BYTES};
 pub use jurisdiction::Jurisdiction;
 
 use jiff::civil::{Date, DateTime, Weekday};
@@ -36,6 +38,10 @@ struct Tables {
     working_before: [Vec<u32>; 3],
     /// Per jurisdiction: the day numbers of every working day in range, ascending.
     working_days: [Vec<i32>; 3],
+    /// Per jurisdiction: the day numbers of every bank holiday in range, ascending.
+    holidays: [Vec<i32>; 3],
+    /// The administrator's changes applied on top of the built-in rules, if any.
+    changes: Option<CalendarChanges>,
     london: LondonTime,
 }
 
@@ -86,17 +92,39 @@ fn is_weekend(d: Date) -> bool {
 impl Calendar {
     /// Builds the tables for England and Wales, Scotland and Northern Ireland.
     pub fn uk() -> Self {
+        Self::build(None)
+    }
+
+    /// The same, with an administrator's bank-holiday changes applied on top of the
+    /// built-in rules (days proclaimed after this release).
+    pub fn uk_with(changes: CalendarChanges) -> Self {
+        Self::build(Some(changes))
+    }
+
+    fn build(changes: Option<CalendarChanges>) -> Self {
         let first = Date::constant(FIRST_YEAR, 1, 1);
         let first_day = day_number(first);
         let last_day = day_number(Date::constant(LAST_YEAR, 12, 31));
         let mut working_before: [Vec<u32>; 3] = Default::default();
         let mut working_days: [Vec<i32>; 3] = Default::default();
+        let mut holiday_days: [Vec<i32>; 3] = Default::default();
         for j in Jurisdiction::ALL {
             let idx = j.index();
             let mut holidays = std::collections::HashSet::new();
             for y in FIRST_YEAR..=LAST_YEAR {
                 holidays.extend(bank_holidays(j, y).into_iter().map(|h| day_number(h.date)));
             }
+            for d in changes.iter().flat_map(|c| &c.days) {
+                if d.jurisdictions.contains(&j) {
+                    if let Some(r) = d.replaces {
+                        holidays.remove(&day_number(r));
+                    }
+                    holidays.insert(day_number(d.date));
+                }
+            }
+            let mut sorted: Vec<i32> = holidays.iter().copied().collect();
+            sorted.sort_unstable();
+            holiday_days[idx] = sorted;
             let mut count = 0u32;
             let len = usize::try_from(last_day - first_day + 1).unwrap_or(0);
             let mut before = Vec::with_capacity(len);
@@ -115,6 +143,8 @@ impl Calendar {
                 first_day,
                 working_before,
                 working_days,
+                holidays: holiday_days,
+                changes,
                 london: LondonTime::new(),
             }),
         }
@@ -127,7 +157,32 @@ impl Calendar {
 
     /// Whether `date` is a bank holiday in the jurisdiction.
     pub fn is_bank_holiday(&self, j: Jurisdiction, date: Date) -> bool {
-        bank_holidays(j, date.year()).iter().any(|h| h.date == date)
+        let day = day_number(date);
+        match self.slot(day) {
+            Some(_) => self.inner.holidays[j.index()].binary_search(&day).is_ok(),
+            None => bank_holidays(j, date.year()).iter().any(|h| h.date == date),
+        }
+    }
+
+    /// Every bank holiday of a jurisdiction in a year, with the administrator's changes.
+    pub fn bank_holiday_dates(&self, j: Jurisdiction, year: i16) -> Vec<Date> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return bank_holidays(j, year).into_iter().map(|h| h.date).collect();
+        }
+        let (a, b) = (
+            day_number(Date::constant(year, 1, 1)),
+            day_number(Date::constant(year, 12, 31)),
+        );
+        self.inner.holidays[j.index()]
+            .iter()
+            .filter(|d| (a..=b).contains(*d))
+            .map(|d| date_of(*d))
+            .collect()
+    }
+
+    /// The administrator's changes in use, if any (their version and source).
+    pub fn changes(&self) -> Option<&CalendarChanges> {
+        self.inner.changes.as_ref()
     }
 
     /// Whether `date` is a working day (not a weekend, not a bank holiday) in the jurisdiction.
@@ -215,6 +270,12 @@ impl Calendar {
     /// The Europe/London local date and time of an instant.
     pub fn local_datetime(&self, t: Timestamp) -> DateTime {
         self.inner.london.to_local(t)
+    }
+
+    /// The instant of a London wall-clock time (a time skipped by the spring clock change
+    /// moves forward an hour; an autumn repeat is the first of the two).
+    pub fn local_instant(&self, local: DateTime) -> Timestamp {
+        self.inner.london.to_instant(local)
     }
 
     /// The instant local midnight (00:00 Europe/London) begins on `d`.

@@ -1,38 +1,63 @@
 //! The plan's "must never" rules, checked before an event is recorded. This is the one place
 //! they are enforced; every entry point records events through [`crate::case::Case::record`].
+//!
+//! A rule binds exactly the victims its plan wording names (`victims = [...]` in the plan
+//! file): "the assaulted officer" is not police staff, and an exception for "a police
+//! officer who has been assaulted" does not extend to the rest of the workforce.
 
 use super::refusal::{Refusal, RuleViolation};
 use super::state::CaseState;
-use crate::event::values::StatementOf;
+use crate::event::values::{StatementOf, Victim};
 use crate::event::{Event, EventKind};
-use crate::plan::{Plan, RuleKind};
+use crate::plan::{Plan, RuleKind, covers, roles_in_words};
 
 /// Checks an event against the rules the plan states. Rules the plan does not state are
 /// not applied: the plan decides.
 pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Refusal> {
-    let refuse = |kind: RuleKind, detail: String| -> Result<(), Refusal> {
-        match plan.rule(kind) {
-            Some(rule) => Err(Refusal::Rule(Box::new(RuleViolation::new(
-                plan, rule, detail,
-            )))),
+    // The rule of this kind, if the plan states it and it binds this victim.
+    let rule_for =
+        |kind: RuleKind, victim: &Victim| plan.rule(kind).filter(|r| covers(&r.victims, victim));
+    let refuse =
+        |kind: RuleKind, victim: &Victim, field: Option<&str>, detail: String| match rule_for(
+            kind, victim,
+        ) {
+            Some(rule) => {
+                let v = RuleViolation::new(plan, rule, detail);
+                let v = match field {
+                    Some(f) => v.at_field(f),
+                    None => v,
+                };
+                Err(Refusal::Rule(Box::new(v)))
+            }
             None => Ok(()),
-        }
-    };
+        };
     match &event.kind {
-        EventKind::OicAssigned { officer } if case.is_victim(officer) => refuse(
-            RuleKind::VictimNotOfficerInCase,
-            format!("{officer} is a victim of this assault and cannot be its officer in the case"),
-        ),
+        EventKind::OicAssigned { officer } => match case.victim(officer) {
+            Some(v) => refuse(
+                RuleKind::VictimNotOfficerInCase,
+                v,
+                Some("officer"),
+                format!(
+                    "{officer} is a victim of this assault and cannot be its officer in the case"
+                ),
+            ),
+            None => Ok(()),
+        },
         EventKind::StatementTaken {
             of: StatementOf::Witness,
             taken_by,
             ..
-        } if case.is_victim(taken_by) => refuse(
-            RuleKind::VictimTakesNoWitnessStatements,
-            format!(
-                "{taken_by} is a victim of this assault and cannot take witness statements in it"
+        } => match case.victim(taken_by) {
+            Some(v) => refuse(
+                RuleKind::VictimTakesNoWitnessStatements,
+                v,
+                Some("taken_by"),
+                format!(
+                    "{taken_by} is a victim of this assault and cannot take witness statements in it"
+                ),
             ),
-        ),
+            None => Ok(()),
+        },
         EventKind::StatementTaken {
             of: StatementOf::Victim,
             giver,
@@ -40,19 +65,30 @@ pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), R
             tier,
             tier_reason,
         } => {
-            if !case.is_victim(taken_by) {
+            let Some(taker) = case.victim(taken_by) else {
                 return Ok(());
-            }
+            };
+            let kind = RuleKind::VictimDoesNotWriteOwnStatement;
             if taken_by != giver {
                 return refuse(
-                    RuleKind::VictimDoesNotWriteOwnStatement,
+                    kind,
+                    taker,
+                    Some("taken_by"),
                     format!(
                         "{taken_by} is a victim of this assault and cannot take a victim's statement in it"
                     ),
                 );
             }
-            // A self-written statement: only where the plan's tier for this case allows it,
-            // and only with the tier and the reason recorded.
+            let Some(rule) = rule_for(kind, taker) else {
+                return Ok(());
+            };
+            let violation = |field: &str, detail: String| {
+                Err(Refusal::Rule(Box::new(
+                    RuleViolation::new(plan, rule, detail).at_field(field),
+                )))
+            };
+            // A self-written statement: only where the plan's tier for this case allows it
+            // for this victim, and only with the tier and the reason recorded.
             let Some(tier_id) = tier.as_deref().filter(|t| !t.trim().is_empty()) else {
                 let hint = if plan.statement_tiers.is_empty() {
                     String::new()
@@ -66,31 +102,49 @@ pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), R
                             .join(", ")
                     )
                 };
-                return refuse(
-                    RuleKind::VictimDoesNotWriteOwnStatement,
+                return violation(
+                    "tier",
                     format!("{giver} cannot write their own statement{hint}"),
                 );
             };
             let Some(t) = plan.statement_tier(tier_id) else {
-                return Err(Refusal::invalid(
+                return violation(
                     "tier",
-                    format!("the plan has no statement tier \"{tier_id}\""),
-                ));
+                    if plan.statement_tiers.is_empty() {
+                        format!(
+                            "the plan has no statement tiers, so no tier (\"{tier_id}\") allows {giver} to write their own statement"
+                        )
+                    } else {
+                        format!("the plan has no statement tier \"{tier_id}\"")
+                    },
+                );
             };
             if !t.victim_may_write_own {
-                return refuse(
-                    RuleKind::VictimDoesNotWriteOwnStatement,
+                return violation(
+                    "tier",
                     format!(
                         "{} (\"{}\") does not allow the victim to write their own statement",
                         t.id, t.title
                     ),
                 );
             }
+            if !covers(&t.victims, taker) {
+                return violation(
+                    "tier",
+                    format!(
+                        "{} allows a self-written statement only for a victim who is {}; {giver} is {}",
+                        t.id,
+                        roles_in_words(&t.victims),
+                        taker.workforce_role
+                    ),
+                );
+            }
             if tier_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                return Err(Refusal::invalid(
+                return violation(
                     "tier_reason",
-                    "a self-written statement under a tier needs the reason for the tier recorded",
-                ));
+                    "a self-written statement under a tier needs the reason for the tier recorded"
+                        .to_owned(),
+                );
             }
             Ok(())
         }
@@ -109,12 +163,27 @@ pub fn check_rules(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), R
                 ),
                 None => "the victim's view has not been recorded yet".to_owned(),
             };
-            refuse(RuleKind::VictimViewBeforeOutcome, detail)
+            case_rule(plan, RuleKind::VictimViewBeforeOutcome, detail)
         }
-        EventKind::NoArrestRecorded { reason } if reason.trim().is_empty() => refuse(
-            RuleKind::NoArrestNeedsReason,
-            "no reason was given for not arresting".to_owned(),
-        ),
+        EventKind::NoArrestRecorded { reason } if reason.trim().is_empty() => {
+            match plan.rule(RuleKind::NoArrestNeedsReason) {
+                Some(rule) => Err(Refusal::Rule(Box::new(
+                    RuleViolation::new(plan, rule, "no reason was given for not arresting")
+                        .at_field("reason"),
+                ))),
+                None => Ok(()),
+            }
+        }
         _ => Ok(()),
+    }
+}
+
+/// A rule about the case as a whole (not one victim), if the plan states it.
+fn case_rule(plan: &Plan, kind: RuleKind, detail: String) -> Result<(), Refusal> {
+    match plan.rule(kind) {
+        Some(rule) => Err(Refusal::Rule(Box::new(RuleViolation::new(
+            plan, rule, detail,
+        )))),
+        None => Ok(()),
     }
 }

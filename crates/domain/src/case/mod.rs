@@ -1,16 +1,19 @@
 //! A case: its events, its state (a fold over them), and recording a new event through the
 //! plan's rules.
 
+mod briefing;
 mod guards;
 mod refusal;
 mod state;
 
+pub use briefing::TrmBriefing;
 pub use guards::check_rules;
 pub use refusal::{Refusal, RuleViolation};
-pub use state::{CaseState, Mark, Report, Waiver};
+pub use state::{CaseState, MAX_VICTIMS, Mark, Report, Waiver};
 
+use crate::event::values::StatementOf;
 use crate::event::{Event, EventKind, EventType};
-use crate::plan::Plan;
+use crate::plan::{Plan, RuleKind};
 
 /// A case under a plan: the only way to add an event is [`Case::record`], which checks the
 /// event fits the case and the plan's rules first.
@@ -42,6 +45,19 @@ impl<'p> Case<'p> {
             case.record(e).map_err(|r| (i, r))?;
         }
         Ok(case)
+    }
+
+    /// Restores a case from events already recorded (a store's own history), without
+    /// checking them again: they were checked when recorded, and a rule tightened since
+    /// must not make an existing case unreadable. Input from outside (a case file, an
+    /// import) goes through [`Case::replay`] instead.
+    pub fn restore(plan: &'p Plan, events: Vec<Event>) -> Self {
+        let state = CaseState::from_events(&events);
+        Self {
+            plan,
+            events,
+            state,
+        }
     }
 
     /// Records an event if it fits the case and the plan's rules allow it.
@@ -145,7 +161,48 @@ pub fn check_fits(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Re
         // The Victims' Code asks for the victim's view; an empty one would meet the plan's
         // "view before outcome" obligation with nothing heard.
         EventKind::VictimViewRecorded { view } if view.trim().is_empty() => {
-            return Err(Refusal::invalid("view", "the victim's view is empty"));
+            return Err(Refusal::field_under_rule(
+                plan,
+                RuleKind::VictimViewBeforeOutcome,
+                "view",
+                "the victim's view is empty",
+            ));
+        }
+        EventKind::StatementTaken {
+            of: StatementOf::Victim,
+            giver,
+            ..
+        } if !case.is_victim(giver) => {
+            return Err(Refusal::invalid(
+                "giver",
+                format!(
+                    "{giver} is not a victim of this case; a victim's statement is given by a victim (record a witness statement instead)"
+                ),
+            ));
+        }
+        EventKind::StaffAssociationNotified {
+            victim: Some(victim),
+            ..
+        }
+        | EventKind::WelfareMeetingHeld {
+            victim: Some(victim),
+            ..
+        }
+        | EventKind::LeafletGiven {
+            victim: Some(victim),
+        }
+        | EventKind::SafetyReportContributed {
+            victim: Some(victim),
+            ..
+        }
+        | EventKind::RepeatVictimReviewed {
+            victim: Some(victim),
+            ..
+        } if !case.is_victim(victim) => {
+            return Err(Refusal::invalid(
+                "victim",
+                format!("{victim} is not a victim in this case"),
+            ));
         }
         EventKind::DaysLostRecorded { victim, .. } if !case.is_victim(victim) => {
             return Err(Refusal::invalid(
@@ -169,6 +226,12 @@ fn check_report(event: &Event) -> Result<(), Refusal> {
     };
     if victims.is_empty() {
         return Err(Refusal::invalid("victims", "at least one victim is needed"));
+    }
+    if victims.len() > MAX_VICTIMS {
+        return Err(Refusal::invalid(
+            "victims",
+            format!("at most {MAX_VICTIMS} victims are recorded in one case"),
+        ));
     }
     for (i, v) in victims.iter().enumerate() {
         if victims[..i].iter().any(|w| w.person == v.person) {

@@ -21,6 +21,9 @@ pub struct RuleViolation {
     pub says: String,
     /// What in this command breaks it.
     pub detail: String,
+    /// The field of the command at fault, where one is (`tier`, `tier_reason`, `view`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl RuleViolation {
@@ -34,7 +37,14 @@ impl RuleViolation {
             point_title: point.title.clone(),
             says: rule.says.clone(),
             detail: detail.into(),
+            field: None,
         }
+    }
+
+    /// The same, naming the field at fault.
+    pub(crate) fn at_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
     }
 }
 
@@ -70,6 +80,24 @@ impl Refusal {
         Refusal::Invalid {
             field: field.to_owned(),
             message: message.into(),
+        }
+    }
+
+    /// A field check that exists because of a rule of the plan: when the plan states the
+    /// rule, the refusal names the plan, the point and quotes it (whichever check catches
+    /// the problem first); otherwise it is a plain invalid field.
+    pub(crate) fn field_under_rule(
+        plan: &Plan,
+        kind: RuleKind,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let message = message.into();
+        match plan.rule(kind) {
+            Some(rule) => Refusal::Rule(Box::new(
+                RuleViolation::new(plan, rule, message).at_field(field),
+            )),
+            None => Refusal::invalid(field, message),
         }
     }
 }

@@ -16,7 +16,16 @@ pub struct Mark {
     pub at: Timestamp,
     /// Bit i set when the event satisfies `event.qualifiers()[i]`.
     pub qualifiers: u8,
+    /// Bit i set when the event counts for the i-th victim of the report (for obligations
+    /// met once per victim): a statement for its giver, a notice to the Federation for the
+    /// officers among the victims, a welfare meeting for the victim seen. Events that name
+    /// no victim count for all of them.
+    pub victims: u64,
 }
+
+/// At most this many victims are told apart per event (a bit each in [`Mark::victims`]);
+/// a report with more is refused.
+pub const MAX_VICTIMS: usize = 64;
 
 /// The facts the opening report gives.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +94,12 @@ pub struct CaseState {
     /// `by_type[starts[t]..starts[t + 1]]`.
     starts: TypeStarts,
     suspect_identified: bool,
+    /// When a suspect was first known: the report (if it names an identified suspect), a
+    /// `suspect_identified` or an `arrest_made`, whichever is earliest.
+    suspect_identified_at: Option<Timestamp>,
     vps_accepted: bool,
     trim_referred: bool,
+    aggravation_not_applied: bool,
     days_lost: Vec<(PersonId, u16)>,
     update_every_days: Option<u16>,
     /// Every frequency the victim chose, with when, sorted by time: a choice applies from
@@ -162,7 +175,7 @@ impl CaseState {
         let ty = event.event_type();
         let mut qualifiers = 0u8;
         for (i, q) in ty.qualifiers().iter().enumerate() {
-            if event.kind.satisfies(q) {
+            if event.kind.satisfies(q) || self.satisfies_in_case(event, q) {
                 qualifiers |= 1 << i;
             }
         }
@@ -170,6 +183,7 @@ impl CaseState {
             event: ty,
             at: event.at,
             qualifiers,
+            victims: self.victims_counted(&event.kind),
         };
         self.marks.push(mark);
         self.events += 1;
@@ -189,7 +203,10 @@ impl CaseState {
                 circumstances,
                 ..
             } => {
-                self.suspect_identified |= suspects.iter().any(|s| s.identified);
+                if suspects.iter().any(|s| s.identified) {
+                    self.suspect_identified = true;
+                    self.note_suspect_identified(event.at);
+                }
                 self.report = Some(Report {
                     plan: plan.clone(),
                     force: force.clone(),
@@ -207,9 +224,14 @@ impl CaseState {
             }
             EventKind::OicAssigned { officer } => self.oic = Some(officer.clone()),
             EventKind::SuspectIdentified { .. } | EventKind::ArrestMade { .. } => {
-                self.suspect_identified = true
+                self.suspect_identified = true;
+                self.note_suspect_identified(event.at);
             }
             EventKind::VpsOffered { accepted } => self.vps_accepted |= *accepted,
+            EventKind::Sentenced {
+                emergency_worker_aggravation,
+                ..
+            } => self.aggravation_not_applied |= !*emergency_worker_aggravation,
             EventKind::TrimReferralConsidered { referred, .. } => self.trim_referred |= *referred,
             EventKind::DaysLostRecorded { victim, days } => {
                 match self.days_lost.iter_mut().find(|(p, _)| p == victim) {
@@ -237,6 +259,93 @@ impl CaseState {
         mark
     }
 
+    fn note_suspect_identified(&mut self, at: Timestamp) {
+        self.suspect_identified_at = Some(self.suspect_identified_at.map_or(at, |t| t.min(at)));
+    }
+
+    /// Qualifiers that depend on the case, not the event alone: a welfare meeting counts as
+    /// the supervisor's ("the victim must be seen by their supervisor", WMP 6; BTP 7) when
+    /// the person who held it, or recorded it, is the supervisor the report names.
+    fn satisfies_in_case(&self, event: &Event, qualifier: &str) -> bool {
+        match (&event.kind, qualifier) {
+            (EventKind::WelfareMeetingHeld { held_by, .. }, "supervisor") => {
+                let who = held_by.as_ref().unwrap_or(&event.by);
+                self.report.as_ref().is_some_and(|r| &r.supervisor == who)
+            }
+            _ => false,
+        }
+    }
+
+    /// The victims (bits by their place in the report) an event counts for.
+    fn victims_counted(&self, kind: &EventKind) -> u64 {
+        let victims = self.victims();
+        let all = if victims.len() >= MAX_VICTIMS {
+            u64::MAX
+        } else {
+            (1u64 << victims.len()) - 1
+        };
+        let bit = |p: &PersonId| {
+            victims
+                .iter()
+                .take(MAX_VICTIMS)
+                .position(|v| &v.person == p)
+                .map_or(0, |i| 1u64 << i)
+        };
+        let named_or_all = |p: &Option<PersonId>| p.as_ref().map_or(all, bit);
+        match kind {
+            EventKind::StatementTaken {
+                of: StatementOf::Victim,
+                giver,
+                ..
+            } => bit(giver),
+            EventKind::DaysLostRecorded { victim, .. } => bit(victim),
+            EventKind::SafetyReportCompleted {
+                victim_contributed, ..
+            } => {
+                if *victim_contributed {
+                    all
+                } else {
+                    0
+                }
+            }
+            EventKind::SafetyReportContributed { victim, .. }
+            | EventKind::WelfareMeetingHeld { victim, .. }
+            | EventKind::LeafletGiven { victim }
+            | EventKind::RepeatVictimReviewed { victim, .. } => named_or_all(victim),
+            EventKind::StaffAssociationNotified {
+                body,
+                consent,
+                victim,
+            } => {
+                let named = named_or_all(victim);
+                let mut mask = 0;
+                for (i, v) in victims.iter().take(MAX_VICTIMS).enumerate() {
+                    let counts = !*consent || body.represents(v.workforce_role);
+                    if named & (1 << i) != 0 && counts {
+                        mask |= 1 << i;
+                    }
+                }
+                mask
+            }
+            _ => all,
+        }
+    }
+
+    /// When a suspect was first identified (see the field), if one has been.
+    pub fn suspect_identified_at(&self) -> Option<Timestamp> {
+        self.suspect_identified_at
+    }
+
+    /// When the clock that starts at an event of this type starts: its first time, except
+    /// `suspect_identified`, which starts when a suspect was first known however that was
+    /// recorded (named in the report, identified later, or arrested).
+    pub fn clock_start(&self, event: EventType) -> Option<Timestamp> {
+        match event {
+            EventType::SuspectIdentified => self.suspect_identified_at,
+            _ => self.first(event),
+        }
+    }
+
     /// The opening report, once recorded.
     pub fn report(&self) -> Option<&Report> {
         self.report.as_ref()
@@ -257,7 +366,12 @@ impl CaseState {
 
     /// Whether a person is a victim of this assault.
     pub fn is_victim(&self, person: &PersonId) -> bool {
-        self.victims().iter().any(|v| &v.person == person)
+        self.victim(person).is_some()
+    }
+
+    /// The victim who is this person, if they are one.
+    pub fn victim(&self, person: &PersonId) -> Option<&Victim> {
+        self.victims().iter().find(|v| &v.person == person)
     }
 
     /// The officer in the case.
@@ -381,6 +495,10 @@ impl CaseState {
             Fact::TrimReferred => self.trim_referred,
             Fact::Debriefed => self.has(EventType::DebriefHeld),
             Fact::Closed => self.closed_at.is_some(),
+            Fact::RepeatVictim => victims
+                .iter()
+                .any(|v| v.previous_assaults.is_some_and(|n| n > 0)),
+            Fact::AggravationNotApplied => self.aggravation_not_applied,
         }
     }
 }
@@ -416,7 +534,7 @@ mod tests {
                     DebriefKind::UseOfForce
                 },
             },
-            4 => EventKind::LeafletGiven {},
+            4 => EventKind::LeafletGiven { victim: None },
             _ => EventKind::SurveySent {},
         };
         Event {

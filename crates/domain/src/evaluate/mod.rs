@@ -3,16 +3,18 @@
 
 mod clocks;
 mod rollup;
+mod schedule;
 mod status;
 mod view;
 
 pub use clocks::{Clocks, Meetings};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
-pub use status::{ObligationStatus, Pending, State};
+pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
+pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};
 pub use view::{EvaluationView, ObligationView, PointView, WaiverView};
 
-use crate::case::{CaseState, Mark};
-use crate::plan::{ClockStart, Completion, Deadline, Obligation, Plan, Step};
+use crate::case::{CaseState, MAX_VICTIMS, Mark};
+use crate::plan::{ClockStart, Completion, Deadline, Obligation, Plan, Step, covers};
 use jiff::{SignedDuration, Timestamp};
 
 /// Recurring obligations stop generating instances after this many, whatever the input.
@@ -72,16 +74,27 @@ fn open(
         due_at: None,
         completed_at: None,
         waiver: None,
+        applied: Applied::Base,
+        not_applicable: None,
+    }
+}
+
+fn not_applicable(obligation: usize, why: NotApplicableWhy) -> ObligationStatus {
+    ObligationStatus {
+        state: State::NotApplicable,
+        not_applicable: Some(why),
+        ..open(obligation, 0, Pending::Running, None)
     }
 }
 
 impl Evaluator<'_> {
     fn obligation(&self, i: usize, o: &Obligation, out: &mut Vec<ObligationStatus>) {
         if !o.applies.holds(self.case) {
-            out.push(ObligationStatus {
-                state: State::NotApplicable,
-                ..open(i, 0, Pending::Running, None)
-            });
+            out.push(not_applicable(i, NotApplicableWhy::Condition));
+            return;
+        }
+        if self.victims_concerned(o) == 0 {
+            out.push(not_applicable(i, NotApplicableWhy::NoVictimConcerned));
             return;
         }
         if let Some(w) = self
@@ -106,26 +119,57 @@ impl Evaluator<'_> {
                     None,
                 )),
             },
-            ClockStart::Event(e) => match self.case.first(e) {
+            ClockStart::Event(e) => match self.case.clock_start(e) {
                 Some(t) => self.clock_running(i, o, t, out),
-                None => out.push(open(i, 0, Pending::ClockNotStarted(e), None)),
+                None => out.push(self.not_started(i, e)),
             },
             ClockStart::Each(e) => {
                 // The deadline depends on the case, not the instance: choose it once.
-                let deadline = self.deadline(o);
+                let (deadline, applied) = self.deadline(o);
                 let mut n = 0;
                 for m in self.case.marks_of(e) {
                     n += 1;
-                    let done = self.completion_at_or_after(&o.completed_by, m.at);
-                    out.push(self.judge(i, n, deadline, m.at, done));
+                    let done = self.completion_at_or_after(o, m.at);
+                    let mut s = self.judge(i, n, deadline, m.at, done);
+                    s.applied = applied;
+                    out.push(s);
                     if n >= MAX_INSTANCES {
                         break;
                     }
                 }
                 if n == 0 {
-                    out.push(open(i, 0, Pending::ClockNotStarted(e), None));
+                    out.push(self.not_started(i, e));
                 }
             }
+        }
+    }
+
+    /// An obligation whose starting event has not happened: not yet due while the case is
+    /// open; once it has closed without the event, the obligation never arose (before, a
+    /// closed case with no key decision kept a not-yet-due "tell the victim" forever, and
+    /// its point read "in progress" for good).
+    fn not_started(&self, i: usize, e: crate::event::EventType) -> ObligationStatus {
+        if self.case.closed_at().is_some() {
+            not_applicable(i, NotApplicableWhy::ClosedBeforeStart(e))
+        } else {
+            open(i, 0, Pending::ClockNotStarted(e), None)
+        }
+    }
+
+    /// The victims (bits by place in the report) an obligation concerns: those whose
+    /// workforce role it names, or every victim.
+    fn victims_concerned(&self, o: &Obligation) -> u64 {
+        let mut mask = 0u64;
+        for (k, v) in self.case.victims().iter().take(MAX_VICTIMS).enumerate() {
+            if covers(&o.victims, v) {
+                mask |= 1 << k;
+            }
+        }
+        // Before the report there are no victims, and nothing is excluded yet.
+        if self.case.victims().is_empty() {
+            u64::MAX
+        } else {
+            mask
         }
     }
 
@@ -138,8 +182,11 @@ impl Evaluator<'_> {
     ) {
         match o.recurs_every_days {
             None => {
-                let done = self.first_completion(&o.completed_by);
-                out.push(self.judge(i, 0, self.deadline(o), start, done));
+                let done = self.first_completion(o);
+                let (deadline, applied) = self.deadline(o);
+                let mut s = self.judge(i, 0, deadline, start, done);
+                s.applied = applied;
+                out.push(s);
             }
             Some(default_days) => self.recurring(i, o, start, default_days, out),
         }
@@ -174,16 +221,21 @@ impl Evaluator<'_> {
         let mut first = true;
         for n in 1..=MAX_INSTANCES {
             let done = if first {
-                self.completion_at_or_after(&o.completed_by, anchor)
+                self.completion_at_or_after(o, anchor)
             } else {
-                self.completion_after(&o.completed_by, anchor)
+                self.completion_after(o, anchor)
             };
             let mut clock_start = anchor;
+            let mut applied = match self.case.update_every_days_at(anchor) {
+                Some(days) => Applied::VictimsFrequency(days),
+                None => Applied::Base,
+            };
             let mut due = cal.add_calendar_days(anchor, period(anchor));
             for &(chosen, days) in self.case.update_frequencies() {
                 if chosen > anchor && chosen <= due && done.is_none_or(|d| chosen < d) {
                     clock_start = chosen;
                     due = cal.add_calendar_days(chosen, u32::from(days));
+                    applied = Applied::VictimsFrequency(days);
                 }
             }
             if let Some(c) = closed
@@ -192,7 +244,9 @@ impl Evaluator<'_> {
             {
                 return;
             }
-            out.push(self.judge_due(i, n, clock_start, Some(due), done));
+            let mut s = self.judge_due(i, n, clock_start, Some(due), done);
+            s.applied = applied;
+            out.push(s);
             match done {
                 Some(d) => {
                     anchor = d;
@@ -203,8 +257,13 @@ impl Evaluator<'_> {
         }
     }
 
-    fn first_completion(&self, completed_by: &[Completion]) -> Option<Timestamp> {
-        completed_by
+    /// When the obligation was first met: by any completing event, or, for an obligation
+    /// met for each victim, when the last victim it concerns was covered.
+    fn first_completion(&self, o: &Obligation) -> Option<Timestamp> {
+        if o.each_victim {
+            return self.each_victim_completion(o, |_| false);
+        }
+        o.completed_by
             .iter()
             .filter_map(|c| {
                 if c.mask == 0 {
@@ -222,25 +281,49 @@ impl Evaluator<'_> {
     }
 
     /// The first completion at or after `t`.
-    fn completion_at_or_after(
-        &self,
-        completed_by: &[Completion],
-        t: Timestamp,
-    ) -> Option<Timestamp> {
-        self.first_matching(completed_by, |m| m.at < t)
+    fn completion_at_or_after(&self, o: &Obligation, t: Timestamp) -> Option<Timestamp> {
+        if o.each_victim {
+            return self.each_victim_completion(o, |m| m.at < t);
+        }
+        self.first_matching(&o.completed_by, |m| m.at < t, u64::MAX)
     }
 
     /// The first completion strictly after `t`.
-    fn completion_after(&self, completed_by: &[Completion], t: Timestamp) -> Option<Timestamp> {
-        self.first_matching(completed_by, |m| m.at <= t)
+    fn completion_after(&self, o: &Obligation, t: Timestamp) -> Option<Timestamp> {
+        if o.each_victim {
+            return self.each_victim_completion(o, |m| m.at <= t);
+        }
+        self.first_matching(&o.completed_by, |m| m.at <= t, u64::MAX)
+    }
+
+    /// For an obligation met once per victim: the time the last victim it concerns was
+    /// first covered by a completing event that counts for them; none while any is not.
+    fn each_victim_completion(
+        &self,
+        o: &Obligation,
+        before: impl Fn(&Mark) -> bool + Copy,
+    ) -> Option<Timestamp> {
+        let need = self.victims_concerned(o);
+        let mut latest: Option<Timestamp> = None;
+        for k in 0..self.case.victims().len().min(MAX_VICTIMS) {
+            let bit = 1u64 << k;
+            if need & bit == 0 {
+                continue;
+            }
+            let t = self.first_matching(&o.completed_by, before, bit)?;
+            latest = Some(latest.map_or(t, |l| l.max(t)));
+        }
+        latest
     }
 
     /// The earliest completing event not `before` (marks of a type are sorted by time, so
     /// `before` is a prefix found by binary search).
+    /// `victims` keeps only events that count for one of these victims (`u64::MAX`: any).
     fn first_matching(
         &self,
         completed_by: &[Completion],
         before: impl Fn(&Mark) -> bool,
+        victims: u64,
     ) -> Option<Timestamp> {
         completed_by
             .iter()
@@ -249,7 +332,10 @@ impl Evaluator<'_> {
                 let from = marks.partition_point(&before);
                 marks[from..]
                     .iter()
-                    .find(|m| c.mask == 0 || m.qualifiers & c.mask != 0)
+                    .find(|m| {
+                        (c.mask == 0 || m.qualifiers & c.mask != 0)
+                            && (victims == u64::MAX || m.victims & victims != 0)
+                    })
                     .map(|m| m.at)
             })
             .min()
@@ -257,12 +343,13 @@ impl Evaluator<'_> {
 
     /// The obligation's deadline for this case: the first `deadline_if` whose condition
     /// holds, else the default.
-    fn deadline<'o>(&self, o: &'o Obligation) -> &'o Deadline {
+    fn deadline<'o>(&self, o: &'o Obligation) -> (&'o Deadline, Applied) {
         o.deadline_if
             .iter()
-            .find(|(c, _)| c.holds(self.case))
-            .map(|(_, d)| d)
-            .unwrap_or(&o.deadline)
+            .enumerate()
+            .find(|(_, (c, _))| c.holds(self.case))
+            .map(|(k, (_, d))| (d, Applied::Stricter(u8::try_from(k).unwrap_or(u8::MAX))))
+            .unwrap_or((&o.deadline, Applied::Base))
     }
 
     fn judge(
@@ -327,10 +414,7 @@ impl Evaluator<'_> {
             Deadline::Before(Step::Event(e)) => (self.case.first(*e), Pending::BeforeStep),
             Deadline::Before(Step::Obligation(j, _)) => {
                 let other = &self.plan.obligations[*j];
-                (
-                    self.first_completion(&other.completed_by),
-                    Pending::BeforeStep,
-                )
+                (self.first_completion(other), Pending::BeforeStep)
             }
             Deadline::Before(Step::Unresolved(_)) | Deadline::WhenItHappens => {
                 (None, Pending::NoDeadline)

@@ -86,6 +86,30 @@ pub enum Pending {
     NoDeadline,
 }
 
+/// Which deadline was applied to an obligation (instance), so it can say why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum Applied {
+    /// The obligation's own deadline.
+    Base,
+    /// The stricter deadline at this index of `Obligation::deadline_if`, whose condition holds.
+    Stricter(u8),
+    /// The victim's chosen update frequency, in days, instead of the plan's period.
+    VictimsFrequency(u16),
+}
+
+/// Why an obligation does not apply to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum NotApplicableWhy {
+    /// Its `applies` condition does not hold.
+    Condition,
+    /// No victim of the case is one it concerns (its `victims` roles).
+    NoVictimConcerned,
+    /// The case closed before the event that starts its clock happened.
+    ClosedBeforeStart(crate::event::EventType),
+}
+
 /// One obligation (or one instance of a recurring one) at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObligationStatus {
@@ -105,4 +129,8 @@ pub struct ObligationStatus {
     pub completed_at: Option<Timestamp>,
     /// For waived obligations: index into `CaseState::waivers`.
     pub waiver: Option<usize>,
+    /// The deadline applied.
+    pub applied: Applied,
+    /// For obligations that do not apply: why not.
+    pub not_applicable: Option<NotApplicableWhy>,
 }

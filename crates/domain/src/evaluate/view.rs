@@ -1,8 +1,9 @@
 //! The evaluation as a self-contained document (owned, serialisable): what
 //! `pledge evaluate --json` prints and the API returns. Documented in `docs/events.md`.
 
-use super::{Evaluation, Pending, PointVerdict, State, StateCounts};
+use super::{Applied, Evaluation, NotApplicableWhy, Pending, PointVerdict, State, StateCounts};
 use crate::case::CaseState;
+use crate::plan::{Obligation, roles_in_words};
 use crate::plan::{Plan, Role};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -52,8 +53,11 @@ pub struct ObligationView {
     pub owner: Role,
     /// Owner, where the case names them.
     pub owner_person: Option<String>,
-    /// The deadline in words.
+    /// The deadline applied, in words: the plan's own, or the stricter one or the victim's
+    /// chosen frequency that replaced it for this case.
     pub deadline: String,
+    /// Why the applied deadline differs from the plan's own (`null` when it does not).
+    pub deadline_because: Option<String>,
     /// The deadline is Pledge's default (the source is silent).
     pub deadline_is_default: bool,
     /// Clock start.
@@ -81,6 +85,52 @@ pub struct WaiverView {
     pub reason: String,
 }
 
+/// The deadline phrase that was applied.
+fn applied_phrase(o: &Obligation, applied: Applied) -> String {
+    match applied {
+        Applied::Base => o.deadline.to_string(),
+        Applied::Stricter(k) => o
+            .deadline_if
+            .get(usize::from(k))
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_else(|| o.deadline.to_string()),
+        Applied::VictimsFrequency(days) => {
+            format!("{days} day{}", if days == 1 { "" } else { "s" })
+        }
+    }
+}
+
+/// Why the applied deadline is not the plan's own.
+fn because(o: &Obligation, applied: Applied) -> Option<String> {
+    match applied {
+        Applied::Base => None,
+        Applied::Stricter(k) => o.deadline_if.get(usize::from(k)).map(|(c, _)| {
+            format!(
+                "the plan's stricter deadline when {c} (otherwise {})",
+                o.deadline
+            )
+        }),
+        Applied::VictimsFrequency(days) => Some(format!(
+            "the victim chose to be updated every {days} day{} (the plan's default is {})",
+            if days == 1 { "" } else { "s" },
+            o.deadline
+        )),
+    }
+}
+
+fn not_applicable_because(o: &Obligation, why: Option<NotApplicableWhy>) -> String {
+    match why {
+        Some(NotApplicableWhy::NoVictimConcerned) => format!(
+            "applies only to a victim who is {}",
+            roles_in_words(&o.victims)
+        ),
+        Some(NotApplicableWhy::ClosedBeforeStart(e)) => {
+            format!("the case closed without {} happening", e.as_str())
+        }
+        Some(NotApplicableWhy::Condition) | None => format!("applies only when {}", o.applies),
+    }
+}
+
 impl EvaluationView {
     /// Builds the document.
     pub fn new(plan: &Plan, case: &CaseState, at: Timestamp, e: &Evaluation) -> Self {
@@ -106,13 +156,14 @@ impl EvaluationView {
                 pending: s.pending,
                 owner: o.owner,
                 owner_person: case.person_for(o.owner).map(|p| p.to_string()),
-                deadline: o.deadline.to_string(),
+                deadline: applied_phrase(o, s.applied),
+                deadline_because: because(o, s.applied),
                 deadline_is_default: o.deadline_is_default,
                 started_at: s.started_at,
                 due_at: s.due_at,
                 completed_at: s.completed_at,
                 not_applicable_because: (s.state == State::NotApplicable)
-                    .then(|| format!("applies only when {}", o.applies)),
+                    .then(|| not_applicable_because(o, s.not_applicable)),
                 waiver: s
                     .waiver
                     .and_then(|w| case.waivers().get(w))

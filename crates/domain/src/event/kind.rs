@@ -103,9 +103,26 @@ pub enum EventKind {
         /// Causal factors captured.
         #[serde(default)]
         causal_factors: Vec<CausalFactor>,
-        /// The victim contributed to the report.
+        /// The victim contributed to the report (every victim, when there are several; a
+        /// victim's own part can also be recorded with `safety_report_contributed`).
         #[serde(default)]
         victim_contributed: bool,
+    },
+    /// An assaulted colleague's own part of a joint safety report (Op Hampshire (f): "the
+    /// assaulted officer and the supervisor must complete an injury on duty report"):
+    /// contributed, or declined.
+    SafetyReportContributed {
+        /// Which system's report.
+        system: SafetySystem,
+        /// Which victim; when absent, every victim of the case.
+        #[serde(default)]
+        victim: Option<PersonId>,
+        /// The victim declined to contribute (their part is then done, and the refusal kept).
+        #[serde(default)]
+        declined: bool,
+        /// Anything they added, in words.
+        #[serde(default)]
+        note: String,
     },
     /// Absence recorded for a victim (for RIDDOR's over-seven-day rule).
     DaysLostRecorded {
@@ -228,6 +245,12 @@ pub enum EventKind {
         /// Notes (kept to the supervisor and the victim).
         #[serde(default)]
         note: String,
+        /// Which victim was seen; when absent, every victim of the case.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        victim: Option<PersonId>,
+        /// Who met them, when not the person recording it (`by`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held_by: Option<PersonId>,
     },
     /// A TRiM referral considered.
     TrimReferralConsidered {
@@ -255,10 +278,18 @@ pub enum EventKind {
         body: StaffAssociation,
         /// The victim consented; when false, nobody was told and that is recorded.
         consent: bool,
+        /// On behalf of which victim; when absent, every victim of the case that the body
+        /// represents (or, when consent is false, every victim).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        victim: Option<PersonId>,
     },
-    /// The leaflet given. (A struct variant with no fields, so that `deny_unknown_fields`
-    /// refuses stray fields as for every other event.)
-    LeafletGiven {},
+    /// The leaflet given. (A struct variant, so that `deny_unknown_fields` refuses stray
+    /// fields as for every other event.)
+    LeafletGiven {
+        /// To which victim; when absent, every victim of the case.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        victim: Option<PersonId>,
+    },
     /// Raised at the tasking meeting (TRM), identity kept confidential.
     RaisedAtTrm {
         /// The meeting date.
@@ -268,6 +299,24 @@ pub enum EventKind {
     DebriefHeld {
         /// Which kind.
         kind: DebriefKind,
+    },
+    /// A repeat victim's safety reviewed with them (Essex: "to try to enhance the learning
+    /// for officers to potentially stop them becoming repeat victims").
+    RepeatVictimReviewed {
+        /// Which victim; when absent, every victim of the case.
+        #[serde(default)]
+        victim: Option<PersonId>,
+        /// What was agreed (training, crewing, equipment, tactics), in words.
+        actions: String,
+    },
+    /// A sentence checked by criminal justice liaison against the emergency-worker
+    /// aggravation, and what was done (Essex: "sentences properly reflect the offences").
+    SentenceReviewed {
+        /// The sentence reflected the offence, the aggravation included.
+        reflected_aggravation: bool,
+        /// What was done: referred to the CPS under the unduly lenient sentence scheme,
+        /// fed back to the court liaison, nothing needed.
+        action: String,
     },
     /// Lesson captured to the Lessons Exploitation Centre.
     LessonCaptured {
@@ -345,6 +394,7 @@ event_types! {
     SeniorLeadershipInformed = "senior_leadership_informed",
     FimNotified = "fim_notified",
     SafetyReportCompleted = "safety_report_completed",
+    SafetyReportContributed = "safety_report_contributed",
     DaysLostRecorded = "days_lost_recorded",
     RiddorReported = "riddor_reported",
     SuspectIdentified = "suspect_identified",
@@ -374,6 +424,8 @@ event_types! {
     RaisedAtTrm = "raised_at_trm",
     DebriefHeld = "debrief_held",
     LessonCaptured = "lesson_captured",
+    RepeatVictimReviewed = "repeat_victim_reviewed",
+    SentenceReviewed = "sentence_reviewed",
     SurveySent = "survey_sent",
     ObligationWaived = "obligation_waived",
     ObligationEscalated = "obligation_escalated",
@@ -390,6 +442,12 @@ impl EventType {
             "chief_officer_group",
             "on_call_chief_officer",
         ];
+        const SYSTEMS: &[&str] = &[
+            "accident_management_system",
+            "e_safety",
+            "injury_on_duty",
+            "other",
+        ];
         match self {
             EventType::SeniorLeadershipInformed => LEVELS,
             EventType::StatementTaken => &["victim", "witness"],
@@ -399,20 +457,26 @@ impl EventType {
             EventType::TrimReferralConsidered => &["referred", "not_referred"],
             EventType::StaffAssociationNotified => &["consented", "declined"],
             EventType::FimNotified => &["on_call_chief_officer_told"],
+            EventType::SafetyReportCompleted | EventType::SafetyReportContributed => SYSTEMS,
+            EventType::VerdictGiven => &["guilty", "not_guilty", "discontinued"],
+            EventType::WelfareMeetingHeld => &["supervisor"],
             _ => &[],
         }
     }
 }
 
 impl EventKind {
-    /// The qualifiers this event satisfies (see [`EventType::qualifiers`]). A higher
-    /// leadership level satisfies every lower one: telling the Chief Officer Group also
-    /// tells more than the local command team needed.
+    /// The qualifiers this event satisfies on its own (see [`EventType::qualifiers`]).
+    /// A leadership level is met by telling exactly that level: the local command team is
+    /// told so it can give local welfare support (Op Hampshire (e), WMP 7), which telling
+    /// the Chief Officer Group does not do. Qualifiers that depend on the case (a welfare
+    /// meeting held by the victim's supervisor) are worked out when the case folds the event.
     pub fn satisfies(&self, qualifier: &str) -> bool {
         match self {
-            EventKind::SeniorLeadershipInformed { level, .. } => LeadershipLevel::parse(qualifier)
-                .map(|q| *level >= q)
-                .unwrap_or(false),
+            EventKind::SeniorLeadershipInformed { level, .. } => level.as_str() == qualifier,
+            EventKind::SafetyReportCompleted { system, .. }
+            | EventKind::SafetyReportContributed { system, .. } => system.as_str() == qualifier,
+            EventKind::VerdictGiven { verdict } => verdict.as_str() == qualifier,
             EventKind::StatementTaken { of, .. } => of.as_str() == qualifier,
             EventKind::TrimAssessmentHeld { stage } => stage.as_str() == qualifier,
             EventKind::DebriefHeld { kind } => kind.as_str() == qualifier,

@@ -274,6 +274,8 @@ vocabulary! {
         Pava = "pava",
         /// Baton.
         Baton = "baton",
+        /// Handcuffs.
+        Handcuffs = "handcuffs",
     }
 }
 
@@ -371,6 +373,44 @@ vocabulary! {
     }
 }
 
+impl WorkforceRole {
+    /// A warranted police officer: a regular officer or a special constable. The seeds'
+    /// "officer" ("the assaulted officer", "a police officer who has been assaulted") means
+    /// these two; PCSOs, volunteers and police staff are not officers.
+    pub fn is_police_officer(self) -> bool {
+        matches!(
+            self,
+            WorkforceRole::Officer | WorkforceRole::SpecialConstable
+        )
+    }
+}
+
+impl StaffAssociation {
+    /// Whether this body is the appropriate one for a colleague in this workforce role
+    /// (WMP point 9: "the Police Federation or the appropriate police staff union, Unison or
+    /// Unite"): the Federation for police officers (special constables included), UNISON or
+    /// Unite for police staff (PCSOs included). No body named by the plan represents
+    /// volunteers, and `other` is appropriate for nobody: the plan names the bodies.
+    pub fn represents(self, role: WorkforceRole) -> bool {
+        match self {
+            StaffAssociation::Federation => role.is_police_officer(),
+            StaffAssociation::Unison | StaffAssociation::Unite => {
+                matches!(role, WorkforceRole::Staff | WorkforceRole::Pcso)
+            }
+            StaffAssociation::Other => false,
+        }
+    }
+
+    /// The appropriate bodies for a role, in words, for messages.
+    pub fn appropriate_for(role: WorkforceRole) -> &'static str {
+        match role {
+            WorkforceRole::Officer | WorkforceRole::SpecialConstable => "the Police Federation",
+            WorkforceRole::Staff | WorkforceRole::Pcso => "UNISON or Unite",
+            WorkforceRole::Volunteer => "no body named by the plan",
+        }
+    }
+}
+
 vocabulary! {
     /// What kind of debrief.
     DebriefKind {
@@ -463,6 +503,10 @@ pub struct Victim {
     /// than hate crime (e.g. vulnerable or intimidated, persistently targeted).
     #[serde(default)]
     pub enhanced_rights: bool,
+    /// Assaults on this colleague recorded before this one (Essex: flagging and tracking
+    /// repeat victims); none recorded when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_assaults: Option<u16>,
 }
 
 fn yes() -> bool {

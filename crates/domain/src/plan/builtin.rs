@@ -15,6 +15,10 @@ pub const BUILTIN_PLAN_FILES: &[(&str, &str)] = &[
         "plans/west-midlands.toml",
         include_str!("../../../../plans/west-midlands.toml"),
     ),
+    (
+        "plans/essex.toml",
+        include_str!("../../../../plans/essex.toml"),
+    ),
 ];
 
 /// Plans by id and version. A case names the version it opened under.

@@ -36,6 +36,10 @@ pub enum Fact {
     Debriefed,
     /// The case is closed.
     Closed,
+    /// A victim had been assaulted before (`previous_assaults` of at least 1).
+    RepeatVictim,
+    /// A sentence was recorded without the emergency-worker aggravation.
+    AggravationNotApplied,
 }
 
 const FACTS: &[(&str, Fact)] = &[
@@ -52,6 +56,8 @@ const FACTS: &[(&str, Fact)] = &[
     ("trim_referred", Fact::TrimReferred),
     ("debriefed", Fact::Debriefed),
     ("closed", Fact::Closed),
+    ("repeat_victim", Fact::RepeatVictim),
+    ("aggravation_not_applied", Fact::AggravationNotApplied),
 ];
 
 impl Fact {

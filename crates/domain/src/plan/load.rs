@@ -7,6 +7,7 @@ use super::problem::{Lines, PlanError, Problem};
 use super::raw::*;
 use super::role::Role;
 use crate::event::EventType;
+use crate::event::values::WorkforceRole;
 use std::collections::{HashMap, HashSet};
 
 /// Plan files larger than this are refused before parsing: a plan is a few dozen kilobytes.
@@ -179,10 +180,12 @@ impl Checker<'_> {
                     format!("the statement tier id \"{}\" is used twice", t.id.get_ref()),
                 );
             }
+            let victims = self.roles(t.victims.as_ref());
             statement_tiers.push(StatementTier {
                 id: t.id.into_inner(),
                 title: t.title,
                 victim_may_write_own: t.victim_may_write_own,
+                victims,
             });
         }
 
@@ -280,6 +283,7 @@ impl Checker<'_> {
                     .iter()
                     .filter_map(|c| self.completion(c))
                     .collect();
+                let victims = self.roles(o.victims.as_ref());
                 obligations.push(Obligation {
                     id: o.id.get_ref().clone(),
                     point: index,
@@ -291,6 +295,8 @@ impl Checker<'_> {
                     deadline_if,
                     deadline_is_default: o.default,
                     recurs_every_days,
+                    victims,
+                    each_victim: o.each_victim,
                     completed_by,
                     escalates_to,
                     cites: o.cites,
@@ -328,11 +334,13 @@ impl Checker<'_> {
                         "a rule must say, in the plan's words, what it forbids",
                     );
                 }
+                let victims = self.roles(r.victims.as_ref());
                 rules.push(Rule {
                     id: r.id.into_inner(),
                     point: index,
                     enforces: kind,
                     says: r.says.into_inner(),
+                    victims,
                 });
             }
             points.push(Point {
@@ -356,6 +364,35 @@ impl Checker<'_> {
             obligations,
             rules,
         }
+    }
+
+    /// A `victims = [...]` list of workforce roles; absent means every victim, and an
+    /// empty list is refused (it would concern nobody).
+    fn roles(&mut self, list: Option<&toml::Spanned<Vec<S>>>) -> Vec<WorkforceRole> {
+        let Some(spanned) = list else {
+            return Vec::new();
+        };
+        let list = spanned.get_ref();
+        let mut out = Vec::new();
+        for s in list {
+            match WorkforceRole::parse(s.get_ref()) {
+                Ok(r) if !out.contains(&r) => out.push(r),
+                Ok(_) => self.at(
+                    s.span(),
+                    0,
+                    format!("the workforce role \"{}\" is listed twice", s.get_ref()),
+                ),
+                Err(e) => self.at(s.span(), 0, e),
+            }
+        }
+        if list.is_empty() {
+            self.at(
+                spanned.span(),
+                0,
+                "a `victims` list is empty; leave it out to mean every victim",
+            );
+        }
+        out
     }
 
     fn clock_start(&mut self, s: &S) -> ClockStart {

@@ -3,6 +3,7 @@
 mod builtin;
 pub mod condition;
 pub mod deadline;
+mod diff;
 mod load;
 mod model;
 mod problem;
@@ -12,6 +13,7 @@ mod role;
 pub use builtin::{BUILTIN_PLAN_FILES, PlanLibrary};
 pub use condition::{Condition, Fact};
 pub use deadline::{Deadline, Step};
+pub use diff::{Change, compare};
 pub use load::{MAX_PLAN_BYTES, load_plan};
 pub use model::*;
 pub use problem::{PlanError, Problem};

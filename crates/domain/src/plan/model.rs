@@ -4,6 +4,7 @@ use super::condition::Condition;
 use super::deadline::Deadline;
 use super::role::Role;
 use crate::event::EventType;
+use crate::event::values::{Victim, WorkforceRole};
 use serde::Serialize;
 
 /// A force's plan at one version.
@@ -49,6 +50,9 @@ pub struct StatementTier {
     pub title: String,
     /// Whether the victim may write their own statement at this tier.
     pub victim_may_write_own: bool,
+    /// Whom the allowance covers, by workforce role (WMP 2: "a police officer who has been
+    /// assaulted"); empty: every victim.
+    pub victims: Vec<WorkforceRole>,
 }
 
 /// A point of the plan in the force's published words.
@@ -85,6 +89,12 @@ pub struct Obligation {
     pub deadline_is_default: bool,
     /// Recurs every so many days (victim updates), until the case closes.
     pub recurs_every_days: Option<u32>,
+    /// Whom it concerns, by workforce role; empty: every victim. When no victim of a case
+    /// has one of these roles, the obligation does not apply.
+    pub victims: Vec<WorkforceRole>,
+    /// Met only when it is met for each victim it concerns (a statement from each, each
+    /// seen by the supervisor, the right body notified for each).
+    pub each_victim: bool,
     /// Events (with optional qualifiers) any one of which completes it.
     pub completed_by: Vec<Completion>,
     /// Who hears when it is overdue, in order.
@@ -128,6 +138,22 @@ pub struct Rule {
     pub enforces: RuleKind,
     /// The plan's own words, shown when a command is refused.
     pub says: String,
+    /// Which victims it protects or binds, by workforce role; empty: every victim.
+    pub victims: Vec<WorkforceRole>,
+}
+
+/// Whether a victim falls within a list of workforce roles (empty: everyone).
+pub fn covers(roles: &[WorkforceRole], victim: &Victim) -> bool {
+    roles.is_empty() || roles.contains(&victim.workforce_role)
+}
+
+/// A list of workforce roles in words, for messages: "officer or special_constable".
+pub fn roles_in_words(roles: &[WorkforceRole]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// The guards Pledge knows how to enforce; a plan chooses which apply and in what words.

@@ -36,6 +36,8 @@ pub(crate) struct RawTier {
     pub id: S,
     pub title: String,
     pub victim_may_write_own: bool,
+    #[serde(default)]
+    pub victims: Option<Spanned<Vec<S>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +69,10 @@ pub(crate) struct RawObligation {
     pub deadline_if: Vec<RawDeadlineIf>,
     #[serde(default)]
     pub every: Option<S>,
+    #[serde(default)]
+    pub victims: Option<Spanned<Vec<S>>>,
+    #[serde(default)]
+    pub each_victim: bool,
     pub completed_by: Vec<S>,
     #[serde(default)]
     pub escalates_to: Vec<S>,
@@ -86,4 +92,6 @@ pub(crate) struct RawRule {
     pub id: S,
     pub enforces: S,
     pub says: S,
+    #[serde(default)]
+    pub victims: Option<Spanned<Vec<S>>>,
 }

@@ -99,6 +99,8 @@ fn bank_holidays_match_the_published_lists() {
                 (4, 3),
                 (5, 4),
                 (5, 25),
+                // Proclaimed for Scotland's place at the 2026 FIFA World Cup.
+                (6, 15),
                 (8, 3),
                 (11, 30),
                 (12, 25),

@@ -78,13 +78,14 @@ fn a_arrest_or_reason_applies_only_when_a_suspect_is_identified() {
     let o = s.expect(s.after(25), "arrest-or-reason", MetOnTime, Some(due));
     assert_owner(&o, Role::OfficerInCase, Some(DETECTIVE));
 
-    // Identified later by an event: from then on it applies.
+    // Identified later by an event: from then on it applies, and its 24 hours run from
+    // the identification (`starts = "suspect_identified"`), not from the report.
     let mut s = case(Report::default());
     s.expect(s.after(2), "arrest-or-reason", NotApplicable, None);
     s.record(s.after(3), ev::suspect_identified());
     assert_ne!(s.ob(s.after(4), "arrest-or-reason").state, NotApplicable);
     s.record(s.after(5), ev::arrest());
-    s.expect(s.after(6), "arrest-or-reason", MetOnTime, Some(s.after(24)));
+    s.expect(s.after(6), "arrest-or-reason", MetOnTime, Some(s.after(27)));
 }
 
 #[test]
@@ -420,13 +421,15 @@ fn c_victim_never_writes_their_own_statement() {
         ev::victim_statement(VICTIM, SECOND_VICTIM),
     );
     assert_violation(&v, REF, "victim-no-own-statement", "c");
-    // The plan has no tier system: naming a tier does not open a way round the rule.
-    let (field, _) = s.invalid(
+    // The plan has no tier system: naming a tier does not open a way round the rule, and
+    // the refusal still quotes point (c) (it names the field at fault too).
+    let v = s.refused(
         s.after(5),
         VICTIM,
         ev::own_statement(Some("tier-1"), Some("minor injury")),
     );
-    assert_eq!(field, "tier");
+    assert_violation(&v, REF, "victim-no-own-statement", "c");
+    assert_eq!(v.field.as_deref(), Some("tier"));
     assert!(!s.case.state().has(pledge_domain::EventType::StatementTaken));
 }
 
@@ -575,12 +578,26 @@ fn e_senior_command_informed_within_24_hours_2_if_serious_1_if_hospitalised() {
 }
 
 #[test]
-fn e_a_higher_level_of_leadership_satisfies_the_local_command_team() {
+fn e_only_the_local_senior_command_team_meets_it() {
+    // (e) "The supervisor must ensure that the local senior command team is informed to
+    // provide continuity of welfare support": telling someone higher does not tell the
+    // local team who give that support.
     let mut s = case(Report::default().hospitalised());
     s.record_by(
         plus_mins(s.after(0), 40),
         SUPERVISOR,
         ev::leadership(LeadershipLevel::SeniorDutyOfficer),
+    );
+    s.expect(
+        s.after(2),
+        "senior-command-informed",
+        Overdue,
+        Some(s.after(1)),
+    );
+    s.record_by(
+        plus_mins(s.after(0), 50),
+        SUPERVISOR,
+        ev::leadership(LeadershipLevel::LocalCommandTeam),
     );
     s.expect(
         s.after(2),
@@ -716,7 +733,27 @@ fn g_court_results_recorded_when_charged() {
     let o = s.expect(s.after(21), "court-result-recorded", NotYetDue, None);
     assert_eq!(o.pending, Pending::NoDeadline);
     assert_owner(&o, Role::CriminalJusticeLiaison, None);
+    // A guilty verdict is not the end: the sentence (and whether the emergency-worker
+    // aggravation was applied) is what the record follows through to.
     s.record(ts("2027-01-15T12:00:00Z"), ev::verdict(Verdict::Guilty));
+    s.expect(
+        ts("2027-01-16T12:00:00Z"),
+        "court-result-recorded",
+        NotYetDue,
+        None,
+    );
+    s.record(ts("2027-02-15T12:00:00Z"), ev::sentenced());
+    s.expect(
+        ts("2027-02-16T12:00:00Z"),
+        "court-result-recorded",
+        MetOnTime,
+        None,
+    );
+    // A verdict of not guilty ends it.
+    let mut s = case(Report::default().suspect_identified());
+    s.record(s.after(1), ev::arrest());
+    s.record(s.after(20), ev::charged());
+    s.record(ts("2027-01-15T12:00:00Z"), ev::verdict(Verdict::NotGuilty));
     s.expect(
         ts("2027-01-16T12:00:00Z"),
         "court-result-recorded",
@@ -748,9 +785,11 @@ fn waived_obligations_say_by_whom_and_why() {
     let (field, _) = s.invalid(s.after(3), "INSP-0912", ev::waive("no-such-thing", "x"));
     assert_eq!(field, "obligation");
     // An empty view is no view: it cannot meet "the victim's view before an outcome".
+    // The check exists because of point (b)'s rule, so the refusal quotes it.
     let blank = pledge_domain::EventKind::VictimViewRecorded { view: "  ".into() };
-    let (field, _) = s.invalid(s.after(3), DETECTIVE, blank);
-    assert_eq!(field, "view");
+    let v = s.refused(s.after(3), DETECTIVE, blank);
+    assert_violation(&v, REF, "victim-view-before-outcome-rule", "b");
+    assert_eq!(v.field.as_deref(), Some("view"));
 }
 
 #[test]
@@ -781,6 +820,7 @@ fn a_whole_case_kept_on_time_point_by_point() {
     s.record(s.after(14), ev::charged());
     s.record(s.after(15), ev::victim_view());
     s.record(s.after(16), ev::verdict(Verdict::Guilty));
+    s.record(s.after(16), ev::sentenced());
     s.record(s.after(17), ev::outcome(1));
     s.record(s.after(18), ev::closed());
     s.record_by(

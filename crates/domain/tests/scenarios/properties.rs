@@ -40,7 +40,7 @@ fn completion(k: u8) -> EventKind {
         21 => ev::support_referral(),
         22 => EventKind::SupportOptedOut,
         23 => ev::staff_association(StaffAssociation::Federation, (k / 30).is_multiple_of(2)),
-        24 => EventKind::LeafletGiven {},
+        24 => EventKind::LeafletGiven { victim: None },
         25 => ev::raised_at_trm("2026-03-05"),
         26 => ev::debrief(DebriefKind::Incident),
         27 => ev::lesson(),

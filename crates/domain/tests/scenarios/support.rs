@@ -86,6 +86,7 @@ pub struct Report {
     suspects: Vec<Suspect>,
     jurisdiction: Jurisdiction,
     location_type: LocationType,
+    force_used: bool,
 }
 
 impl Default for Report {
@@ -96,6 +97,7 @@ impl Default for Report {
             suspects: Vec::new(),
             jurisdiction: Jurisdiction::EnglandAndWales,
             location_type: LocationType::Street,
+            force_used: false,
         }
     }
 }
@@ -112,6 +114,7 @@ fn victim(id: &str) -> Victim {
         body_parts: vec!["arm".into()],
         mechanisms: vec![Mechanism::Punch],
         enhanced_rights: false,
+        previous_assaults: None,
     }
 }
 
@@ -159,6 +162,28 @@ impl Report {
         self.victims.push(victim(SECOND_VICTIM));
         self
     }
+    /// A second assaulted colleague in a workforce role.
+    pub fn second_victim_as(mut self, role: WorkforceRole) -> Self {
+        let mut v = victim(SECOND_VICTIM);
+        v.workforce_role = role;
+        self.victims.push(v);
+        self
+    }
+    /// The first victim had been assaulted this many times before.
+    pub fn previous_assaults(mut self, n: u16) -> Self {
+        self.victims[0].previous_assaults = Some(n);
+        self
+    }
+    /// Officers used force.
+    pub fn force_used(mut self) -> Self {
+        self.force_used = true;
+        self
+    }
+    /// The first victim's workforce role.
+    pub fn role(mut self, role: WorkforceRole) -> Self {
+        self.victims[0].workforce_role = role;
+        self
+    }
     /// Where it happened.
     pub fn location(mut self, l: LocationType) -> Self {
         self.location_type = l;
@@ -183,7 +208,10 @@ impl Report {
             offence: Offence::CommonAssaultEmergencyWorker,
             hate_crime: self.hate_crime,
             suspects: self.suspects,
-            circumstances: Circumstances::default(),
+            circumstances: Circumstances {
+                force_used: self.force_used,
+                ..Circumstances::default()
+            },
             summary: "scenario".into(),
         }
     }
@@ -515,6 +543,8 @@ pub mod ev {
     pub fn welfare() -> EventKind {
         EventKind::WelfareMeetingHeld {
             note: String::new(),
+            victim: None,
+            held_by: None,
         }
     }
     pub fn trim_considered(referred: bool) -> EventKind {
@@ -536,7 +566,11 @@ pub mod ev {
         }
     }
     pub fn staff_association(body: StaffAssociation, consent: bool) -> EventKind {
-        EventKind::StaffAssociationNotified { body, consent }
+        EventKind::StaffAssociationNotified {
+            body,
+            consent,
+            victim: None,
+        }
     }
     pub fn raised_at_trm(on: &str) -> EventKind {
         EventKind::RaisedAtTrm {

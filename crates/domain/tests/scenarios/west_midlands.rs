@@ -88,21 +88,24 @@ fn p2_own_statement_refused_without_a_tier_that_allows_it_or_without_a_reason() 
         assert_violation(&v, REF, "victim-own-statement-by-tier", "2");
         assert!(v.detail.contains(tier));
     }
-    // Tier 1 without the reason recorded, or an unknown tier: the event does not fit.
+    // Tier 1 without the reason recorded, or an unknown tier: refused by the same rule,
+    // quoting point 2 and naming the field at fault.
     for reason in [None, Some(""), Some("  ")] {
-        let (field, _) = s.invalid(
+        let v = s.refused(
             s.after(2),
             VICTIM,
             ev::own_statement(Some("tier-1"), reason),
         );
-        assert_eq!(field, "tier_reason");
+        assert_violation(&v, REF, "victim-own-statement-by-tier", "2");
+        assert_eq!(v.field.as_deref(), Some("tier_reason"));
     }
-    let (field, _) = s.invalid(
+    let v = s.refused(
         s.after(2),
         VICTIM,
         ev::own_statement(Some("tier-9"), Some("x")),
     );
-    assert_eq!(field, "tier");
+    assert_violation(&v, REF, "victim-own-statement-by-tier", "2");
+    assert_eq!(v.field.as_deref(), Some("tier"));
     // A tier never lets one victim take another's statement.
     let mut s = case(Report::default().second_victim());
     let v = s.refused(
@@ -402,8 +405,35 @@ fn p10_leaflet_given_within_24_hours() {
     s.record_by(
         s.after(26),
         SUPERVISOR,
-        pledge_domain::EventKind::LeafletGiven {},
+        pledge_domain::EventKind::LeafletGiven { victim: None },
     );
     s.expect(s.after(27), "leaflet-given", MetLate, Some(s.after(24)));
     assert_eq!(s.verdict(s.after(27), "10"), PointVerdict::KeptLate);
+}
+
+// 8 "... discussed outside of this meeting to maintain confidentiality of the victim": the
+// TRM's view of a case names nobody.
+#[test]
+fn p8_the_trm_briefing_names_nobody() {
+    let mut s = case(
+        Report::default()
+            .second_victim()
+            .hate_crime(HateStrand::Race),
+    );
+    s.record_by(s.after(1), "INSP-0912", ev::oic(DETECTIVE));
+    s.record(s.after(2), ev::arrest());
+    let b = pledge_domain::case::TrmBriefing::of("WM-1", s.case.state(), calendar()).unwrap();
+    assert_eq!((b.victims, b.arrested, b.hate_crime.len()), (2, true, 1));
+    let json = serde_json::to_string(&b).unwrap();
+    for who in [
+        VICTIM,
+        SECOND_VICTIM,
+        SUPERVISOR,
+        DETECTIVE,
+        "INSP-0912",
+        "High Street",
+        "scenario",
+    ] {
+        assert!(!json.contains(who), "{who} in the TRM briefing: {json}");
+    }
 }

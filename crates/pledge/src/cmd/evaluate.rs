@@ -22,6 +22,10 @@ pub struct Args {
     /// case opened under: a backtest. That plan's rules are not re-applied to past events.
     #[arg(long)]
     plan: Option<String>,
+    /// A force's own plan file (repeatable): added to the built-in plans, so a case opened
+    /// under a version that is not built in can be evaluated under it.
+    #[arg(long = "plan-file", value_name = "FILE")]
+    plan_files: Vec<PathBuf>,
     /// The moment to evaluate at: RFC 3339 (`2026-11-23T09:00:00Z`), or London local time
     /// (`2026-11-23T09:00`, `2026-11-23`). Events after it are ignored. Default: now.
     #[arg(long)]
@@ -32,6 +36,23 @@ pub struct Args {
     /// Print the evaluation as JSON (format `pledge-evaluation/1`, see docs/events.md).
     #[arg(long)]
     json: bool,
+    /// A calendar file of bank holidays proclaimed or moved since this release (see
+    /// docs/operations.md).
+    #[arg(long)]
+    calendar: Option<PathBuf>,
+}
+
+/// The UK calendar, with an administrator's calendar file applied when one is given.
+pub fn load_calendar(path: Option<&std::path::Path>) -> anyhow::Result<Calendar> {
+    let Some(path) = path else {
+        return Ok(Calendar::uk());
+    };
+    let text = super::read_limited(path, pledge_domain::calendar::MAX_CALENDAR_BYTES as u64)
+        .context("--calendar")?;
+    let changes =
+        pledge_domain::calendar::CalendarChanges::parse(&path.display().to_string(), &text)
+            .map_err(|e| anyhow::anyhow!("--calendar: {e}"))?;
+    Ok(Calendar::uk_with(changes))
 }
 
 /// Parses a moment: RFC 3339, or a London civil date-time or date.
@@ -53,7 +74,15 @@ pub fn parse_moment(s: &str) -> anyhow::Result<Timestamp> {
 
 /// Evaluates and prints.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let lib = super::library()?;
+    let mut lib = super::library()?;
+    for path in &args.plan_files {
+        let text = super::read_limited(path, pledge_domain::plan::MAX_PLAN_BYTES as u64)
+            .context("--plan-file")?;
+        let plan = pledge_domain::load_plan(&path.display().to_string(), &text)
+            .context("--plan-file: the plan file has problems")?;
+        lib.add(plan)
+            .map_err(|e| anyhow::anyhow!("--plan-file {}: {e}", path.display()))?;
+    }
     let text = super::read_limited(&args.case, MAX_CASE_BYTES)?;
     let file =
         CaseFile::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", args.case.display()))?;
@@ -74,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .get(&opened_under.id, opened_under.version)
         .with_context(|| {
             format!(
-                "the case opened under plan {}@{}, which is not a built-in plan",
+                "the case opened under plan {}@{}, which is not a built-in plan; give its file with --plan-file",
                 opened_under.id, opened_under.version
             )
         })?;
@@ -124,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             [parse_moment(when).with_context(|| format!("--meeting {id}"))?],
         );
     }
-    let calendar = Calendar::uk();
+    let calendar = load_calendar(args.calendar.as_deref())?;
     let clocks = Clocks {
         calendar: &calendar,
         meetings: &meetings,
@@ -175,9 +204,28 @@ fn print_table(
                 None => words::role(o.owner),
             };
             writeln!(out, "  {:<15} owner: {owner}; {when}", "")?;
+            if let Some(why) = &o.deadline_because {
+                writeln!(out, "  {:<15} deadline {}: {why}", "", o.deadline)?;
+            }
         }
     }
     Ok(())
+}
+
+/// A due time in words. A working-day deadline ends at local midnight, which reads as the
+/// next day at 00:00 ("due Wed 30 Dec 00:00"); say the day it really ends instead: "by the
+/// end of Tue 29 Dec 2026".
+fn due_words(due: Timestamp) -> String {
+    let Ok(tz) = jiff::tz::TimeZone::get("Europe/London") else {
+        return words::local(due);
+    };
+    let local = due.to_zoned(tz);
+    if local.time() == jiff::civil::Time::midnight()
+        && let Ok(day_before) = local.date().yesterday()
+    {
+        return format!("by the end of {}", day_before.strftime("%a %d %b %Y"));
+    }
+    words::local(due)
 }
 
 fn describe(o: &pledge_domain::evaluate::ObligationView, at: Timestamp) -> String {
@@ -191,14 +239,14 @@ fn describe(o: &pledge_domain::evaluate::ObligationView, at: Timestamp) -> Strin
         State::MetOnTime | State::MetLate => {
             let done = o.completed_at.map(words::local).unwrap_or_default();
             match o.due_at {
-                Some(due) => format!("done {done}, due {}", words::local(due)),
+                Some(due) => format!("done {done}, due {}", due_words(due)),
                 None => format!("done {done}"),
             }
         }
         State::Overdue => match o.due_at {
             Some(due) => format!(
                 "due {}, overdue by {}",
-                words::local(due),
+                due_words(due),
                 words::span(at.duration_since(due).as_secs())
             ),
             None => "overdue".into(),
@@ -206,7 +254,7 @@ fn describe(o: &pledge_domain::evaluate::ObligationView, at: Timestamp) -> Strin
         State::NotYetDue | State::DueSoon => match (o.due_at, o.pending) {
             (Some(due), _) => format!(
                 "due {} (in {})",
-                words::local(due),
+                due_words(due),
                 words::span(due.duration_since(at).as_secs())
             ),
             (None, Pending::ClockNotStarted(e)) => {

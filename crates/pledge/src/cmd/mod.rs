@@ -6,6 +6,8 @@ pub mod evaluate;
 pub mod generate;
 pub mod migrate;
 pub mod plan_check;
+pub mod plan_diff;
+pub mod plan_files;
 pub mod plan_list;
 pub mod plan_show;
 pub mod rebuild;

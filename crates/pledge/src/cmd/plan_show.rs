@@ -70,10 +70,13 @@ pub fn render(plan: &Plan) -> String {
         line(String::new());
         line("Statement tiers:".into());
         for t in &plan.statement_tiers {
-            let may = if t.victim_may_write_own {
-                "the victim may write their own statement"
-            } else {
-                "another officer takes the statement"
+            let may = match (t.victim_may_write_own, t.victims.is_empty()) {
+                (false, _) => "another officer takes the statement".to_owned(),
+                (true, true) => "the victim may write their own statement".to_owned(),
+                (true, false) => format!(
+                    "a victim who is {} may write their own statement",
+                    pledge_domain::plan::roles_in_words(&t.victims)
+                ),
             };
             line(format!("  {}: {} — {may}", t.id, t.title));
         }
@@ -107,6 +110,13 @@ pub fn render(plan: &Plan) -> String {
             if o.applies != Condition::Always {
                 line(format!("      Applies when: {}.", o.applies));
             }
+            let roles = pledge_domain::plan::roles_in_words(&o.victims);
+            match (o.each_victim, o.victims.is_empty()) {
+                (true, true) => line("      Met for each victim.".into()),
+                (true, false) => line(format!("      Met for each victim who is {roles}.")),
+                (false, false) => line(format!("      Concerns a victim who is {roles}.")),
+                (false, true) => {}
+            }
             let done: Vec<String> = o
                 .completed_by
                 .iter()
@@ -123,8 +133,16 @@ pub fn render(plan: &Plan) -> String {
             line(format!("      From: {}", o.cites));
         }
         for r in plan.rules.iter().filter(|r| r.point == pi) {
+            let binds = if r.victims.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", for a victim who is {}",
+                    pledge_domain::plan::roles_in_words(&r.victims)
+                )
+            };
             line(format!(
-                "  Rule [{}], enforced ({}): \"{}\"",
+                "  Rule [{}], enforced ({}{binds}): \"{}\"",
                 r.id,
                 r.enforces.as_str().replace('_', " "),
                 r.says

@@ -17,9 +17,18 @@ pub struct Args {
     /// marked Secure and responses carry HSTS.
     #[arg(long, env = "PLEDGE_TLS")]
     pub tls: bool,
-    /// The plan new cases open under.
+    /// The plan new cases open under: a built-in plan's id, or a force's own plan file
+    /// (its newest version is put in force for new cases).
     #[arg(long, env = "PLEDGE_PLAN", default_value = "op-hampshire")]
     pub plan: String,
+    /// A force's own plan file (repeatable): every version its cases were opened under
+    /// stays loaded, so each case is held to the version it opened under.
+    #[arg(long = "plan-file", value_name = "FILE")]
+    pub plan_files: Vec<std::path::PathBuf>,
+    /// A calendar file of bank holidays proclaimed or moved since this release (see
+    /// docs/operations.md), applied on top of the built-in UK calendar.
+    #[arg(long, env = "PLEDGE_CALENDAR")]
+    pub calendar: Option<std::path::PathBuf>,
     /// Logs as JSON lines (for log collectors) rather than text.
     #[arg(long, env = "PLEDGE_LOG_JSON")]
     pub log_json: bool,
@@ -52,10 +61,49 @@ pub async fn state(
     metrics_token: Option<String>,
     client_address_header: Option<String>,
 ) -> anyhow::Result<AppState> {
+    let force = ForcePlan {
+        plan,
+        plan_files: &[],
+        calendar: None,
+    };
+    state_for_force(store, &force, tls, metrics_token, client_address_header).await
+}
+
+/// A force's own plan and calendar: `plan` may be a built-in id or a plan file, whose plan
+/// new cases then open under; `plan_files` keep earlier versions loaded.
+pub struct ForcePlan<'a> {
+    /// `--plan`.
+    pub plan: &'a str,
+    /// `--plan-file`.
+    pub plan_files: &'a [std::path::PathBuf],
+    /// `--calendar`.
+    pub calendar: Option<&'a std::path::Path>,
+}
+
+/// The same, with a force's own plan files and calendar file.
+pub async fn state_for_force(
+    store: &StoreArgs,
+    force: &ForcePlan<'_>,
+    tls: bool,
+    metrics_token: Option<String>,
+    client_address_header: Option<String>,
+) -> anyhow::Result<AppState> {
+    let calendar = super::evaluate::load_calendar(force.calendar)?;
+    let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
+    let plan_path = std::path::Path::new(force.plan);
+    let default_plan = if plan_path.is_file() {
+        let own = super::plan_files::load(plan_path).context("--plan")?;
+        files.push(plan_path.to_path_buf());
+        own.id
+    } else {
+        force.plan.to_owned()
+    };
+    let library = super::plan_files::library_with(&files).context("--plan-file")?;
     let store = store.open().await?;
-    let app = pledge_app::App::new(store, super::library()?, plan)
+    let app = pledge_app::App::new(store, library, &default_plan)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("--plan")?;
+        .context("--plan")?
+        .with_calendar(calendar);
     if metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--metrics-token: at least 16 characters");
     }
@@ -83,9 +131,14 @@ pub async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     pledge_web::serve::init_tracing(args.log_json, "info");
-    let state = state(
+    let force = ForcePlan {
+        plan: &args.plan,
+        plan_files: &args.plan_files,
+        calendar: args.calendar.as_deref(),
+    };
+    let state = state_for_force(
         &args.store,
-        &args.plan,
+        &force,
         args.tls,
         args.metrics_token,
         args.client_address_header.clone(),

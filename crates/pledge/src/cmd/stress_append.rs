@@ -56,6 +56,7 @@ fn report(at: Timestamp) -> anyhow::Result<Event> {
                 body_parts: Vec::new(),
                 mechanisms: vec![Mechanism::Spit],
                 enhanced_rights: false,
+                previous_assaults: None,
             }],
             offence: Offence::CommonAssaultEmergencyWorker,
             hate_crime: Vec::new(),

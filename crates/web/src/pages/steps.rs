@@ -170,6 +170,25 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
                 ),
             ],
         ),
+        E::SafetyReportContributed => (
+            "Record a victim's own part of the safety report",
+            vec![
+                f("system", "Which report", Choice(SYSTEMS), true),
+                f(
+                    "victim",
+                    "Which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
+                f(
+                    "declined",
+                    "Did the victim decline to contribute?",
+                    Bool,
+                    false,
+                ),
+                f("note", "What they added (optional)", Text, false),
+            ],
+        ),
         E::DaysLostRecorded => (
             "Record days lost",
             vec![
@@ -290,7 +309,16 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
         ),
         E::WelfareMeetingHeld => (
             "Record the welfare meeting",
-            vec![f("note", "Note (confidential to welfare)", Text, false)],
+            vec![
+                f(
+                    "victim",
+                    "Which victim was seen (blank: every victim)",
+                    Person,
+                    false,
+                ),
+                f("held_by", "Who met them (blank: you)", Person, false),
+                f("note", "Note (confidential to welfare)", Text, false),
+            ],
         ),
         E::TrimReferralConsidered => (
             "Record the TRiM referral decision",
@@ -313,9 +341,23 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
             vec![
                 f("body", "Which body", Choice(BODIES), true),
                 f("consent", "Did the victim consent?", Bool, true),
+                f(
+                    "victim",
+                    "For which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
             ],
         ),
-        E::LeafletGiven => ("Record the leaflet given", vec![]),
+        E::LeafletGiven => (
+            "Record the leaflet given",
+            vec![f(
+                "victim",
+                "To which victim (blank: every victim)",
+                Person,
+                false,
+            )],
+        ),
         E::RaisedAtTrm => (
             "Record raised at the tasking meeting",
             vec![f("meeting", "Date of the meeting", Date, true)],
@@ -334,6 +376,30 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
                     Text,
                     false,
                 ),
+            ],
+        ),
+        E::RepeatVictimReviewed => (
+            "Record a repeat victim's safety review",
+            vec![
+                f(
+                    "victim",
+                    "Which victim (blank: every victim)",
+                    Person,
+                    false,
+                ),
+                f("actions", "What was agreed", Text, true),
+            ],
+        ),
+        E::SentenceReviewed => (
+            "Record the sentence checked against the emergency-worker aggravation",
+            vec![
+                f(
+                    "reflected_aggravation",
+                    "Did the sentence reflect the emergency-worker aggravation?",
+                    Bool,
+                    true,
+                ),
+                f("action", "What was done", Text, true),
             ],
         ),
         E::SurveySent => ("Record the feedback survey sent", vec![]),
