@@ -15,7 +15,7 @@ crate::both!(
 
 /// The routes, on case WX-2026-0101: a hospitalised constable (PC-4410), supervised by
 /// PS-2231, investigated by DC-3020, in Northern Response (under INSP-1107's division).
-const ROUTES: [(&str, &str, &str); 9] = [
+pub(crate) const ROUTES: [(&str, &str, &str); 9] = [
     ("GET", "/cases/WX-2026-0101", ""),
     ("GET", "/cases/WX-2026-0101/victim-view", ""),
     ("GET", "/cases/WX-2026-0101/access-log", ""),

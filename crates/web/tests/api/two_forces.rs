@@ -20,7 +20,8 @@ crate::both!(
     a_new_case_names_only_units_and_people_of_the_force,
     lists_show_exactly_what_the_case_route_shows,
     edits_name_the_version_they_read,
-    organisation_and_list_routes_by_caller
+    organisation_and_list_routes_by_caller,
+    another_forces_callers_get_404_on_every_case_route
 );
 
 /// The second force.
@@ -567,6 +568,64 @@ async fn organisation_and_list_routes_by_caller(backend: Backend) -> anyhow::Res
         "{} mismatches:\n{}",
         wrong.len(),
         wrong.join("\n")
+    );
+    Ok(())
+}
+
+/// Every case route of the access table (`access.rs`), on a Wessex case, for Mercia's people
+/// and systems: the case does not exist for them (404), whatever their role or scope, and
+/// nothing is recorded.
+async fn another_forces_callers_get_404_on_every_case_route(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(app) = two_forces(backend, "case_routes_other_force").await? else {
+        return Ok(());
+    };
+    let case = pledge_store::CaseId::parse("WX-2026-0101").map_err(anyhow::Error::msg)?;
+    let before = app.store().load_case(&case).await?.context("case")?.version;
+    let mut wrong = Vec::new();
+    for who in [
+        "INSP-9100",
+        "ADM-9900",
+        "PC-9001",
+        "token:read",
+        "token:write",
+    ] {
+        let (bearer, session) = match who {
+            "token:read" => (Some(token(&app, MERCIA, &["cases:read"]).await?), None),
+            "token:write" => (Some(token(&app, MERCIA, &["cases:write"]).await?), None),
+            person => (None, Some(sign_in(&app, person).await?)),
+        };
+        for (method, path, body) in crate::access::ROUTES {
+            let client = session
+                .as_ref()
+                .map(|s| s.client.clone())
+                .unwrap_or_else(|| app.client());
+            let mut req = if method == "GET" {
+                client.get(app.api(path))
+            } else {
+                client
+                    .post(app.api(path))
+                    .header("content-type", "application/json")
+                    .body(body.to_owned())
+            };
+            if let Some(t) = &bearer {
+                req = req.bearer_auth(t);
+            }
+            if let Some(s) = &session {
+                req = req.header("X-CSRF-Token", &s.csrf);
+            }
+            let got = req.send().await?.status();
+            if got != StatusCode::NOT_FOUND {
+                wrong.push(format!("{who} {method} {path}: {got}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(
+        app.store().load_case(&case).await?.context("case")?.version,
+        before,
+        "nothing was recorded"
     );
     Ok(())
 }
