@@ -92,7 +92,10 @@ impl Step {
             ),
             NoticeKind::Overdue => (
                 "A task in a case is overdue".to_owned(),
-                format!("Overdue: {}. Please complete it or record why not.", ob.title),
+                format!(
+                    "Overdue: {}. Please complete it or record why not.",
+                    ob.title
+                ),
             ),
             _ => (
                 "An overdue task in a case was escalated to you".to_owned(),

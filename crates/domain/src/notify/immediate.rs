@@ -5,8 +5,8 @@ use crate::case::CaseState;
 use crate::event::values::{InjurySeverity, LeadershipLevel};
 use crate::event::{Event, EventKind, EventType};
 use crate::plan::Fact;
-use crate::plan::Role;
 use crate::plan::Plan;
+use crate::plan::Role;
 
 /// The notifications due because `event` was just recorded in a case (`case` is the state
 /// after it). Leadership is told whoever the plan says must be informed of this case
@@ -50,7 +50,10 @@ pub fn on_event(plan: &Plan, case: &CaseState, event: &Event) -> Vec<Notice> {
         EventKind::VerdictGiven { verdict } => to_victims(
             case,
             "Your case has an outcome",
-            format!("The court's verdict in your case: {}.", words(verdict.as_str())),
+            format!(
+                "The court's verdict in your case: {}.",
+                words(verdict.as_str())
+            ),
         ),
         EventKind::Sentenced { .. } => to_victims(
             case,
@@ -80,15 +83,13 @@ fn leadership(plan: &Plan, case: &CaseState) -> Vec<Notice> {
     for ob in plan.obligations.iter().filter(|o| o.applies.holds(case)) {
         for c in &ob.completed_by {
             let told: &[Role] = match (c.event, c.qualifier.as_deref()) {
-                (EventType::SeniorLeadershipInformed, Some(q)) => {
-                    match LeadershipLevel::parse(q) {
-                        Ok(LeadershipLevel::LocalCommandTeam) => &[Role::LocalCommandTeam],
-                        Ok(LeadershipLevel::SeniorDutyOfficer) => &[Role::SeniorDutyOfficer],
-                        Ok(LeadershipLevel::ChiefOfficerGroup) => &[Role::ChiefOfficerGroup],
-                        Ok(LeadershipLevel::OnCallChiefOfficer) => &[Role::OnCallChiefOfficer],
-                        Err(_) => &[],
-                    }
-                }
+                (EventType::SeniorLeadershipInformed, Some(q)) => match LeadershipLevel::parse(q) {
+                    Ok(LeadershipLevel::LocalCommandTeam) => &[Role::LocalCommandTeam],
+                    Ok(LeadershipLevel::SeniorDutyOfficer) => &[Role::SeniorDutyOfficer],
+                    Ok(LeadershipLevel::ChiefOfficerGroup) => &[Role::ChiefOfficerGroup],
+                    Ok(LeadershipLevel::OnCallChiefOfficer) => &[Role::OnCallChiefOfficer],
+                    Err(_) => &[],
+                },
                 (EventType::FimNotified, _) => {
                     &[Role::ForceIncidentManager, Role::OnCallChiefOfficer]
                 }

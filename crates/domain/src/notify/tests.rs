@@ -5,11 +5,7 @@ use crate::plan::{Plan, PlanLibrary, Role};
 use jiff::{SignedDuration, Timestamp};
 
 fn plan(id: &str) -> Plan {
-    PlanLibrary::builtin()
-        .unwrap()
-        .latest(id)
-        .unwrap()
-        .clone()
+    PlanLibrary::builtin().unwrap().latest(id).unwrap().clone()
 }
 
 fn event(json: serde_json::Value) -> Event {
@@ -97,10 +93,14 @@ fn a_hate_crime_goes_to_whom_the_plan_says_must_be_informed_as_a_hate_crime() {
 fn the_oic_is_told_and_the_victim_hears_of_updates_decisions_and_outcomes_without_detail() {
     let p = plan("op-hampshire");
     let r = report("op-hampshire", "minor", false, &[]);
-    let oic = event(serde_json::json!({"type": "oic_assigned", "at": "2026-11-17T08:00:00Z",
-        "by": "INSP-1", "officer": "DC-7"}));
-    let upd = event(serde_json::json!({"type": "victim_updated", "at": "2026-11-18T08:00:00Z",
-        "by": "DC-7", "note": "suspect SECRET-NAME interviewed"}));
+    let oic = event(
+        serde_json::json!({"type": "oic_assigned", "at": "2026-11-17T08:00:00Z",
+        "by": "INSP-1", "officer": "DC-7"}),
+    );
+    let upd = event(
+        serde_json::json!({"type": "victim_updated", "at": "2026-11-18T08:00:00Z",
+        "by": "DC-7", "note": "suspect SECRET-NAME interviewed"}),
+    );
     let dec = event(serde_json::json!({"type": "key_decision_made",
         "at": "2026-11-18T09:00:00Z", "by": "DC-7", "decision": "no_further_action",
         "detail": "SECRET-DETAIL"}));
@@ -126,7 +126,11 @@ fn the_oic_is_told_and_the_victim_hears_of_updates_decisions_and_outcomes_withou
         assert!(!all.contains("SECRET"), "{all}");
         assert!(!all.contains("PC-9"), "{all}");
     }
-    assert!(on_event(&p, &case, &dec)[0].text.contains("no further action"));
+    assert!(
+        on_event(&p, &case, &dec)[0]
+            .text
+            .contains("no further action")
+    );
 }
 
 #[test]
@@ -168,15 +172,27 @@ fn an_overdue_obligation_goes_to_the_owner_then_each_escalation_level_at_0_24_an
     };
     let policy = EscalationPolicy::default();
     let steps = escalation_steps(ob, &clock, &policy);
-    let got: Vec<(u32, Timestamp, Role, NoticeKind)> =
-        steps.iter().map(|s| (s.level, s.at, s.to, s.kind)).collect();
+    let got: Vec<(u32, Timestamp, Role, NoticeKind)> = steps
+        .iter()
+        .map(|s| (s.level, s.at, s.to, s.kind))
+        .collect();
     assert_eq!(
         got,
         vec![
             (0, ts("2026-11-19T00:00:00Z"), ob.owner, NoticeKind::DueSoon),
             (1, ts("2026-11-20T00:00:00Z"), ob.owner, NoticeKind::Overdue),
-            (2, ts("2026-11-21T00:00:00Z"), ob.escalates_to[0], NoticeKind::Escalated),
-            (3, ts("2026-11-23T00:00:00Z"), ob.escalates_to[1], NoticeKind::Escalated),
+            (
+                2,
+                ts("2026-11-21T00:00:00Z"),
+                ob.escalates_to[0],
+                NoticeKind::Escalated
+            ),
+            (
+                3,
+                ts("2026-11-23T00:00:00Z"),
+                ob.escalates_to[1],
+                NoticeKind::Escalated
+            ),
         ]
     );
     // Just before due: only the reminder; a day and a bit after: the owner and the first
@@ -205,14 +221,20 @@ fn met_or_waived_stops_escalation_and_nothing_fires_before_the_due_time() {
     assert!(escalation_steps(ob, &settled, &EscalationPolicy::default()).is_empty());
     // A policy that would fire early is held to the due time.
     let early = EscalationPolicy {
-        after_due: vec![SignedDuration::from_hours(-5), SignedDuration::from_hours(-1)],
+        after_due: vec![
+            SignedDuration::from_hours(-5),
+            SignedDuration::from_hours(-1),
+        ],
         ..EscalationPolicy::default()
     };
     let open = ObligationClock {
         open: true,
         ..settled
     };
-    for s in escalation_steps(ob, &open, &early).iter().filter(|s| s.level >= 1) {
+    for s in escalation_steps(ob, &open, &early)
+        .iter()
+        .filter(|s| s.level >= 1)
+    {
         assert!(s.at >= open.due_at.unwrap(), "{s:?}");
     }
     // No due time: nothing to chase.
@@ -248,7 +270,10 @@ fn a_long_deadline_is_reminded_at_most_seven_days_ahead() {
         due_at: Some(ts("2026-05-01T00:00:00Z")),
     };
     let steps = escalation_steps(ob, &clock, &EscalationPolicy::default());
-    assert_eq!((steps[0].level, steps[0].at), (0, ts("2026-04-24T00:00:00Z")));
+    assert_eq!(
+        (steps[0].level, steps[0].at),
+        (0, ts("2026-04-24T00:00:00Z"))
+    );
 }
 
 #[test]
