@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod head;
+pub mod mail;
 mod layers;
 pub mod openapi;
 mod ops;
