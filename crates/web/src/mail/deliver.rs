@@ -86,9 +86,8 @@ impl Mailer {
                 }
                 Err(e) => {
                     let give_up = job.attempts >= self.config.max_attempts;
-                    let retry = (!give_up).then(|| {
-                        now.checked_add(backoff(job.attempts)).unwrap_or(now)
-                    });
+                    let retry =
+                        (!give_up).then(|| now.checked_add(backoff(job.attempts)).unwrap_or(now));
                     tracing::warn!(notification = job.id, attempts = job.attempts, error = %e, "email not delivered");
                     store.email_failed(job.id, &e.to_string(), retry).await?;
                     if give_up {

@@ -4,9 +4,11 @@
 
 mod compose;
 mod deliver;
+mod run;
 
 pub use compose::compose;
 pub use deliver::{DeliveryReport, Mailer, backoff};
+pub use run::{notification_rounds, round};
 
 /// Where and how mail goes.
 #[derive(Debug, Clone)]

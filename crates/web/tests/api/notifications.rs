@@ -46,7 +46,10 @@ async fn the_inbox_is_the_persons_own_over_the_api_and_the_page(
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await?;
     assert!(html.contains("You are the officer in a case"), "{html}");
-    assert!(html.contains(&format!("id=\"unread-count\">{unread}<")), "{html}");
+    assert!(
+        html.contains(&format!("id=\"unread-count\">{unread}<")),
+        "{html}"
+    );
     assert!(!html.contains("<script"), "no script on the page");
 
     // Someone else cannot mark it read: it is not theirs to know of.
@@ -113,7 +116,9 @@ impl SmtpServer {
     async fn start(python: &str, test: &str) -> anyhow::Result<Self> {
         let (dir, cleanup) = pledge_test_support::temp_dir("smtp", test)?;
         let maildir = dir.join("mail");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -128,7 +133,10 @@ impl SmtpServer {
             _cleanup: cleanup,
         };
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return Ok(server);
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -177,7 +185,9 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
     };
 
     // A server that is not there: every message fails and waits for a retry.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let down = Mailer::new(config(closed))
         .deliver_due(store, now, 1000)
         .await?;
@@ -195,7 +205,14 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
     let mails = server.received()?;
     assert_eq!(mails.len(), sent.sent);
 
-    let victims = ["PC-4410", "PC-4471", "PCSO-6120", "Tom Reed", "Grace Obi", "Dan Wood"];
+    let victims = [
+        "PC-4410",
+        "PC-4471",
+        "PCSO-6120",
+        "Tom Reed",
+        "Grace Obi",
+        "Dan Wood",
+    ];
     for m in &mails {
         let id = header(m, "Message-ID").context("Message-ID")?;
         assert!(
@@ -215,7 +232,12 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
     assert!(!mailed.is_empty());
     for n in mailed {
         assert_eq!(n.attempts, 2, "{n:?}");
-        assert!(n.last_answer.as_deref().is_some_and(|a| a.starts_with("250")), "{n:?}");
+        assert!(
+            n.last_answer
+                .as_deref()
+                .is_some_and(|a| a.starts_with("250")),
+            "{n:?}"
+        );
     }
     Ok(())
 }
