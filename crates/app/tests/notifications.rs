@@ -107,6 +107,7 @@ async fn open_case(app: &App<AnyStore>, id: &str) -> CaseId {
                 report,
                 at: Some(ts(REPORTED)),
                 plan_in_force: false,
+                answers: Vec::new(),
             },
             ts(REPORTED),
         )
