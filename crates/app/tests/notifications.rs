@@ -1,7 +1,12 @@
 //! Notifications end to end through the application, on SQLite and on PostgreSQL: the
 //! outbox written with the event, the inbox and its policy, and the escalation sweep deciding
 //! each level once, also with two servers sweeping the same database at once.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::type_complexity,
+    missing_docs
+)]
 
 use jiff::{SignedDuration, Timestamp};
 use pledge_app::{AccountRole, Actor, App, AppError, NewAssault};

@@ -226,7 +226,9 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
     }
     // The rows say so: sent once, after two attempts, with the server's answer.
     let rows = store
-        .case_notifications(&pledge_store::CaseId::parse("WX-2026-0101").unwrap())
+        .case_notifications(
+            &pledge_store::CaseId::parse("WX-2026-0101").map_err(anyhow::Error::msg)?,
+        )
         .await?;
     let mailed: Vec<_> = rows.iter().filter(|n| n.email_status == "sent").collect();
     assert!(!mailed.is_empty());
