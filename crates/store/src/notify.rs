@@ -58,6 +58,21 @@ pub struct EscalationKey {
     pub final_level: bool,
 }
 
+/// Where a sweep's page of candidates ended: the next page starts after this row (in the
+/// order due time, case, obligation, instance), so rows with nothing due yet never hide the
+/// rows behind them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepCursor {
+    /// Due time of the last row read.
+    pub due_at: Timestamp,
+    /// Its case.
+    pub case_id: CaseId,
+    /// Its obligation.
+    pub obligation_id: String,
+    /// Its instance.
+    pub instance: u32,
+}
+
 /// An open obligation the sweep considers, with the levels already decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EscalationCandidate {
@@ -130,11 +145,13 @@ pub struct EmailJob {
 /// The notification tables. Both backends pass the conformance suite's notification tests.
 pub trait NotificationStore: Send + Sync {
     /// Open obligations of open cases due by `until` whose final escalation level is not yet
-    /// decided, oldest due first, with the levels decided so far. Reads the partial index of
-    /// live obligations by due time, never every case.
+    /// decided, oldest due first, with the levels decided so far; a page of at most `limit`
+    /// rows after `after`. Reads the partial index of live obligations by due time, never
+    /// every case.
     fn escalation_candidates(
         &self,
         until: Timestamp,
+        after: Option<&SweepCursor>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<EscalationCandidate>>> + Send;
 
@@ -287,9 +304,10 @@ impl NotificationStore for crate::AnyStore {
     async fn escalation_candidates(
         &self,
         until: Timestamp,
+        after: Option<&SweepCursor>,
         limit: u32,
     ) -> Result<Vec<EscalationCandidate>> {
-        either!(self, s => s.escalation_candidates(until, limit))
+        either!(self, s => s.escalation_candidates(until, after, limit))
     }
     async fn decide_without_event(
         &self,

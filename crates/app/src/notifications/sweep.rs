@@ -12,7 +12,9 @@ use pledge_domain::event::values::PersonId;
 use pledge_domain::notify::{self, EscalationPolicy, ObligationClock, Step};
 use pledge_domain::plan::Obligation;
 use pledge_domain::{Case, Clocks, Event, EventKind, Plan};
-use pledge_store::notify::{EscalationKey, NotificationStore, Outbox};
+use pledge_store::notify::{
+    EscalationCandidate, EscalationKey, NotificationStore, Outbox, SweepCursor,
+};
 use pledge_store::{
     AccessAction, AccessEntry, Append, CaseId, ObligationRow, RowStatus, Store, StoreError,
     projection,
@@ -36,50 +38,78 @@ pub struct SweepReport {
 }
 
 impl<S: Store + NotificationStore> App<S> {
-    /// Decides every reminder and escalation level due at `now` (at most `limit` obligation
-    /// rows a call; call again while it reads a full page).
+    /// Decides every reminder and escalation level due at `now`, reading the candidate rows
+    /// in pages of `limit` (keyset paging, so rows with nothing due yet never hide others).
     pub async fn sweep_escalations(&self, now: Timestamp, limit: u32) -> AppResult<SweepReport> {
         let policy = EscalationPolicy::default();
         let until = now.checked_add(policy.remind_at_most).unwrap_or(now);
-        let candidates = self.store.escalation_candidates(until, limit).await?;
-        let mut report = SweepReport {
-            read: candidates.len(),
-            ..SweepReport::default()
-        };
-        for c in candidates {
-            let Some(summary) = self.store.summary(&c.row.case_id).await? else {
-                continue;
-            };
-            let plan = self.plan_of(&summary)?;
-            let Some(ob) = plan.obligation(&c.row.obligation_id) else {
-                continue;
-            };
-            let clock = clock_of(&c.row);
-            let all = notify::escalation_steps(ob, &clock, &policy);
-            let last = all.last().map(|s| s.level);
-            let due = notify::steps_due(ob, &clock, &policy, now, |l| c.decided.contains(&l));
-            for step in due {
-                let key = EscalationKey {
-                    obligation_id: ob.id.clone(),
+        let mut report = SweepReport::default();
+        let mut after: Option<SweepCursor> = None;
+        loop {
+            let candidates = self
+                .store
+                .escalation_candidates(until, after.as_ref(), limit)
+                .await?;
+            report.read += candidates.len();
+            let full = candidates.len() >= limit as usize;
+            after = candidates.last().and_then(|c| {
+                Some(SweepCursor {
+                    due_at: c.row.due_at?,
+                    case_id: c.row.case_id.clone(),
+                    obligation_id: c.row.obligation_id.clone(),
                     instance: c.row.instance,
-                    level: step.level,
-                    final_level: Some(step.level) == last,
-                };
-                let done = if step.is_escalation() {
-                    self.record_escalation(plan, ob, &c.row, &step, key, now)
-                        .await?
-                } else {
-                    self.record_reminder(plan, ob, &c.row, &step, key, now)
-                        .await?
-                };
-                match (done, step.is_escalation()) {
-                    (false, _) => report.already_decided += 1,
-                    (true, true) => report.escalations += 1,
-                    (true, false) => report.reminders += 1,
-                }
+                })
+            });
+            for c in candidates {
+                self.sweep_one(&policy, c, now, &mut report).await?;
+            }
+            if !full || after.is_none() {
+                break;
             }
         }
         Ok(report)
+    }
+
+    /// Decides what has come for one candidate row.
+    async fn sweep_one(
+        &self,
+        policy: &EscalationPolicy,
+        c: EscalationCandidate,
+        now: Timestamp,
+        report: &mut SweepReport,
+    ) -> AppResult<()> {
+        let Some(summary) = self.store.summary(&c.row.case_id).await? else {
+            return Ok(());
+        };
+        let plan = self.plan_of(&summary)?;
+        let Some(ob) = plan.obligation(&c.row.obligation_id) else {
+            return Ok(());
+        };
+        let clock = clock_of(&c.row);
+        let all = notify::escalation_steps(ob, &clock, policy);
+        let last = all.last().map(|s| s.level);
+        let due = notify::steps_due(ob, &clock, policy, now, |l| c.decided.contains(&l));
+        for step in due {
+            let key = EscalationKey {
+                obligation_id: ob.id.clone(),
+                instance: c.row.instance,
+                level: step.level,
+                final_level: Some(step.level) == last,
+            };
+            let done = if step.is_escalation() {
+                self.record_escalation(plan, ob, &c.row, &step, key, now)
+                    .await?
+            } else {
+                self.record_reminder(plan, ob, &c.row, &step, key, now)
+                    .await?
+            };
+            match (done, step.is_escalation()) {
+                (false, _) => report.already_decided += 1,
+                (true, true) => report.escalations += 1,
+                (true, false) => report.reminders += 1,
+            }
+        }
+        Ok(())
     }
 
     async fn record_reminder(

@@ -80,23 +80,37 @@ impl NotificationStore for SqliteStore {
     async fn escalation_candidates(
         &self,
         until: Timestamp,
+        after: Option<&SweepCursor>,
         limit: u32,
     ) -> Result<Vec<EscalationCandidate>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        // Keyset paging in index order: a row value comparison after the last row read.
+        let page = if after.is_some() {
+            "AND (o.due_at, o.case_id, o.obligation_id, o.instance) > (?3, ?4, ?5, ?6)"
+        } else {
+            ""
+        };
+        let sql = format!(
             "SELECT {cols}, (SELECT group_concat(x.level) FROM obligation_escalation x \
                WHERE x.case_id = o.case_id AND x.obligation_id = o.obligation_id \
                AND x.instance = o.instance) AS decided \
              FROM obligation o INDEXED BY obligation_due_live \
-             WHERE o.status = 'open' AND o.case_open = 1 AND o.due_at <= ?1 \
+             WHERE o.status = 'open' AND o.case_open = 1 AND o.due_at <= ?1 {page} \
              AND NOT EXISTS (SELECT 1 FROM obligation_escalation f WHERE f.case_id = o.case_id \
                AND f.obligation_id = o.obligation_id AND f.instance = o.instance AND f.final_level) \
              ORDER BY o.due_at, o.case_id, o.obligation_id, o.instance LIMIT ?2",
             cols = rows::OBLIGATION_COLS
-        )))
-        .bind(micros(until))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(micros(until))
+            .bind(i64::from(limit));
+        if let Some(c) = after {
+            query = query
+                .bind(micros(c.due_at))
+                .bind(c.case_id.as_str().to_owned())
+                .bind(c.obligation_id.clone())
+                .bind(i64::from(c.instance));
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(EscalationCandidate {

@@ -6,7 +6,7 @@ use super::Mailer;
 use crate::state::AppState;
 use std::time::Duration;
 
-/// Obligation rows one sweep call reads; the round calls again while pages come back full.
+/// Obligation rows one page of the sweep reads.
 const SWEEP_PAGE: u32 = 1000;
 /// Messages one delivery call claims.
 const MAIL_BATCH: u32 = 100;
@@ -22,29 +22,19 @@ pub async fn notification_rounds(state: AppState, every: Duration) {
     }
 }
 
-/// One round: sweep until no full page is left (bounded), then deliver what is due.
+/// One round: the sweep (every page), then deliver what is due.
 pub async fn round(state: &AppState, mailer: Option<&Mailer>) {
-    let now = state.now();
-    for _ in 0..100 {
-        match state.app().sweep_escalations(now, SWEEP_PAGE).await {
-            Ok(r) => {
-                if r.escalations + r.reminders > 0 {
-                    tracing::info!(
-                        escalations = r.escalations,
-                        reminders = r.reminders,
-                        "escalation sweep"
-                    );
-                }
-                // A page of rows with nothing left to decide would come back again: stop.
-                if r.read < SWEEP_PAGE as usize || r.escalations + r.reminders == 0 {
-                    break;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "escalation sweep failed");
-                break;
-            }
+    match state.app().sweep_escalations(state.now(), SWEEP_PAGE).await {
+        Ok(r) if r.escalations + r.reminders > 0 => {
+            tracing::info!(
+                escalations = r.escalations,
+                reminders = r.reminders,
+                read = r.read,
+                "escalation sweep"
+            );
         }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
     }
     if let Some(m) = mailer {
         loop {
