@@ -52,7 +52,7 @@ pub struct Args {
     #[arg(long, env = "PLEDGE_HEAD_FILE")]
     pub head_file: Option<std::path::PathBuf>,
     #[command(flatten)]
-    pub mail: MailArgs,
+    pub mail: Box<MailArgs>,
 }
 
 /// Notification email (see docs/notifications.md). Without --smtp-host, notifications are
