@@ -156,6 +156,7 @@ impl<S: Store> App<S> {
             calendar: &self.calendar,
             meetings: &meetings,
         };
+        let notify = self.outbox_for_events(plan, case.state(), &events).await?;
         // A made-up id can collide with an existing case: try a few.
         for attempt in 0..5u32 {
             let id = match &case_id {
@@ -180,6 +181,7 @@ impl<S: Store> App<S> {
                     justification: "recording an assault on a colleague".into(),
                 },
                 idempotency,
+                notify: notify.clone(),
             };
             match self.store.append(append).await {
                 Ok(_) => return Ok(Once::Done(summary)),
@@ -301,6 +303,9 @@ impl<S: Store> App<S> {
         };
         let projection = projection::project(case_id, plan, case.state(), &clocks)
             .ok_or_else(|| AppError::Internal("case without a report".into()))?;
+        let notify = self
+            .outbox_for_events(plan, case.state(), std::slice::from_ref(&event))
+            .await?;
         // The answer is known before the append (one event: the next version), so it can be
         // stored with the step under the key.
         let recorded = RecordedStep {
@@ -325,6 +330,7 @@ impl<S: Store> App<S> {
                     justification: Self::purpose(&rel, None),
                 },
                 idempotency,
+                notify,
             })
             .await;
         match appended {

@@ -11,6 +11,7 @@ mod confirmation;
 mod error;
 mod idempotency;
 mod meetings;
+pub mod notifications;
 pub mod org;
 pub mod policy;
 mod queries;

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod evaluate;
 pub mod event;
+pub mod notify;
 pub mod plan;
 
 pub use case::{Case, CaseState, Refusal, RuleViolation};

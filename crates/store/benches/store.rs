@@ -95,6 +95,7 @@ impl SingleEvents {
                     events: vec![event],
                     projection,
                     idempotency: None,
+                    notify: None,
                     access: AccessEntry {
                         at,
                         actor: "bench".into(),

@@ -10,6 +10,7 @@ mod error;
 pub mod idempotency;
 pub mod integrity;
 pub mod model;
+pub mod notify;
 pub mod postgres;
 pub mod projection;
 pub mod rebuild;
@@ -26,6 +27,7 @@ pub use integrity::{
     ExpectedHead, Heads, StoredReadModel, VerifyOptions, first_difference, verify_read_models,
 };
 pub use model::*;
+pub use notify::NotificationStore;
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
 pub use sqlite::SqliteStore;

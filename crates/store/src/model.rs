@@ -71,6 +71,8 @@ pub struct Append {
     /// the same transaction, and if the key is taken nothing is written (see
     /// [`crate::idempotency`]).
     pub idempotency: Option<IdempotencyReservation>,
+    /// Notifications (and an escalation level) written in the same transaction.
+    pub notify: Option<crate::notify::Outbox>,
 }
 
 /// What an acknowledged append wrote.

@@ -339,6 +339,7 @@ impl Generator {
         };
         Ok(Append {
             idempotency: None,
+            notify: None,
             access: AccessEntry {
                 at: last.at,
                 actor: first.by.to_string(),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod head;
 mod layers;
+pub mod mail;
 pub mod openapi;
 mod ops;
 pub mod pages;

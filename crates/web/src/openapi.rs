@@ -24,6 +24,7 @@ use utoipa::openapi::{OpenApi as Document, PathItem, RefOr};
         (name = "cases", description = "Assaults and their cases"),
         (name = "steps", description = "Every plan step as a command"),
         (name = "tasks", description = "Work lists"),
+        (name = "notifications", description = "The caller's own notifications"),
         (name = "organisation", description = "People and units"),
         (name = "plans", description = "The force's plans"),
         (name = "sign-in", description = "Sessions, two-factor, passwords, accounts and API tokens"),

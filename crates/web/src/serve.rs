@@ -46,6 +46,10 @@ pub async fn serve_publishing(
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let heads = tokio::spawn(crate::head::run(state.clone(), publish.clone()));
     let app = crate::router(state.clone());
+    let notifications = tokio::spawn(crate::mail::notification_rounds(
+        state.clone(),
+        Duration::from_secs(60),
+    ));
     // The peer address reaches handlers (sign-in throttling per client address).
     let served = axum::serve(
         listener,
@@ -55,6 +59,7 @@ pub async fn serve_publishing(
     .await
     .context("the server stopped with an error");
     housekeeping.abort();
+    notifications.abort();
     heads.abort();
     crate::head::final_publish(&state, &publish).await;
     served?;

@@ -25,6 +25,8 @@ pub struct WebConfig {
     /// A header set by a trusted reverse proxy naming the client's address (its last entry
     /// is used), e.g. `x-forwarded-for`; None to use the connection's peer address.
     pub client_address_header: Option<String>,
+    /// Where notification email goes; `None`: in-app notifications only.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl Default for WebConfig {
@@ -36,6 +38,7 @@ impl Default for WebConfig {
             metrics_token: None,
             accounts: pledge_app::accounts::Settings::default(),
             client_address_header: None,
+            mail: None,
         }
     }
 }

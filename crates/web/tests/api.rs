@@ -12,6 +12,8 @@ mod cases;
 mod harness;
 #[path = "api/idempotency.rs"]
 mod idempotency;
+#[path = "api/notifications.rs"]
+mod notifications;
 #[path = "api/openapi.rs"]
 mod openapi;
 #[path = "api/ops.rs"]

@@ -4,8 +4,10 @@
 
 mod accounts;
 mod case;
+mod notifications;
 mod org;
 
 pub use accounts::*;
 pub use case::*;
+pub use notifications::*;
 pub use org::*;

@@ -28,7 +28,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store = StoreArgs {
         database: args.database.clone(),
     };
-    let state = super::serve::state(&store, "op-hampshire", false, None, None).await?;
+    let state = super::serve::state(&store, "op-hampshire", false, None, None, None).await?;
     let now = state.now();
     let cases = pledge_web::demo::seed(state.app(), now).await?;
     let logins = pledge_web::demo::accounts(state.store(), now).await?;

@@ -51,6 +51,57 @@ pub struct Args {
     /// A file rewritten (atomically) with the log heads each time they are published, as JSON.
     #[arg(long, env = "PLEDGE_HEAD_FILE")]
     pub head_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub mail: Box<MailArgs>,
+}
+
+/// Notification email (see docs/notifications.md). Without --smtp-host, notifications are
+/// in-app only.
+#[derive(clap::Args)]
+pub struct MailArgs {
+    /// The SMTP server (plain SMTP, e.g. a relay on the same network; no STARTTLS yet).
+    #[arg(long, env = "PLEDGE_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Its port.
+    #[arg(long, env = "PLEDGE_SMTP_PORT", default_value_t = 25)]
+    pub smtp_port: u16,
+    /// User name, when the server wants one (with PLEDGE_SMTP_PASSWORD).
+    #[arg(long, env = "PLEDGE_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// Password (from the environment only).
+    #[arg(skip = std::env::var("PLEDGE_SMTP_PASSWORD").ok())]
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. "Pledge <pledge@force.example>".
+    #[arg(
+        long,
+        env = "PLEDGE_MAIL_FROM",
+        default_value = "Pledge <pledge@localhost>"
+    )]
+    pub mail_from: String,
+    /// The service's public address, for links in email.
+    #[arg(long, env = "PLEDGE_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+}
+
+impl MailArgs {
+    /// The mail configuration, when a server is named.
+    pub fn config(&self) -> anyhow::Result<Option<pledge_web::mail::MailConfig>> {
+        let Some(host) = &self.smtp_host else {
+            return Ok(None);
+        };
+        let mut c = pledge_web::mail::MailConfig::new(
+            host,
+            self.smtp_port,
+            &self.mail_from,
+            &self.base_url,
+        );
+        c.credentials = match (&self.smtp_user, &self.smtp_password) {
+            (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+            (Some(_), None) => anyhow::bail!("--smtp-user: set PLEDGE_SMTP_PASSWORD too"),
+            _ => None,
+        };
+        Ok(Some(c))
+    }
 }
 
 /// Builds the application state over an opened store.
@@ -60,13 +111,22 @@ pub async fn state(
     tls: bool,
     metrics_token: Option<String>,
     client_address_header: Option<String>,
+    mail: Option<pledge_web::mail::MailConfig>,
 ) -> anyhow::Result<AppState> {
     let force = ForcePlan {
         plan,
         plan_files: &[],
         calendar: None,
     };
-    state_for_force(store, &force, tls, metrics_token, client_address_header).await
+    state_for_force(
+        store,
+        &force,
+        tls,
+        metrics_token,
+        client_address_header,
+        mail,
+    )
+    .await
 }
 
 /// A force's own plan and calendar: `plan` may be a built-in id or a plan file, whose plan
@@ -87,6 +147,7 @@ pub async fn state_for_force(
     tls: bool,
     metrics_token: Option<String>,
     client_address_header: Option<String>,
+    mail: Option<pledge_web::mail::MailConfig>,
 ) -> anyhow::Result<AppState> {
     let calendar = super::evaluate::load_calendar(force.calendar)?;
     let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
@@ -111,6 +172,7 @@ pub async fn state_for_force(
         tls,
         metrics_token,
         client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
+        mail,
         ..WebConfig::default()
     };
     Ok(AppState::new(
@@ -136,12 +198,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         plan_files: &args.plan_files,
         calendar: args.calendar.as_deref(),
     };
+    let mail = args.mail.config()?;
     let state = state_for_force(
         &args.store,
         &force,
         args.tls,
         args.metrics_token,
         args.client_address_header.clone(),
+        mail,
     )
     .await?;
     let listener = bind(&args.listen).await?;

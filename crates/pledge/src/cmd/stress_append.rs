@@ -124,6 +124,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                     events: vec![event],
                     projection,
                     idempotency: None,
+                    notify: None,
                     access: AccessEntry {
                         at,
                         actor: "stress".into(),

@@ -22,6 +22,7 @@
 mod accounts;
 mod idempotency;
 mod integrity;
+mod notify;
 mod org;
 mod read;
 mod write;

@@ -117,6 +117,7 @@ pub(super) async fn append(
         .execute(&mut *tx)
         .await?;
     }
+    super::notify::write_outbox(tx, &a.case_id, a.notify.as_ref(), recorded_at).await?;
     Ok(Appended {
         version: actual + a.events.len() as u64,
         last_seq: last.seq,

@@ -256,6 +256,7 @@ async fn append_sql(
         });
         q.push(";");
     }
+    super::notify::push_outbox(&mut q, &a.case_id, a.notify.as_ref(), recorded_at);
     if own_tx {
         q.push("\nCOMMIT;");
     }

@@ -122,6 +122,7 @@ impl Fixtures {
             events: case.events[from..to].to_vec(),
             projection: self.project(&case.id, &case.events[..to])?,
             idempotency: None,
+            notify: None,
             access: AccessEntry {
                 at: last.at,
                 actor: last.by.to_string(),

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod idempotency;
 pub mod json;
 pub mod meetings;
+pub mod notifications;
 pub mod people;
 pub mod plans;
 pub mod steps;
@@ -27,6 +28,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(steps::record))
         .routes(routes!(tasks::mine))
         .routes(routes!(tasks::overdue))
+        .routes(routes!(notifications::mine))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(people::people))
         .routes(routes!(people::person, people::put_person))
         .routes(routes!(people::units))

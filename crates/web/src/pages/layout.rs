@@ -27,6 +27,8 @@ pub struct Layout {
     pub csrf: String,
     /// The page has errors (the title starts "Error: ").
     pub has_errors: bool,
+    /// Unread notifications, shown in the header.
+    pub unread: u64,
 }
 
 impl Layout {
@@ -38,6 +40,7 @@ impl Layout {
             nav: Vec::new(),
             csrf: String::new(),
             has_errors: false,
+            unread: 0,
         }
     }
 
@@ -61,6 +64,7 @@ impl Layout {
                 "Administration",
                 actor.has(AccountRole::Administrator),
             ),
+            ("/notifications", "Notifications", true),
             ("/account", "Your account", true),
         ];
         nav.retain(|(_, _, show)| *show);
@@ -77,6 +81,7 @@ impl Layout {
                 .collect(),
             csrf: csrf.to_owned(),
             has_errors: false,
+            unread: 0,
         }
     }
 

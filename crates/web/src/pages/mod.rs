@@ -14,6 +14,7 @@ mod form;
 mod home;
 mod layout;
 mod names;
+mod notifications;
 mod overview;
 mod record;
 mod recorded;
@@ -61,6 +62,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/victim", get(victim::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/upload", post(admin::upload_people))

@@ -25,18 +25,22 @@ pub struct PageUser {
     pub actor: Actor,
     /// Their name (from the person record; the person id when there is none).
     pub name: String,
+    /// Their unread notifications (for the header).
+    pub unread: u64,
 }
 
 impl PageUser {
     /// The page frame for this person.
     pub fn layout(&self, title: &str, section: &str) -> Layout {
-        Layout::signed_in(
+        let mut layout = Layout::signed_in(
             title,
             &self.name,
             &self.actor,
             &self.user.session.csrf_token,
             section,
-        )
+        );
+        layout.unread = self.unread;
+        layout
     }
 }
 
@@ -88,7 +92,13 @@ async fn full(user: SessionUser, state: &AppState) -> PageResult<PageUser> {
         .map_err(store_problem)?
         .map(|p| p.name)
         .unwrap_or_else(|| user.account.person_id.clone());
-    Ok(PageUser { user, actor, name })
+    let unread = state.app().unread_notifications(&actor).await?;
+    Ok(PageUser {
+        user,
+        actor,
+        name,
+        unread,
+    })
 }
 
 impl FromRequestParts<AppState> for AnySession {

@@ -1,0 +1,121 @@
+//! From a role to the people who hold it for a case.
+//!
+//! Until the on-call rota is built, roles resolve from the organisation data: the case names
+//! its supervisor, officer in the case and victims; the inspector is the supervisor's line
+//! manager and the local command team the inspector's; any other role (welfare, Force
+//! Incident Manager, on-call chief officer, ...) is held by the people of the case's force
+//! whose workforce role names it. A role nobody holds becomes a row with no person: a gap
+//! administrators see, never silently dropped.
+
+use crate::app::App;
+use crate::error::AppResult;
+use pledge_domain::CaseState;
+use pledge_domain::notify::{Notice, Recipient};
+use pledge_domain::plan::Role;
+use pledge_store::notify::NewNotification;
+use pledge_store::{Person, Store, Unit};
+
+/// People and units, read once per outbox, and only when a role needs the whole force.
+#[derive(Default)]
+pub(super) struct Directory {
+    loaded: Option<(Vec<Person>, Vec<Unit>)>,
+}
+
+impl<S: Store> App<S> {
+    /// One outbox row per person the notice reaches (or one gap row).
+    pub(super) async fn resolve_notice(
+        &self,
+        dir: &mut Directory,
+        case: &CaseState,
+        n: &Notice,
+    ) -> AppResult<Vec<NewNotification>> {
+        let (role, ids) = match &n.to {
+            Recipient::Person(p) => (None, vec![p.as_str().to_owned()]),
+            Recipient::Role(r) => (Some(*r), self.holders(dir, case, *r).await?),
+        };
+        let row = |person: Option<&Person>, id: Option<String>| NewNotification {
+            person: id,
+            role: role.map(|r| r.as_str().to_owned()),
+            email: person
+                .and_then(|p| p.email.clone())
+                .filter(|e| !e.trim().is_empty()),
+            kind: n.kind.as_str().to_owned(),
+            obligation_id: n.obligation.clone(),
+            instance: n.instance,
+            level: n.level,
+            mandatory: n.mandatory,
+            urgent: n.urgent,
+            headline: n.headline.clone(),
+            body: n.text.clone(),
+        };
+        if ids.is_empty() {
+            return Ok(vec![row(None, None)]);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let person = self.store.person(&id).await?;
+            out.push(row(person.as_ref(), Some(id)));
+        }
+        Ok(out)
+    }
+
+    /// The person ids holding a role for a case (empty: nobody).
+    async fn holders(
+        &self,
+        dir: &mut Directory,
+        case: &CaseState,
+        role: Role,
+    ) -> AppResult<Vec<String>> {
+        let Some(report) = case.report() else {
+            return Ok(Vec::new());
+        };
+        let supervisor = report.supervisor.as_str().to_owned();
+        Ok(match role {
+            Role::Supervisor => vec![supervisor],
+            Role::OfficerInCase => case
+                .officer_in_case()
+                .map(|p| vec![p.as_str().to_owned()])
+                .unwrap_or_default(),
+            Role::Victim => case
+                .victims()
+                .iter()
+                .map(|v| v.person.as_str().to_owned())
+                .collect(),
+            Role::Inspector => self.managers_up(&supervisor, 1).await?,
+            Role::LocalCommandTeam => self.managers_up(&supervisor, 2).await?,
+            other => {
+                if dir.loaded.is_none() {
+                    dir.loaded = Some((self.store.people().await?, self.store.units().await?));
+                }
+                let (people, units) = dir
+                    .loaded
+                    .as_ref()
+                    .map_or((&[][..], &[][..]), |(p, u)| (p.as_slice(), u.as_slice()));
+                let force_of = |unit: &Option<String>| {
+                    units
+                        .iter()
+                        .find(|u| Some(&u.id) == unit.as_ref())
+                        .map(|u| u.force.as_str())
+                };
+                people
+                    .iter()
+                    .filter(|p| p.workforce_role.as_deref() == Some(other.as_str()))
+                    .filter(|p| force_of(&p.unit) == Some(report.force.as_str()))
+                    .map(|p| p.id.clone())
+                    .collect()
+            }
+        })
+    }
+
+    /// The manager `levels` steps up from a person (1: their line manager).
+    async fn managers_up(&self, from: &str, levels: u32) -> AppResult<Vec<String>> {
+        let mut id = from.to_owned();
+        for _ in 0..levels {
+            match self.store.person(&id).await?.and_then(|p| p.line_manager) {
+                Some(m) => id = m,
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(vec![id])
+    }
+}

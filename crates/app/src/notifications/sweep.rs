@@ -1,0 +1,236 @@
+//! The escalation sweep: reads only open obligations due by now (or within the reminder
+//! window), and decides each level that has come, once. A level from overdue on is recorded
+//! in the case as an `obligation_escalated` event, with its notifications and its unique key
+//! in the same transaction; the due-soon reminder writes its key and notifications alone.
+//! Several servers may sweep at once: the key (and the case's version) lets one win; the
+//! others find the level decided and move on.
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use jiff::Timestamp;
+use pledge_domain::event::values::PersonId;
+use pledge_domain::notify::{self, EscalationPolicy, ObligationClock, Step};
+use pledge_domain::plan::Obligation;
+use pledge_domain::{Case, Clocks, Event, EventKind, Plan};
+use pledge_store::notify::{
+    EscalationCandidate, EscalationKey, NotificationStore, Outbox, SweepCursor,
+};
+use pledge_store::{
+    AccessAction, AccessEntry, Append, CaseId, ObligationRow, RowStatus, Store, StoreError,
+    projection,
+};
+use serde::Serialize;
+
+/// Who the sweep records as (the event's `by` and the access log's actor).
+pub const SWEEP_ACTOR: &str = "system:escalation";
+
+/// What one sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// Obligation rows read.
+    pub read: usize,
+    /// Reminders decided.
+    pub reminders: usize,
+    /// Escalation levels recorded as events.
+    pub escalations: usize,
+    /// Levels another sweep had already decided.
+    pub already_decided: usize,
+}
+
+impl<S: Store + NotificationStore> App<S> {
+    /// Decides every reminder and escalation level due at `now`, reading the candidate rows
+    /// in pages of `limit` (keyset paging, so rows with nothing due yet never hide others).
+    pub async fn sweep_escalations(&self, now: Timestamp, limit: u32) -> AppResult<SweepReport> {
+        let policy = EscalationPolicy::default();
+        let until = now.checked_add(policy.remind_at_most).unwrap_or(now);
+        let mut report = SweepReport::default();
+        let mut after: Option<SweepCursor> = None;
+        loop {
+            let candidates = self
+                .store
+                .escalation_candidates(until, after.as_ref(), limit)
+                .await?;
+            report.read += candidates.len();
+            let full = candidates.len() >= limit as usize;
+            after = candidates.last().and_then(|c| {
+                Some(SweepCursor {
+                    due_at: c.row.due_at?,
+                    case_id: c.row.case_id.clone(),
+                    obligation_id: c.row.obligation_id.clone(),
+                    instance: c.row.instance,
+                })
+            });
+            for c in candidates {
+                self.sweep_one(&policy, c, now, &mut report).await?;
+            }
+            if !full || after.is_none() {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Decides what has come for one candidate row.
+    async fn sweep_one(
+        &self,
+        policy: &EscalationPolicy,
+        c: EscalationCandidate,
+        now: Timestamp,
+        report: &mut SweepReport,
+    ) -> AppResult<()> {
+        let Some(summary) = self.store.summary(&c.row.case_id).await? else {
+            return Ok(());
+        };
+        let plan = self.plan_of(&summary)?;
+        let Some(ob) = plan.obligation(&c.row.obligation_id) else {
+            return Ok(());
+        };
+        let clock = clock_of(&c.row);
+        let all = notify::escalation_steps(ob, &clock, policy);
+        let last = all.last().map(|s| s.level);
+        let due = notify::steps_due(ob, &clock, policy, now, |l| c.decided.contains(&l));
+        for step in due {
+            let key = EscalationKey {
+                obligation_id: ob.id.clone(),
+                instance: c.row.instance,
+                level: step.level,
+                final_level: Some(step.level) == last,
+            };
+            let done = if step.is_escalation() {
+                self.record_escalation(plan, ob, &c.row, &step, key, now)
+                    .await?
+            } else {
+                self.record_reminder(plan, ob, &c.row, &step, key, now)
+                    .await?
+            };
+            match (done, step.is_escalation()) {
+                (false, _) => report.already_decided += 1,
+                (true, true) => report.escalations += 1,
+                (true, false) => report.reminders += 1,
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_reminder(
+        &self,
+        plan: &Plan,
+        ob: &Obligation,
+        row: &ObligationRow,
+        step: &Step,
+        key: EscalationKey,
+        now: Timestamp,
+    ) -> AppResult<bool> {
+        let stored = self.load_for_sweep(plan, &row.case_id).await?;
+        let notice = step.notice(ob, row.instance);
+        let rows = self
+            .resolve_notice(&mut Default::default(), stored.state(), &notice)
+            .await?;
+        Ok(self
+            .store
+            .decide_without_event(&row.case_id, &key, &rows, now)
+            .await?)
+    }
+
+    /// Records one level as an `obligation_escalated` event; false when it was already
+    /// decided (by another server, or an earlier sweep that crashed after committing).
+    async fn record_escalation(
+        &self,
+        plan: &Plan,
+        ob: &Obligation,
+        row: &ObligationRow,
+        step: &Step,
+        key: EscalationKey,
+        now: Timestamp,
+    ) -> AppResult<bool> {
+        let by = PersonId::parse(SWEEP_ACTOR)
+            .map_err(|e| AppError::Internal(format!("sweep actor: {e}")))?;
+        // A concurrent step in the same case moves its version: try again a few times.
+        for _ in 0..3 {
+            let mut case = self.load_for_sweep(plan, &row.case_id).await?;
+            let version = case.events().len() as u64;
+            let event = Event {
+                at: now,
+                by: by.clone(),
+                kind: EventKind::ObligationEscalated {
+                    obligation: ob.id.clone(),
+                    to: step.to.as_str().to_owned(),
+                },
+            };
+            case.record(event.clone())?;
+            let notice = step.notice(ob, row.instance);
+            let notifications = self
+                .resolve_notice(&mut Default::default(), case.state(), &notice)
+                .await?;
+            let meetings = self.meetings_for(plan, &row.unit).await?;
+            let clocks = Clocks {
+                calendar: &self.calendar,
+                meetings: &meetings,
+            };
+            let projection = projection::project(&row.case_id, plan, case.state(), &clocks)
+                .ok_or_else(|| AppError::Internal("case without a report".into()))?;
+            let append = Append {
+                case_id: row.case_id.clone(),
+                expected_version: version,
+                events: vec![event],
+                projection,
+                access: AccessEntry {
+                    at: now,
+                    actor: SWEEP_ACTOR.into(),
+                    action: AccessAction::Alter,
+                    case_id: Some(row.case_id.clone()),
+                    what: "recorded obligation_escalated".into(),
+                    justification: "an overdue obligation escalated as the plan says".into(),
+                },
+                idempotency: None,
+                notify: Some(Outbox {
+                    notifications,
+                    escalation: Some(key.clone()),
+                }),
+            };
+            match self.store.append(append).await {
+                Ok(_) => return Ok(true),
+                Err(e) => {
+                    if self
+                        .store
+                        .escalation_decided(
+                            &row.case_id,
+                            &key.obligation_id,
+                            key.instance,
+                            key.level,
+                        )
+                        .await?
+                    {
+                        return Ok(false);
+                    }
+                    if !matches!(e, StoreError::Conflict { .. }) {
+                        return Err(e.into());
+                    }
+                }
+            }
+        }
+        Err(AppError::Internal(format!(
+            "case {} kept changing while escalating {}",
+            row.case_id, key.obligation_id
+        )))
+    }
+
+    async fn load_for_sweep<'p>(&self, plan: &'p Plan, case_id: &CaseId) -> AppResult<Case<'p>> {
+        let stored = self
+            .store
+            .load_case(case_id)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("no case {case_id}")))?;
+        Case::replay(plan, stored.events).map_err(|(i, r)| {
+            AppError::Internal(format!("case {case_id} event {i} no longer fits: {r}"))
+        })
+    }
+}
+
+fn clock_of(row: &ObligationRow) -> ObligationClock {
+    ObligationClock {
+        open: row.status == RowStatus::Open,
+        started_at: row.started_at,
+        due_at: row.due_at,
+    }
+}

@@ -1,0 +1,359 @@
+//! Notifications as the store keeps them: the outbox rows an append writes with its events,
+//! the escalation levels decided (once each, by a unique key), the in-app inbox and the
+//! email delivery queue. See `docs/notifications.md`.
+
+use crate::error::Result;
+use crate::model::{CaseId, ObligationRow};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::future::Future;
+
+/// Notifications to write with an append, and the escalation level it records, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outbox {
+    /// One row per person told (or per role nobody holds).
+    pub notifications: Vec<NewNotification>,
+    /// The escalation level this append decides: written under a unique key, so a second
+    /// writer's append fails and writes nothing.
+    pub escalation: Option<EscalationKey>,
+}
+
+/// One notification to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    /// The person told; `None` when nobody holds the role (a gap, shown to administrators).
+    pub person: Option<String>,
+    /// The role the person was told as, when it came from a role.
+    pub role: Option<String>,
+    /// The address to email, when the person has one and wants email of this kind.
+    pub email: Option<String>,
+    /// What about (`NoticeKind` name).
+    pub kind: String,
+    /// The obligation, for reminders and escalations.
+    pub obligation_id: Option<String>,
+    /// Its instance.
+    pub instance: u32,
+    /// Escalation level (0 for events and reminders).
+    pub level: u32,
+    /// Email cannot be turned off.
+    pub mandatory: bool,
+    /// Urgent (hospitalisation).
+    pub urgent: bool,
+    /// Headline (the email subject): never names anyone.
+    pub headline: String,
+    /// Plain words.
+    pub body: String,
+}
+
+/// One escalation level of one obligation instance of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EscalationKey {
+    /// Obligation id.
+    pub obligation_id: String,
+    /// Instance.
+    pub instance: u32,
+    /// Level (0 reminder, 1 owner overdue, 2.. `escalates_to`).
+    pub level: u32,
+    /// The obligation's last level: the sweep stops reading it.
+    pub final_level: bool,
+}
+
+/// Where a sweep's page of candidates ended: the next page starts after this row (in the
+/// order due time, case, obligation, instance), so rows with nothing due yet never hide the
+/// rows behind them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepCursor {
+    /// Due time of the last row read.
+    pub due_at: Timestamp,
+    /// Its case.
+    pub case_id: CaseId,
+    /// Its obligation.
+    pub obligation_id: String,
+    /// Its instance.
+    pub instance: u32,
+}
+
+/// An open obligation the sweep considers, with the levels already decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationCandidate {
+    /// The obligation row.
+    pub row: ObligationRow,
+    /// Levels decided so far.
+    pub decided: Vec<u32>,
+}
+
+/// A stored notification (the inbox shows these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredNotification {
+    /// Id (also the email's Message-ID).
+    pub id: i64,
+    /// The case.
+    pub case_id: String,
+    /// Who.
+    pub person: Option<String>,
+    /// As which role.
+    pub role: Option<String>,
+    /// What about.
+    pub kind: String,
+    /// The obligation.
+    pub obligation_id: Option<String>,
+    /// Its instance.
+    pub instance: u32,
+    /// Escalation level.
+    pub level: u32,
+    /// Email cannot be turned off.
+    pub mandatory: bool,
+    /// Urgent.
+    pub urgent: bool,
+    /// Headline.
+    pub headline: String,
+    /// Plain words.
+    pub body: String,
+    /// When written.
+    pub created_at: Timestamp,
+    /// When the person marked it read.
+    pub read_at: Option<Timestamp>,
+    /// `none` (no email), `pending`, `sent` or `failed`.
+    pub email_status: String,
+    /// Delivery attempts.
+    pub attempts: u32,
+    /// The mail server's last answer.
+    pub last_answer: Option<String>,
+    /// When the mail server accepted it.
+    pub sent_at: Option<Timestamp>,
+}
+
+/// Pending mail claimed by a delivery worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailJob {
+    /// Notification id.
+    pub id: i64,
+    /// The case.
+    pub case_id: String,
+    /// Address.
+    pub email: String,
+    /// Subject.
+    pub headline: String,
+    /// Plain words.
+    pub body: String,
+    /// Urgent.
+    pub urgent: bool,
+    /// Attempts including this one.
+    pub attempts: u32,
+}
+
+/// The notification tables. Both backends pass the conformance suite's notification tests.
+pub trait NotificationStore: Send + Sync {
+    /// Open obligations of open cases due by `until` whose final escalation level is not yet
+    /// decided, oldest due first, with the levels decided so far; a page of at most `limit`
+    /// rows after `after`. Reads the partial index of live obligations by due time, never
+    /// every case.
+    fn escalation_candidates(
+        &self,
+        until: Timestamp,
+        after: Option<&SweepCursor>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<EscalationCandidate>>> + Send;
+
+    /// Decides a level that records no event (the due-soon reminder) with its notifications,
+    /// in one transaction. False, writing nothing, when the level was already decided.
+    fn decide_without_event(
+        &self,
+        case_id: &CaseId,
+        key: &EscalationKey,
+        notifications: &[NewNotification],
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Whether a level is decided.
+    fn escalation_decided(
+        &self,
+        case_id: &CaseId,
+        obligation_id: &str,
+        instance: u32,
+        level: u32,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// A person's notifications, newest first.
+    fn inbox(
+        &self,
+        person: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredNotification>>> + Send;
+
+    /// A person's unread notifications.
+    fn unread_count(&self, person: &str) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Marks a person's notification read; false when they have no such notification.
+    fn mark_read(
+        &self,
+        person: &str,
+        id: i64,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Notifications of a case (for the case page and tests).
+    fn case_notifications(
+        &self,
+        case_id: &CaseId,
+    ) -> impl Future<Output = Result<Vec<StoredNotification>>> + Send;
+
+    /// Notifications nobody could receive (a role nobody holds), newest first.
+    fn notification_gaps(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredNotification>>> + Send;
+
+    /// Claims up to `limit` pending emails due by `now`: each one's next attempt moves to
+    /// `now + lease` and its attempt count goes up, so a worker that dies holding it lets
+    /// another take it after the lease. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`.
+    fn claim_emails(
+        &self,
+        now: Timestamp,
+        lease: jiff::SignedDuration,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<EmailJob>>> + Send;
+
+    /// Marks an email sent with the server's answer.
+    fn email_sent(
+        &self,
+        id: i64,
+        at: Timestamp,
+        answer: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records a failed attempt: retried at `retry_at`, or given up (`failed`) when `None`.
+    fn email_failed(
+        &self,
+        id: i64,
+        answer: &str,
+        retry_at: Option<Timestamp>,
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// The columns [`stored`] reads.
+pub(crate) const NOTIFICATION_COLS: &str = "id, case_id, person, role, kind, obligation_id, instance, level, \
+     mandatory, urgent, headline, body, created_at, read_at, email_status, attempts, last_answer, sent_at";
+
+/// A stored notification from a row of [`NOTIFICATION_COLS`].
+pub(crate) fn stored(r: &impl crate::rows::Get) -> Result<StoredNotification> {
+    use crate::encode::{timestamp, uint};
+    let opt_ts = |c: &str| -> Result<Option<Timestamp>> {
+        r.opt_int(c)?.map(|v| timestamp(v, c)).transpose()
+    };
+    Ok(StoredNotification {
+        id: r.int("id")?,
+        case_id: r.text("case_id")?,
+        person: r.opt_text("person")?,
+        role: r.opt_text("role")?,
+        kind: r.text("kind")?,
+        obligation_id: r.opt_text("obligation_id")?,
+        instance: uint(r.int("instance")?, "instance")?,
+        level: uint(r.int("level")?, "level")?,
+        mandatory: r.flag("mandatory")?,
+        urgent: r.flag("urgent")?,
+        headline: r.text("headline")?,
+        body: r.text("body")?,
+        created_at: timestamp(r.int("created_at")?, "created_at")?,
+        read_at: opt_ts("read_at")?,
+        email_status: r.text("email_status")?,
+        attempts: uint(r.int("attempts")?, "attempts")?,
+        last_answer: r.opt_text("last_answer")?,
+        sent_at: opt_ts("sent_at")?,
+    })
+}
+
+/// An email job from a claimed row.
+pub(crate) fn email_job(r: &impl crate::rows::Get) -> Result<EmailJob> {
+    Ok(EmailJob {
+        id: r.int("id")?,
+        case_id: r.text("case_id")?,
+        email: r.text("email")?,
+        headline: r.text("headline")?,
+        body: r.text("body")?,
+        urgent: r.flag("urgent")?,
+        attempts: crate::encode::uint(r.int("attempts")?, "attempts")?,
+    })
+}
+
+/// Parses the comma-separated levels a candidate query aggregates.
+pub(crate) fn levels(text: Option<String>) -> Vec<u32> {
+    text.map(|t| t.split(',').filter_map(|l| l.trim().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// The email status a new row starts with.
+pub(crate) fn initial_status(n: &NewNotification) -> &'static str {
+    if n.person.is_some() && n.email.is_some() {
+        "pending"
+    } else {
+        "none"
+    }
+}
+
+macro_rules! either {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            crate::AnyStore::Sqlite($s) => $e.await,
+            crate::AnyStore::Postgres($s) => $e.await,
+        }
+    };
+}
+
+impl NotificationStore for crate::AnyStore {
+    async fn escalation_candidates(
+        &self,
+        until: Timestamp,
+        after: Option<&SweepCursor>,
+        limit: u32,
+    ) -> Result<Vec<EscalationCandidate>> {
+        either!(self, s => s.escalation_candidates(until, after, limit))
+    }
+    async fn decide_without_event(
+        &self,
+        case_id: &CaseId,
+        key: &EscalationKey,
+        notifications: &[NewNotification],
+        at: Timestamp,
+    ) -> Result<bool> {
+        either!(self, s => s.decide_without_event(case_id, key, notifications, at))
+    }
+    async fn escalation_decided(
+        &self,
+        case_id: &CaseId,
+        obligation_id: &str,
+        instance: u32,
+        level: u32,
+    ) -> Result<bool> {
+        either!(self, s => s.escalation_decided(case_id, obligation_id, instance, level))
+    }
+    async fn inbox(&self, person: &str, limit: u32) -> Result<Vec<StoredNotification>> {
+        either!(self, s => s.inbox(person, limit))
+    }
+    async fn unread_count(&self, person: &str) -> Result<u64> {
+        either!(self, s => s.unread_count(person))
+    }
+    async fn mark_read(&self, person: &str, id: i64, at: Timestamp) -> Result<bool> {
+        either!(self, s => s.mark_read(person, id, at))
+    }
+    async fn case_notifications(&self, case_id: &CaseId) -> Result<Vec<StoredNotification>> {
+        either!(self, s => s.case_notifications(case_id))
+    }
+    async fn notification_gaps(&self, limit: u32) -> Result<Vec<StoredNotification>> {
+        either!(self, s => s.notification_gaps(limit))
+    }
+    async fn claim_emails(
+        &self,
+        now: Timestamp,
+        lease: jiff::SignedDuration,
+        limit: u32,
+    ) -> Result<Vec<EmailJob>> {
+        either!(self, s => s.claim_emails(now, lease, limit))
+    }
+    async fn email_sent(&self, id: i64, at: Timestamp, answer: &str) -> Result<()> {
+        either!(self, s => s.email_sent(id, at, answer))
+    }
+    async fn email_failed(&self, id: i64, answer: &str, retry_at: Option<Timestamp>) -> Result<()> {
+        either!(self, s => s.email_failed(id, answer, retry_at))
+    }
+}

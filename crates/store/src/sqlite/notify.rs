@@ -1,0 +1,285 @@
+//! Notifications on SQLite: the outbox statements an append adds to its transaction, and
+//! [`NotificationStore`]. SQLite has one writer, so claiming mail is a plain UPDATE under the
+//! store's write lock.
+
+use super::SqliteStore;
+use crate::encode::micros;
+use crate::error::Result;
+use crate::model::CaseId;
+use crate::notify::*;
+use crate::rows::{self, Get};
+use jiff::{SignedDuration, Timestamp};
+use sqlx::{QueryBuilder, Sqlite};
+
+/// Pushes the outbox's statements (each ending in `;`) onto an append's write: the
+/// escalation key first (a second decision of the same level fails the whole append), then
+/// the notification rows.
+pub(super) fn push_outbox(
+    q: &mut QueryBuilder<Sqlite>,
+    case_id: &CaseId,
+    outbox: Option<&Outbox>,
+    at: i64,
+) {
+    let Some(outbox) = outbox else { return };
+    if let Some(k) = &outbox.escalation {
+        push_key(q, case_id, k, at);
+    }
+    push_notifications(q, case_id, &outbox.notifications, at);
+}
+
+fn push_key(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, k: &EscalationKey, at: i64) {
+    q.push(
+        "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) VALUES (",
+    );
+    let mut s = q.separated(", ");
+    s.push_bind(case_id.as_str().to_owned())
+        .push_bind(k.obligation_id.clone())
+        .push_bind(i64::from(k.instance))
+        .push_bind(i64::from(k.level))
+        .push_bind(k.final_level)
+        .push_bind(at);
+    q.push(");\n");
+}
+
+fn push_notifications(
+    q: &mut QueryBuilder<Sqlite>,
+    case_id: &CaseId,
+    ns: &[NewNotification],
+    at: i64,
+) {
+    // 16 parameters a row; SQLite allows 32766 a statement, and an event tells a few people.
+    for chunk in ns.chunks(500) {
+        q.push(
+            "INSERT INTO notification (case_id, person, role, kind, obligation_id, instance, level, \
+             mandatory, urgent, headline, body, created_at, email, email_status, next_attempt_at, attempts) ",
+        );
+        q.push_values(chunk, |mut b, n| {
+            let status = initial_status(n);
+            b.push_bind(case_id.as_str().to_owned())
+                .push_bind(n.person.clone())
+                .push_bind(n.role.clone())
+                .push_bind(n.kind.clone())
+                .push_bind(n.obligation_id.clone())
+                .push_bind(i64::from(n.instance))
+                .push_bind(i64::from(n.level))
+                .push_bind(n.mandatory)
+                .push_bind(n.urgent)
+                .push_bind(n.headline.clone())
+                .push_bind(n.body.clone())
+                .push_bind(at)
+                .push_bind(n.email.clone())
+                .push_bind(status)
+                .push_bind((status == "pending").then_some(at))
+                .push_bind(0i64);
+        });
+        q.push(";\n");
+    }
+}
+
+impl NotificationStore for SqliteStore {
+    async fn escalation_candidates(
+        &self,
+        until: Timestamp,
+        after: Option<&SweepCursor>,
+        limit: u32,
+    ) -> Result<Vec<EscalationCandidate>> {
+        // Keyset paging in index order: a row value comparison after the last row read.
+        let page = if after.is_some() {
+            "AND (o.due_at, o.case_id, o.obligation_id, o.instance) > (?3, ?4, ?5, ?6)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {cols}, (SELECT group_concat(x.level) FROM obligation_escalation x \
+               WHERE x.case_id = o.case_id AND x.obligation_id = o.obligation_id \
+               AND x.instance = o.instance) AS decided \
+             FROM obligation o INDEXED BY obligation_due_live \
+             WHERE o.status = 'open' AND o.case_open = 1 AND o.due_at <= ?1 {page} \
+             AND NOT EXISTS (SELECT 1 FROM obligation_escalation f WHERE f.case_id = o.case_id \
+               AND f.obligation_id = o.obligation_id AND f.instance = o.instance AND f.final_level) \
+             ORDER BY o.due_at, o.case_id, o.obligation_id, o.instance LIMIT ?2",
+            cols = rows::OBLIGATION_COLS
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(micros(until))
+            .bind(i64::from(limit));
+        if let Some(c) = after {
+            query = query
+                .bind(micros(c.due_at))
+                .bind(c.case_id.as_str().to_owned())
+                .bind(c.obligation_id.clone())
+                .bind(i64::from(c.instance));
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EscalationCandidate {
+                    row: rows::obligation(r)?,
+                    decided: levels(r.opt_text("decided")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn decide_without_event(
+        &self,
+        case_id: &CaseId,
+        key: &EscalationKey,
+        notifications: &[NewNotification],
+        at: Timestamp,
+    ) -> Result<bool> {
+        let (_guard, mut tx) = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(case_id.as_str())
+        .bind(&key.obligation_id)
+        .bind(i64::from(key.instance))
+        .bind(i64::from(key.level))
+        .bind(key.final_level)
+        .bind(micros(at))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
+        }
+        if !notifications.is_empty() {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+            push_notifications(&mut q, case_id, notifications, micros(at));
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn escalation_decided(
+        &self,
+        case_id: &CaseId,
+        obligation_id: &str,
+        instance: u32,
+        level: u32,
+    ) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM obligation_escalation WHERE case_id = ? AND obligation_id = ? \
+             AND instance = ? AND level = ?",
+        )
+        .bind(case_id.as_str())
+        .bind(obligation_id)
+        .bind(i64::from(instance))
+        .bind(i64::from(level))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn inbox(&self, person: &str, limit: u32) -> Result<Vec<StoredNotification>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTIFICATION_COLS} FROM notification WHERE person = ? ORDER BY id DESC LIMIT ?"
+        )))
+        .bind(person)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    async fn unread_count(&self, person: &str) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notification WHERE person = ? AND read_at IS NULL",
+        )
+        .bind(person)
+        .fetch_one(&self.pool)
+        .await?;
+        crate::encode::uint(n, "unread count")
+    }
+
+    async fn mark_read(&self, person: &str, id: i64, at: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE notification SET read_at = COALESCE(read_at, ?) WHERE id = ? AND person = ?",
+        )
+        .bind(micros(at))
+        .bind(id)
+        .bind(person)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn case_notifications(&self, case_id: &CaseId) -> Result<Vec<StoredNotification>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTIFICATION_COLS} FROM notification WHERE case_id = ? ORDER BY id"
+        )))
+        .bind(case_id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    async fn notification_gaps(&self, limit: u32) -> Result<Vec<StoredNotification>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTIFICATION_COLS} FROM notification WHERE person IS NULL \
+             ORDER BY created_at DESC LIMIT ?"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    async fn claim_emails(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+        limit: u32,
+    ) -> Result<Vec<EmailJob>> {
+        let until = now.checked_add(lease).unwrap_or(now);
+        let _guard = self.write_lock.lock().await;
+        let rows = sqlx::query(
+            "UPDATE notification SET next_attempt_at = ?1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM notification WHERE email_status = 'pending' \
+               AND next_attempt_at <= ?2 ORDER BY next_attempt_at, id LIMIT ?3) \
+             RETURNING id, case_id, email, headline, body, urgent, attempts",
+        )
+        .bind(micros(until))
+        .bind(micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut jobs = rows.iter().map(email_job).collect::<Result<Vec<_>>>()?;
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    async fn email_sent(&self, id: i64, at: Timestamp, answer: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE notification SET email_status = 'sent', sent_at = ?, last_answer = ?, \
+             next_attempt_at = NULL WHERE id = ?",
+        )
+        .bind(micros(at))
+        .bind(answer)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn email_failed(&self, id: i64, answer: &str, retry_at: Option<Timestamp>) -> Result<()> {
+        sqlx::query(
+            "UPDATE notification SET email_status = ?, last_answer = ?, next_attempt_at = ? \
+             WHERE id = ? AND email_status = 'pending'",
+        )
+        .bind(if retry_at.is_some() {
+            "pending"
+        } else {
+            "failed"
+        })
+        .bind(answer)
+        .bind(retry_at.map(micros))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! Email of notifications through an SMTP server (lettre): composing each message from an
+//! outbox row, and the delivery worker that claims rows, sends them and marks them sent.
+//! See `docs/notifications.md`.
+
+mod compose;
+mod deliver;
+mod run;
+
+pub use compose::compose;
+pub use deliver::{DeliveryReport, Mailer, backoff};
+pub use run::{notification_rounds, round};
+
+/// Where and how mail goes.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// SMTP server host.
+    pub host: String,
+    /// SMTP server port.
+    pub port: u16,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// The sender, e.g. `Pledge <pledge@force.example>`.
+    pub from: String,
+    /// The service's public address, for links (`https://pledge.force.example`).
+    pub base_url: String,
+    /// Attempts before a message is given up as failed.
+    pub max_attempts: u32,
+    /// How long a claimed message is held before another worker may try it.
+    pub lease: jiff::SignedDuration,
+}
+
+impl MailConfig {
+    /// A server on `host:port`, with defaults for the rest (8 attempts, a 5-minute lease).
+    pub fn new(host: &str, port: u16, from: &str, base_url: &str) -> Self {
+        MailConfig {
+            host: host.to_owned(),
+            port,
+            credentials: None,
+            from: from.to_owned(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            max_attempts: 8,
+            lease: jiff::SignedDuration::from_mins(5),
+        }
+    }
+}

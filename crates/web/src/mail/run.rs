@@ -1,0 +1,51 @@
+//! The notification round `pledge serve` runs every minute: the escalation sweep, then mail
+//! delivery when an SMTP server is configured. Safe with several servers on one database
+//! (see `docs/notifications.md`); an unreachable mail server only delays mail.
+
+use super::Mailer;
+use crate::state::AppState;
+use std::time::Duration;
+
+/// Obligation rows one page of the sweep reads.
+const SWEEP_PAGE: u32 = 1000;
+/// Messages one delivery call claims.
+const MAIL_BATCH: u32 = 100;
+
+/// Runs a notification round every `every` (the first one `every` after start), for ever.
+pub async fn notification_rounds(state: AppState, every: Duration) {
+    let mailer = state.config().mail.clone().map(Mailer::new);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        round(&state, mailer.as_ref()).await;
+    }
+}
+
+/// One round: the sweep (every page), then deliver what is due.
+pub async fn round(state: &AppState, mailer: Option<&Mailer>) {
+    match state.app().sweep_escalations(state.now(), SWEEP_PAGE).await {
+        Ok(r) if r.escalations + r.reminders > 0 => {
+            tracing::info!(
+                escalations = r.escalations,
+                reminders = r.reminders,
+                read = r.read,
+                "escalation sweep"
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
+    }
+    if let Some(m) = mailer {
+        loop {
+            match m.deliver_due(state.store(), state.now(), MAIL_BATCH).await {
+                Ok(r) if r.claimed as u32 == MAIL_BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "mail delivery failed");
+                    break;
+                }
+            }
+        }
+    }
+}
