@@ -81,24 +81,33 @@ pub fn on_event(plan: &Plan, case: &CaseState, event: &Event) -> Vec<Notice> {
 fn leadership(plan: &Plan, case: &CaseState) -> Vec<Notice> {
     let mut roles: Vec<Role> = Vec::new();
     for ob in plan.obligations.iter().filter(|o| o.applies.holds(case)) {
-        for c in &ob.completed_by {
-            let told: &[Role] = match (c.event, c.qualifier.as_deref()) {
-                (EventType::SeniorLeadershipInformed, Some(q)) => match LeadershipLevel::parse(q) {
-                    Ok(LeadershipLevel::LocalCommandTeam) => &[Role::LocalCommandTeam],
-                    Ok(LeadershipLevel::SeniorDutyOfficer) => &[Role::SeniorDutyOfficer],
-                    Ok(LeadershipLevel::ChiefOfficerGroup) => &[Role::ChiefOfficerGroup],
-                    Ok(LeadershipLevel::OnCallChiefOfficer) => &[Role::OnCallChiefOfficer],
-                    Err(_) => &[],
-                },
-                (EventType::FimNotified, _) => {
-                    &[Role::ForceIncidentManager, Role::OnCallChiefOfficer]
+        // An obligation's alternatives each meet it ("any level of leadership told"): the
+        // first one it lists is the one the plan asks for, so only that level is told.
+        let told: &[Role] = ob
+            .completed_by
+            .iter()
+            .map(|c| -> &[Role] {
+                match (c.event, c.qualifier.as_deref()) {
+                    (EventType::SeniorLeadershipInformed, Some(q)) => {
+                        match LeadershipLevel::parse(q) {
+                            Ok(LeadershipLevel::LocalCommandTeam) => &[Role::LocalCommandTeam],
+                            Ok(LeadershipLevel::SeniorDutyOfficer) => &[Role::SeniorDutyOfficer],
+                            Ok(LeadershipLevel::ChiefOfficerGroup) => &[Role::ChiefOfficerGroup],
+                            Ok(LeadershipLevel::OnCallChiefOfficer) => &[Role::OnCallChiefOfficer],
+                            Err(_) => &[],
+                        }
+                    }
+                    (EventType::FimNotified, _) => {
+                        &[Role::ForceIncidentManager, Role::OnCallChiefOfficer]
+                    }
+                    _ => &[],
                 }
-                _ => &[],
-            };
-            for r in told {
-                if !roles.contains(r) {
-                    roles.push(*r);
-                }
+            })
+            .find(|t| !t.is_empty())
+            .unwrap_or(&[]);
+        for r in told {
+            if !roles.contains(r) {
+                roles.push(*r);
             }
         }
     }
