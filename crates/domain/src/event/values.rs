@@ -16,11 +16,9 @@ impl PersonId {
         if t.is_empty() {
             return Err("a person id must not be empty".into());
         }
-        if t.len() > 64 {
-            return Err(format!(
-                "a person id is at most 64 characters, got {}",
-                t.len()
-            ));
+        let chars = t.chars().count();
+        if chars > 64 {
+            return Err(format!("a person id is at most 64 characters, got {chars}"));
         }
         if t.chars().any(char::is_control) {
             return Err("a person id must not contain control characters".into());
