@@ -261,10 +261,10 @@ fn bound_request_schemas(doc: &mut Value) {
                 if p["in"] == "path" && org {
                     p["schema"] = json!({"type": "string", "pattern": ORG_ID});
                 }
-                if p["in"] == "query" {
-                    if let Some(schema) = p.get_mut("schema") {
-                        bound_text(schema, Text::Line(MAX_TEXT));
-                    }
+                if p["in"] == "query"
+                    && let Some(schema) = p.get_mut("schema")
+                {
+                    bound_text(schema, Text::Line(MAX_TEXT));
                 }
             }
         }

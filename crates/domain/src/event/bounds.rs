@@ -424,6 +424,7 @@ fn date_of(t: Timestamp) -> Date {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -2,6 +2,7 @@
 //! the API visible in review (`cargo insta review` after an intended change). The other tests
 //! pin what Schemathesis (`.ci/schemathesis`) relies on: every step has its own request
 //! schema, errors are problems, and the limits the service enforces are stated.
+#![allow(clippy::expect_used)]
 
 use serde_json::Value;
 
