@@ -118,6 +118,21 @@ async fn control_characters_are_refused_in_every_text_naming_the_field(
     assert_eq!(field_of(status, &body), "purpose");
     let (status, _) = sgt.get(&app.api("/cases/PL%00-1")).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // In a page's form.
+    let res = sgt
+        .client
+        .post(app.url(&format!("/cases/{id}/steps/victim_updated")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string([
+            ("csrf_token", sgt.csrf.as_str()),
+            ("how", "phone"),
+            ("note", "told\u{0}"),
+        ])?)
+        .send()
+        .await?;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await?;
+    assert!(page.contains("note"), "{page}");
     // Nothing was stored with a NUL: the case still reads, on both backends.
     let (status, body) = sgt.get(&app.api(&format!("/cases/{id}"))).await?;
     assert_eq!(status, StatusCode::OK, "{body}");
