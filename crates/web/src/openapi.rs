@@ -258,7 +258,10 @@ fn bound_request_schemas(doc: &mut Value) {
                         "pattern": "^[!-~]+$"});
                     p["description"] = json!("Retry-safe key: 1 to 255 visible ASCII characters");
                 }
-                if p["in"] == "path" && org {
+                if p["in"] == "path" && p["name"] == "date" {
+                    // A meeting's date and time (RFC 3339), as the handler parses it.
+                    p["schema"] = json!({"type": "string", "format": "date-time"});
+                } else if p["in"] == "path" && org {
                     p["schema"] = json!({"type": "string", "pattern": ORG_ID});
                 }
                 if p["in"] == "query"
