@@ -79,6 +79,8 @@ pub const TEXTS: &[(&str, Text)] = &[
     ("sentence", Text::Lines(2_000)),
     ("note", Text::Lines(4_000)),
     ("view", Text::Lines(10_000)),
+    ("actions", Text::Lines(2_000)),
+    ("action", Text::Lines(2_000)),
 ];
 
 /// The limit of a text field by name.
@@ -108,6 +110,7 @@ pub fn list_limit(field: &str) -> usize {
 /// Whole numbers and their plausible range, by name.
 pub const NUMBERS: &[(&str, u64, u64)] = &[
     ("years_of_service", 0, 70),
+    ("previous_assaults", 0, 1_000),
     ("days", 0, 3_660),
     ("every_days", 1, 366),
     ("outcome_type", 1, 22),
@@ -253,8 +256,27 @@ pub fn check(event: &Event, assault: Option<Timestamp>) -> Result<(), Refusal> {
             }
             Ok(())
         }
-        EventKind::VpsRequested { note } | EventKind::WelfareMeetingHeld { note } => {
+        EventKind::VpsRequested { note } => text("note", "note", note),
+        EventKind::WelfareMeetingHeld {
+            note,
+            victim,
+            held_by,
+        } => {
+            optional_person("victim", victim.as_ref())?;
+            optional_person("held_by", held_by.as_ref())?;
             text("note", "note", note)
+        }
+        EventKind::SafetyReportContributed { victim, note, .. } => {
+            optional_person("victim", victim.as_ref())?;
+            text("note", "note", note)
+        }
+        EventKind::RepeatVictimReviewed { victim, actions } => {
+            optional_person("victim", victim.as_ref())?;
+            text("actions", "actions", actions)
+        }
+        EventKind::SentenceReviewed { action, .. } => text("action", "action", action),
+        EventKind::StaffAssociationNotified { victim, .. } | EventKind::LeafletGiven { victim } => {
+            optional_person("victim", victim.as_ref())
         }
         EventKind::FileSubmitted { to } => text("to", "to", to),
         EventKind::Charged { offences } => list("offences", offences.len()),
@@ -300,8 +322,6 @@ pub fn check(event: &Event, assault: Option<Timestamp>) -> Result<(), Refusal> {
         | EventKind::VerdictGiven { .. }
         | EventKind::TrimAssessmentHeld { .. }
         | EventKind::SupportOptedOut
-        | EventKind::StaffAssociationNotified { .. }
-        | EventKind::LeafletGiven {}
         | EventKind::DebriefHeld { .. }
         | EventKind::SurveySent {} => Ok(()),
     }
@@ -309,6 +329,13 @@ pub fn check(event: &Event, assault: Option<Timestamp>) -> Result<(), Refusal> {
 
 fn victim(path: &str, v: &Victim) -> Result<(), Refusal> {
     person(&format!("{path}.person"), &v.person)?;
+    if let Some(n) = v.previous_assaults {
+        number(
+            &format!("{path}.previous_assaults"),
+            "previous_assaults",
+            u64::from(n),
+        )?;
+    }
     if let Some(years) = v.years_of_service {
         number(
             &format!("{path}.years_of_service"),
@@ -337,6 +364,10 @@ fn person(path: &str, p: &PersonId) -> Result<(), Refusal> {
     PersonId::parse(p.as_str())
         .map(|_| ())
         .map_err(|e| Refusal::invalid(path, e))
+}
+
+fn optional_person(path: &str, p: Option<&PersonId>) -> Result<(), Refusal> {
+    p.map_or(Ok(()), |p| person(path, p))
 }
 
 fn optional(name: &str, value: Option<&str>) -> Result<(), Refusal> {
