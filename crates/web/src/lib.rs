@@ -31,10 +31,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document as served.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, mut doc) = api_router().split_for_parts();
-    openapi::expand_steps(&mut doc);
-    doc
+pub fn openapi_document() -> serde_json::Value {
+    let (_, doc) = api_router().split_for_parts();
+    openapi::document(&doc)
 }
 
 /// The metrics address's routes (`pledge serve --metrics-listen`): `/metrics` alone, without
@@ -54,9 +53,8 @@ pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) {
 
 /// The whole application: API, operational endpoints and the layers around them.
 pub fn router(state: AppState) -> Router {
-    let (api, mut doc) = api_router().split_for_parts();
-    openapi::expand_steps(&mut doc);
-    let doc = Arc::new(serde_json::to_value(&doc).unwrap_or_default());
+    let (api, doc) = api_router().split_for_parts();
+    let doc = Arc::new(openapi::document(&doc));
     let config = state.config().clone();
     let app = Router::new()
         .merge(api)

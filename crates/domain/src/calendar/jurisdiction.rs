@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 /// Where a case's working days are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Jurisdiction {
     /// England and Wales.

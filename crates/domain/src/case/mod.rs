@@ -12,7 +12,7 @@ pub use refusal::{Refusal, RuleViolation};
 pub use state::{CaseState, MAX_VICTIMS, Mark, Report, Waiver};
 
 use crate::event::values::StatementOf;
-use crate::event::{Event, EventKind, EventType};
+use crate::event::{Event, EventKind, EventType, bounds};
 use crate::plan::{Plan, RuleKind};
 
 /// A case under a plan: the only way to add an event is [`Case::record`], which checks the
@@ -62,6 +62,7 @@ impl<'p> Case<'p> {
 
     /// Records an event if it fits the case and the plan's rules allow it.
     pub fn record(&mut self, event: Event) -> Result<(), Refusal> {
+        bounds::check(&event, self.state.report().map(|r| r.occurred_at))?;
         check_fits(self.plan, &self.state, &event)?;
         check_rules(self.plan, &self.state, &event)?;
         self.state.apply(&event);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an event records. The JSON tag `type` names it (see `docs/events.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 // The report is large and comes once per case; boxing it would complicate the JSON mapping
 // for no measurable gain (evaluation reads the folded state, not the events).

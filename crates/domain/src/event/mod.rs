@@ -1,5 +1,6 @@
 //! Cases as events: the envelope (who, when), what happened, and the case file format.
 
+pub mod bounds;
 mod case_file;
 mod kind;
 pub mod values;

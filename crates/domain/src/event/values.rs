@@ -6,6 +6,7 @@ use std::fmt;
 
 /// A person's identifier in the force's systems (collar or staff number, or an HR id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonId(String);
 
@@ -16,11 +17,9 @@ impl PersonId {
         if t.is_empty() {
             return Err("a person id must not be empty".into());
         }
-        if t.len() > 64 {
-            return Err(format!(
-                "a person id is at most 64 characters, got {}",
-                t.len()
-            ));
+        let chars = t.chars().count();
+        if chars > 64 {
+            return Err(format!("a person id is at most 64 characters, got {chars}"));
         }
         if t.chars().any(char::is_control) {
             return Err("a person id must not contain control characters".into());
@@ -58,6 +57,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -435,6 +435,7 @@ vocabulary! {
 
 /// A Home Office outcome type, 1 to 22.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct OutcomeType(u8);
 
@@ -473,6 +474,7 @@ impl From<OutcomeType> for u8 {
 
 /// One assaulted colleague.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Victim {
     /// Who.
@@ -515,6 +517,7 @@ fn yes() -> bool {
 
 /// A suspect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Suspect {
     /// A description or name; may be empty when unknown.
@@ -527,6 +530,7 @@ pub struct Suspect {
 
 /// What was going on: activity, causal factors, equipment, crewing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Circumstances {
     /// What the officer was doing.
@@ -557,6 +561,7 @@ pub struct Circumstances {
 
 /// Which plan version a case is held to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlanRef {
     /// The plan id, e.g. `op-hampshire`.

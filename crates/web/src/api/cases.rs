@@ -3,12 +3,12 @@
 
 use crate::api::body::{take_optional, to_event_kind};
 use crate::api::idempotency::{self, IdempotencyKey};
-use crate::api::json::ApiJson;
+use crate::api::json::{ApiJson, ApiQuery};
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use pledge_app::NewAssault;
 use pledge_store::{CaseFilter, CaseId};
@@ -21,8 +21,8 @@ pub(crate) fn case_id(raw: &str) -> ApiResult<CaseId> {
     CaseId::parse(raw).map_err(|_| Problem::not_found())
 }
 
-/// Path parameters; a path that cannot be decoded (bad percent-encoding, not UTF-8) names
-/// nothing that exists, so it is a 404 problem like any unknown id.
+/// Path parameters; a path that cannot be decoded (bad percent-encoding, not UTF-8) or holds
+/// a control character names nothing that exists, so it is a 404 problem like any unknown id.
 pub struct PathParams<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
@@ -34,6 +34,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromR
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::not_found())?;
+        if raw.iter().any(|(_, v)| v.chars().any(char::is_control)) {
+            return Err(Problem::not_found());
+        }
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(t)| PathParams(t))
@@ -49,20 +55,28 @@ pub struct ListQuery {
     /// Only this unit.
     unit: Option<String>,
     /// `open` or `closed`.
+    #[param(value_type = Option<String>, pattern = "^(open|closed)$")]
     status: Option<String>,
     /// Only hate crimes (`true`) or only others (`false`).
     hate_crime: Option<bool>,
     /// Only cases where a victim was hospitalised.
     hospitalised: Option<bool>,
     /// Occurred at or after (RFC 3339).
+    #[param(format = DateTime)]
     from: Option<String>,
     /// Occurred before (RFC 3339).
+    #[param(format = DateTime)]
     to: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
-    /// How many to skip.
+    /// How many to skip, 0 to 1,000,000.
+    #[param(minimum = 0, maximum = 1_000_000)]
     offset: Option<u32>,
 }
+
+/// The furthest a client may page into the case list.
+const MAX_OFFSET: u32 = 1_000_000;
 
 fn timestamp(field: &str, raw: Option<&str>) -> ApiResult<Option<jiff::Timestamp>> {
     raw.map(|s| {
@@ -80,9 +94,8 @@ fn timestamp(field: &str, raw: Option<&str>) -> ApiResult<Option<jiff::Timestamp
 pub async fn list(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let Query(q) = query.map_err(|e| Problem::invalid("query", e.body_text()))?;
     if let Some(status) = q.status.as_deref()
         && !matches!(status, "open" | "closed")
     {
@@ -92,6 +105,11 @@ pub async fn list(
         && !(1..=500).contains(&limit)
     {
         return Err(Problem::invalid("limit", "expected 1 to 500"));
+    }
+    if let Some(offset) = q.offset
+        && offset > MAX_OFFSET
+    {
+        return Err(Problem::invalid("offset", "expected 0 to 1000000"));
     }
     let filter = CaseFilter {
         unit: q.unit,
@@ -187,7 +205,7 @@ pub async fn read(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     PathParams(id): PathParams<String>,
-    Query(p): Query<Purpose>,
+    ApiQuery(p): ApiQuery<Purpose>,
 ) -> ApiResult<Json<Value>> {
     let detail = detail(&state, &actor, &id, &p).await?;
     Ok(Json(to_json(detail)?))
@@ -201,7 +219,7 @@ pub async fn obligations(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     PathParams(id): PathParams<String>,
-    Query(p): Query<Purpose>,
+    ApiQuery(p): ApiQuery<Purpose>,
 ) -> ApiResult<Json<Value>> {
     let detail = detail(&state, &actor, &id, &p).await?;
     Ok(Json(to_json(detail.evaluation)?))
@@ -216,7 +234,7 @@ pub async fn timeline(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     PathParams(id): PathParams<String>,
-    Query(p): Query<Purpose>,
+    ApiQuery(p): ApiQuery<Purpose>,
 ) -> ApiResult<Json<Value>> {
     let detail = detail(&state, &actor, &id, &p).await?;
     Ok(Json(

@@ -20,7 +20,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonBody {
-    /// Name.
+    /// Name: 1 to 200 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     name: String,
     /// Email for notifications.
     email: Option<String>,
@@ -38,7 +39,8 @@ pub struct PersonBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitBody {
-    /// Name.
+    /// Name: 1 to 200 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     name: String,
     /// The unit above it in the chain of command.
     parent: Option<String>,

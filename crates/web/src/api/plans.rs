@@ -1,11 +1,12 @@
 //! Plans: the built-in plans and their versions, point by point.
 
 use crate::api::cases::{PathParams, to_json};
+use crate::api::json::ApiQuery;
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -50,7 +51,8 @@ pub async fn list(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Version {
-    /// A version (the latest by default).
+    /// A version, 1 to 1,000,000 (the latest by default).
+    #[param(minimum = 1, maximum = 1_000_000)]
     version: Option<u32>,
 }
 
@@ -61,8 +63,13 @@ pub async fn read(
     State(state): State<AppState>,
     CurrentActor(_actor): CurrentActor,
     PathParams(id): PathParams<String>,
-    Query(v): Query<Version>,
+    ApiQuery(v): ApiQuery<Version>,
 ) -> ApiResult<Json<Value>> {
+    if let Some(version) = v.version
+        && !(1..=1_000_000).contains(&version)
+    {
+        return Err(Problem::invalid("version", "expected 1 to 1000000"));
+    }
     let plans = state.app().plans();
     let plan = match v.version {
         Some(version) => plans.get(&id, version),

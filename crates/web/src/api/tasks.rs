@@ -1,10 +1,11 @@
 //! Work lists: my tasks, and overdue work in my area.
 
+use crate::api::json::ApiQuery;
 use crate::auth::CurrentActor;
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -37,7 +38,7 @@ pub struct Area {
 pub async fn overdue(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Query(area): Query<Area>,
+    ApiQuery(area): ApiQuery<Area>,
 ) -> ApiResult<Json<Value>> {
     let tasks = state
         .app()

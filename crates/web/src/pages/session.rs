@@ -117,21 +117,31 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
+/// Any length, line breaks and tabs allowed: the control-character rule alone.
+const ANY_LENGTH: pledge_domain::event::bounds::Text =
+    pledge_domain::event::bounds::Text::Lines(usize::MAX);
+
 /// A submitted form's fields, in order (a name may repeat: checkboxes).
 #[derive(Debug, Clone, Default)]
 pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
-    /// Parses an `application/x-www-form-urlencoded` body.
+    /// Parses an `application/x-www-form-urlencoded` body. A control character other than
+    /// a line break or tab in any field is refused naming it, as in the API (lengths are the
+    /// domain's and the body limit's: a pasted CSV may be long).
     pub fn parse(body: &[u8]) -> PageResult<Self> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .map(Fields)
-            .map_err(|_| {
-                PageError::Other(Box::new(crate::problem::Problem::invalid(
-                    "form",
-                    "the form could not be read",
-                )))
-            })
+        let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
+            PageError::Other(Box::new(crate::problem::Problem::invalid(
+                "form",
+                "the form could not be read",
+            )))
+        })?;
+        for (name, value) in &fields {
+            pledge_domain::event::bounds::check_text(value, ANY_LENGTH).map_err(|m| {
+                PageError::Other(Box::new(crate::problem::Problem::invalid(name.as_str(), m)))
+            })?;
+        }
+        Ok(Fields(fields))
     }
 
     /// The first value of a field, trimmed ("" when absent).
