@@ -27,7 +27,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use pledge_app::{AccountRole, AppError};
+use pledge_app::AppError;
 use pledge_store::{Person, Unit};
 use std::future::Future;
 
@@ -171,9 +171,10 @@ pub fn page(
     }
 }
 
-/// Administrators only (as the sign-in API).
+/// Administrators of a force only (the account policy's own gate; each action is decided
+/// again by the policy in the app).
 pub fn admin_only(user: &PageUser) -> Result<(), PageError> {
-    if user.actor.has(AccountRole::Administrator) {
+    if pledge_app::policy::may_administer_accounts(&user.actor) {
         Ok(())
     } else {
         Err(PageError::Forbidden(

@@ -62,7 +62,7 @@ impl Layout {
             (
                 "/admin",
                 "Administration",
-                actor.has(AccountRole::Administrator),
+                pledge_app::policy::may_administer_accounts(actor),
             ),
             ("/notifications", "Notifications", true),
             ("/account", "Your account", true),

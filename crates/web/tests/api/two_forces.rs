@@ -360,6 +360,7 @@ async fn lists_show_exactly_what_the_case_route_shows(backend: Backend) -> anyho
         .collect();
     people.extend(["INSP-9100", "PC-9001", "ADM-9900"].map(String::from));
     let mut checked_lists = 0;
+    let mut people_with_cases = 0;
     for who in &people {
         let s = sign_in(&app, who).await?;
         let mut viewable = BTreeSet::new();
@@ -389,6 +390,9 @@ async fn lists_show_exactly_what_the_case_route_shows(backend: Backend) -> anyho
             listed, viewable,
             "{who}: the list shows what GET /cases/{{id}} shows"
         );
+        if !listed.is_empty() {
+            people_with_cases += 1;
+        }
         // The overdue list: only viewable cases, and every overdue obligation of them.
         let (status, overdue) = s.get(&app.api("/overdue")).await?;
         if status == StatusCode::OK {
@@ -432,6 +436,10 @@ async fn lists_show_exactly_what_the_case_route_shows(backend: Backend) -> anyho
         }
     }
     assert!(checked_lists >= 4, "managers' overdue lists were compared");
+    assert!(
+        people_with_cases >= 5,
+        "non-empty lists were compared, not only empty ones: {people_with_cases}"
+    );
     Ok(())
 }
 
