@@ -6,11 +6,18 @@ use crate::policy::{CaseAction, Decision, Relation, Relations, decide};
 use pledge_domain::calendar::Calendar;
 use pledge_domain::{Meetings, Plan, PlanLibrary};
 use pledge_store::{AccessAction, AccessEntry, CaseId, CaseSummary, Store};
+use std::sync::{Arc, RwLock};
 
 /// Pledge's application services over a store.
 pub struct App<S> {
     pub(crate) store: S,
-    pub(crate) plans: PlanLibrary,
+    /// The plans Pledge was started with (built in, and files given on the command line).
+    pub(crate) base_plans: PlanLibrary,
+    /// Those plus every version forces installed (the plan register), replaced as a whole
+    /// when a version is installed (see `crate::plans`).
+    pub(crate) plans: RwLock<Arc<PlanLibrary>>,
+    /// Which force installed each installed plan id (only that force's cases use it).
+    pub(crate) plan_owners: RwLock<Arc<std::collections::BTreeMap<String, String>>>,
     pub(crate) calendar: Calendar,
     /// The plan new cases open under when the request does not name one.
     pub(crate) default_plan: String,
@@ -27,7 +34,9 @@ impl<S: Store> App<S> {
         }
         Ok(Self {
             store,
-            plans,
+            plans: RwLock::new(Arc::new(plans.clone())),
+            plan_owners: RwLock::default(),
+            base_plans: plans,
             calendar: Calendar::uk(),
             default_plan: default_plan.to_owned(),
         })
@@ -40,20 +49,35 @@ impl<S: Store> App<S> {
         self
     }
 
+    /// The London date of an instant (today, for `now`).
+    pub fn today(&self, now: jiff::Timestamp) -> jiff::civil::Date {
+        self.calendar.local_date(now)
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
     }
 
-    /// The plans.
-    pub fn plans(&self) -> &PlanLibrary {
-        &self.plans
+    /// The plans: built in, given at start, and installed by forces (as loaded now).
+    pub fn plans(&self) -> Arc<PlanLibrary> {
+        // A poisoned lock still holds a whole library (it is only ever replaced whole).
+        match self.plans.read() {
+            Ok(lib) => Arc::clone(&lib),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
-    /// The plan a case is held to.
-    pub(crate) fn plan_of(&self, summary: &CaseSummary) -> AppResult<&Plan> {
-        self.plans
-            .get(&summary.plan_id, summary.plan_version)
+    /// A plan version, shared; `None` when no plan of that id and version is loaded.
+    pub fn plan(&self, id: &str, version: u32) -> Option<Arc<Plan>> {
+        self.plans().shared(id, version).cloned()
+    }
+
+    /// The plan a case is held to. A version installed on another server since this one
+    /// loaded the register is loaded first.
+    pub(crate) async fn plan_of(&self, summary: &CaseSummary) -> AppResult<Arc<Plan>> {
+        self.plan_version(&summary.plan_id, summary.plan_version)
+            .await?
             .ok_or_else(|| {
                 AppError::Internal(format!(
                     "case {} is held to plan {}@{}, which is not loaded",

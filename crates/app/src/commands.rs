@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::idempotency::{IdempotentRequest, Once};
 use crate::policy::{CaseAction, OrgAction, StepGroup, decide_org};
 use jiff::{SignedDuration, Timestamp};
-use pledge_domain::event::values::{PersonId, PlanRef, WorkforceRole};
+use pledge_domain::event::values::{PersonId, WorkforceRole};
 use pledge_domain::{Case, Clocks, Event, EventKind, EventType};
 use pledge_store::{AccessAction, AccessEntry, Append, CaseId, CaseSummary, Store, projection};
 use serde::Serialize;
@@ -57,19 +57,6 @@ fn check_time(at: Timestamp, now: Timestamp) -> AppResult<()> {
 }
 
 impl<S: Store> App<S> {
-    /// The plan new cases open under.
-    pub fn plan_in_force(&self) -> PlanRef {
-        let version = self
-            .plans
-            .latest(&self.default_plan)
-            .map(|p| p.version)
-            .unwrap_or(1);
-        PlanRef {
-            id: self.default_plan.clone(),
-            version,
-        }
-    }
-
     /// Records an assault: the case and its obligations exist once this returns.
     pub async fn record_assault(
         &self,
@@ -102,16 +89,15 @@ impl<S: Store> App<S> {
             ));
         };
         if plan_in_force {
-            *plan = self.plan_in_force();
+            *plan = self.plan_in_force(force, now).await?;
         }
         if !decide_org(actor, OrgAction::RecordAssault, force) {
             return Err(AppError::Forbidden(format!(
                 "record an assault in the force \"{force}\""
             )));
         }
-        let plan = self.plans.get(&plan.id, plan.version).ok_or_else(|| {
-            AppError::invalid("plan", format!("no plan {}@{}", plan.id, plan.version))
-        })?;
+        let plan = self.plan_for_case(force, plan).await?;
+        let plan = plan.as_ref();
         let at = at.unwrap_or(now);
         check_time(at, now)?;
         self.check_named_in_force(&report, force_of(&report))
@@ -269,7 +255,8 @@ impl<S: Store> App<S> {
         let (summary, rel) = self
             .authorise(actor, case_id, CaseAction::Record(StepGroup::of(t)), now)
             .await?;
-        let plan = self.plan_of(&summary)?;
+        let plan = self.plan_of(&summary).await?;
+        let plan = plan.as_ref();
         let stored = self
             .store
             .load_case(case_id)

@@ -51,7 +51,8 @@ impl<S: Store> App<S> {
             .await?;
         let may_view =
             crate::policy::decide(actor, CaseAction::View, &rel) == crate::policy::Decision::Allow;
-        let plan = self.plan_of(&summary)?;
+        let plan = self.plan_of(&summary).await?;
+        let plan = plan.as_ref();
         let mut rows: Vec<_> = self
             .store
             .case_obligations(case_id)

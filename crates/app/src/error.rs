@@ -23,6 +23,10 @@ pub enum AppError {
         /// What is wrong.
         message: String,
     },
+    /// A plan file with problems (each with its line and column), as `pledge plan check`
+    /// reports them.
+    #[error("{0}")]
+    PlanFile(pledge_domain::PlanError),
     /// Someone else changed the case first.
     #[error("the case changed (version {actual}, you had {expected}); reload and try again")]
     Conflict {

@@ -13,6 +13,7 @@ mod idempotency;
 mod meetings;
 pub mod notifications;
 pub mod org;
+pub mod plans;
 pub mod policy;
 mod queries;
 mod timeline;

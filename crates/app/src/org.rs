@@ -229,7 +229,7 @@ impl<S: Store> App<S> {
     /// (id, title), in the order the plans declare them.
     pub fn meeting_calendars(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        for plan in self.plans.iter() {
+        for plan in self.plans().iter() {
             for m in &plan.meetings {
                 if !out.iter().any(|(id, _)| *id == m.id) {
                     out.push((m.id.clone(), m.title.clone()));

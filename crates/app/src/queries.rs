@@ -120,7 +120,8 @@ impl<S: Store> App<S> {
         let (summary, rel) = self
             .authorise(actor, case_id, CaseAction::View, now)
             .await?;
-        let plan = self.plan_of(&summary)?;
+        let plan = self.plan_of(&summary).await?;
+        let plan = plan.as_ref();
         let stored = self
             .store
             .load_case(case_id)
@@ -160,7 +161,8 @@ impl<S: Store> App<S> {
         let (summary, rel) = self
             .authorise(actor, case_id, CaseAction::ViewAsVictim, now)
             .await?;
-        let plan = self.plan_of(&summary)?;
+        let plan = self.plan_of(&summary).await?;
+        let plan = plan.as_ref();
         let stored = self
             .store
             .load_case(case_id)

@@ -62,6 +62,8 @@ enum PlanCommand {
     Check(cmd::plan_check::Args),
     /// What changes, point by point, from one plan (version) to another.
     Diff(cmd::plan_diff::Args),
+    /// Install a force's own plan version in the database and put it in force from a day.
+    Install(cmd::plan_install::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Show(args)) => cmd::plan_show::run(args),
         Command::Plan(PlanCommand::Check(args)) => cmd::plan_check::run(args),
         Command::Plan(PlanCommand::Diff(args)) => cmd::plan_diff::run(args),
+        Command::Plan(PlanCommand::Install(args)) => cmd::run_async(cmd::plan_install::run(args)),
         Command::Evaluate(args) => cmd::evaluate::run(args),
         Command::Migrate(args) => cmd::run_async(cmd::migrate::run(args)),
         Command::Verify(args) => cmd::run_async(cmd::verify::run(args)),

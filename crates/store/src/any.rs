@@ -257,3 +257,18 @@ impl IdempotencyStore for AnyStore {
         delegate!(self, s => s.prune_idempotent_responses(before))
     }
 }
+
+impl crate::plans::PlanStore for AnyStore {
+    async fn record_plan(
+        &self,
+        entry: crate::plans::NewPlanEntry,
+    ) -> Result<crate::plans::PlanEntry> {
+        delegate!(self, s => s.record_plan(entry))
+    }
+    async fn plan_register(&self) -> Result<Vec<crate::plans::PlanEntry>> {
+        delegate!(self, s => s.plan_register())
+    }
+    async fn plan_adoptions(&self, force: &str) -> Result<Vec<crate::plans::PlanEntry>> {
+        delegate!(self, s => s.plan_adoptions(force))
+    }
+}

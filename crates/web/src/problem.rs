@@ -160,6 +160,24 @@ impl From<AppError> for Problem {
                 Problem::invalid(field, message)
             }
             AppError::Invalid { field, message } => Problem::invalid(field, message),
+            AppError::PlanFile(e) => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "The plan file has problems",
+            )
+            .detail(format!(
+                "{} problem(s); each names its line and column in the file",
+                e.problems.len()
+            ))
+            .with_errors(
+                e.problems
+                    .iter()
+                    .map(|p| FieldProblem {
+                        field: "source".into(),
+                        message: format!("line {}, column {}: {}", p.line, p.column, p.message),
+                    })
+                    .collect(),
+            ),
             AppError::Conflict { expected, actual } => Problem::new(
                 StatusCode::CONFLICT,
                 "conflict",

@@ -86,6 +86,11 @@ async fn housekeeping(state: AppState) {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
         }
+        // A plan version another server installed is loaded here too (and at once when a
+        // case needs it).
+        if let Err(e) = state.app().refresh_plans().await {
+            tracing::warn!(error = %e, "loading the plan register failed");
+        }
     }
 }
 

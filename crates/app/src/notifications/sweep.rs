@@ -81,7 +81,8 @@ impl<S: Store + NotificationStore> App<S> {
         let Some(summary) = self.store.summary(&c.row.case_id).await? else {
             return Ok(());
         };
-        let plan = self.plan_of(&summary)?;
+        let plan = self.plan_of(&summary).await?;
+        let plan = plan.as_ref();
         let Some(ob) = plan.obligation(&c.row.obligation_id) else {
             return Ok(());
         };

@@ -19,6 +19,9 @@ pub enum OrgAction {
     /// Record a new assault in the force (any member of the workforce; a crime system's
     /// token with `cases:write`).
     RecordAssault,
+    /// Install a plan version and put a plan in force from a date (administrators and the
+    /// force's Op Hampshire lead; never a system token).
+    PutPlanInForce,
 }
 
 /// Decides an organisation action on `force`'s data. Default deny.
@@ -44,5 +47,9 @@ pub fn decide_org(actor: &Actor, action: OrgAction, force: &str) -> bool {
         (OrgAction::Maintain, Actor::Person { .. }) => actor.has(AccountRole::Administrator),
         (OrgAction::RecordAssault, Actor::Person { .. }) => actor.has(AccountRole::Staff),
         (OrgAction::RecordAssault, Actor::System { .. }) => actor.scoped(TokenScope::CasesWrite),
+        (OrgAction::PutPlanInForce, Actor::Person { .. }) => {
+            actor.has(AccountRole::Administrator) || actor.has(AccountRole::ForceLead)
+        }
+        (OrgAction::PutPlanInForce, Actor::System { .. }) => false,
     }
 }

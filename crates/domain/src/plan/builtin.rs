@@ -3,6 +3,7 @@
 use super::load::load_plan;
 use super::model::Plan;
 use super::problem::PlanError;
+use std::sync::Arc;
 
 /// The built-in plan files: (file name, text).
 pub const BUILTIN_PLAN_FILES: &[(&str, &str)] = &[
@@ -24,7 +25,9 @@ pub const BUILTIN_PLAN_FILES: &[(&str, &str)] = &[
 /// Plans by id and version. A case names the version it opened under.
 #[derive(Debug, Clone, Default)]
 pub struct PlanLibrary {
-    plans: Vec<Plan>,
+    // Shared so a service can hand a plan to a request while the library is replaced (a
+    // force installs a version while cases are being read).
+    plans: Vec<Arc<Plan>>,
 }
 
 impl PlanLibrary {
@@ -33,7 +36,7 @@ impl PlanLibrary {
         let mut lib = Self::default();
         for (name, text) in BUILTIN_PLAN_FILES {
             let plan = load_plan(name, text)?;
-            lib.plans.push(plan);
+            lib.plans.push(Arc::new(plan));
         }
         Ok(lib)
     }
@@ -43,15 +46,30 @@ impl PlanLibrary {
         if self.get(&plan.id, plan.version).is_some() {
             return Err(format!("plan {} is already loaded", plan.reference()));
         }
-        self.plans.push(plan);
+        self.plans.push(Arc::new(plan));
         Ok(())
     }
 
     /// The plan with this id and version.
     pub fn get(&self, id: &str, version: u32) -> Option<&Plan> {
+        self.shared(id, version).map(|p| p.as_ref())
+    }
+
+    /// The plan with this id and version, shared.
+    pub fn shared(&self, id: &str, version: u32) -> Option<&Arc<Plan>> {
         self.plans
             .iter()
             .find(|p| p.id == id && p.version == version)
+    }
+
+    /// Whether a plan is one Pledge ships (its id is reserved: a force's own plan needs its
+    /// own id).
+    pub fn is_builtin_id(id: &str) -> bool {
+        BUILTIN_PLAN_FILES.iter().any(|(name, _)| {
+            name.strip_prefix("plans/")
+                .and_then(|n| n.strip_suffix(".toml"))
+                == Some(id)
+        })
     }
 
     /// The newest version of a plan.
@@ -60,10 +78,11 @@ impl PlanLibrary {
             .iter()
             .filter(|p| p.id == id)
             .max_by_key(|p| p.version)
+            .map(|p| p.as_ref())
     }
 
     /// Every plan, in load order.
     pub fn iter(&self) -> impl Iterator<Item = &Plan> {
-        self.plans.iter()
+        self.plans.iter().map(|p| p.as_ref())
     }
 }

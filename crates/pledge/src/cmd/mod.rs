@@ -8,6 +8,7 @@ pub mod migrate;
 pub mod plan_check;
 pub mod plan_diff;
 pub mod plan_files;
+pub mod plan_install;
 pub mod plan_list;
 pub mod plan_show;
 pub mod rebuild;

@@ -41,3 +41,28 @@ pub fn resolve(lib: &PlanLibrary, spec: &str) -> anyhow::Result<Plan> {
         .cloned()
         .with_context(|| format!("no plan \"{spec}\" and no such file"))
 }
+
+/// The built-in plans, these plan files, and every version installed in the store's plan
+/// register (what `pledge serve` would have loaded).
+pub async fn library_for_store(
+    store: &impl pledge_store::PlanStore,
+    files: &[impl AsRef<Path>],
+) -> anyhow::Result<PlanLibrary> {
+    let mut lib = library_with(files)?;
+    let entries = store
+        .plan_register()
+        .await
+        .context("cannot read the plan register")?;
+    for e in entries {
+        let Some(source) = e.source else { continue };
+        if lib.get(&e.plan_id, e.version).is_some() {
+            continue;
+        }
+        let origin = format!("{}@{} (installed)", e.plan_id, e.version);
+        let plan = pledge_domain::load_plan(&origin, &source)
+            .with_context(|| format!("{origin} no longer loads"))?;
+        lib.add(plan)
+            .map_err(|m| anyhow::anyhow!("{origin}: {m}"))?;
+    }
+    Ok(lib)
+}

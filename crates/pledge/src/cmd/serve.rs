@@ -165,6 +165,10 @@ pub async fn state_for_force(
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("--plan")?
         .with_calendar(calendar);
+    app.refresh_plans()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot load the plan register (the forces' own plan versions)")?;
     if metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--metrics-token: at least 16 characters");
     }

@@ -5,7 +5,7 @@ use anyhow::Context;
 use pledge_domain::plan::Deadline;
 use pledge_domain::{CaseState, Clocks, Meetings, Plan, PlanLibrary};
 use pledge_store::integrity::Expected;
-use pledge_store::{ExpectedHead, MeetingDate, Store, StoredCase, VerifyOptions};
+use pledge_store::{ExpectedHead, MeetingDate, PlanStore, Store, StoredCase, VerifyOptions};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -44,6 +44,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             expect_access_heads: args.expect_access_heads,
         })
         .await?;
+    // The plan register: every force's own plan versions, chained like the event log.
+    let register = store
+        .plan_register()
+        .await
+        .context("cannot read the plan register")?;
+    report
+        .problems
+        .extend(pledge_store::verify_plan_register(&register));
     let mut cases_checked = None;
     if !args.skip_read_models {
         let projector = Projector::load(&store).await?;
@@ -54,8 +62,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if args.json {
         let mut json = serde_json::to_value(&report)?;
-        if let (Some(obj), Some(n)) = (json.as_object_mut(), cases_checked) {
-            obj.insert("read_models_checked".into(), n.into());
+        if let Some(obj) = json.as_object_mut() {
+            if let Some(n) = cases_checked {
+                obj.insert("read_models_checked".into(), n.into());
+            }
+            obj.insert("plan_register_entries".into(), register.len().into());
         }
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
@@ -72,9 +83,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         println!(
-            "{} events, {} access entries{} checked; {}; head {}",
+            "{} events, {} access entries, {} plan register entries{} checked; {}; head {}",
             report.events,
             report.access_entries,
+            register.len(),
             cases_checked
                 .map(|n| format!(", the read models of {n} cases"))
                 .unwrap_or_default(),
@@ -106,7 +118,7 @@ pub(crate) struct Projector {
 impl Projector {
     /// Loads the plans and every meeting date.
     pub(crate) async fn load(store: &impl Store) -> anyhow::Result<Self> {
-        let plans = super::library()?;
+        let plans = super::plan_files::library_for_store(store, &[] as &[&std::path::Path]).await?;
         let mut calendars: Vec<String> = plans
             .iter()
             .flat_map(|p| p.meetings.iter().map(|m| m.id.clone()))

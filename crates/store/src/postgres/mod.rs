@@ -24,6 +24,7 @@ mod idempotency;
 mod integrity;
 mod notify;
 mod org;
+mod plans;
 mod read;
 mod write;
 

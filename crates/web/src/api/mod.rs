@@ -7,6 +7,7 @@ pub mod json;
 pub mod meetings;
 pub mod notifications;
 pub mod people;
+pub mod plan_register;
 pub mod plans;
 pub mod steps;
 pub mod tasks;
@@ -35,6 +36,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::units))
         .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(meetings::remove))
-        .routes(routes!(plans::list))
+        .routes(routes!(plans::list, plan_register::install))
+        .routes(routes!(plan_register::preview))
+        .routes(routes!(
+            plan_register::schedule,
+            plan_register::put_in_force
+        ))
         .routes(routes!(plans::read))
 }

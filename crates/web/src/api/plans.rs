@@ -24,18 +24,21 @@ pub struct PlanEntry {
     in_force: bool,
 }
 
-/// Every plan version Pledge knows.
+/// Every plan version your force may use (built in, and your force's own versions), and
+/// which one new cases open under now.
 #[utoipa::path(get, path = "/plans", tag = "plans",
-    responses((status = 200, description = "Plans", body = Vec<PlanEntry>)))]
+    responses((status = 200, description = "Plans", body = Vec<PlanEntry>),
+              (status = 403, description = "An actor without a force", body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
-    CurrentActor(_actor): CurrentActor,
-) -> Json<Vec<PlanEntry>> {
-    let in_force = state.app().plan_in_force();
-    Json(
-        state
-            .app()
-            .plans()
+    CurrentActor(actor): CurrentActor,
+) -> ApiResult<Json<Vec<PlanEntry>>> {
+    let force = actor
+        .force()
+        .ok_or_else(|| Problem::forbidden("You belong to no force."))?;
+    let (plans, in_force) = state.app().plans_of_force(force, state.now()).await?;
+    Ok(Json(
+        plans
             .iter()
             .map(|p| PlanEntry {
                 id: p.id.clone(),
@@ -44,7 +47,7 @@ pub async fn list(
                 in_force: p.id == in_force.id && p.version == in_force.version,
             })
             .collect(),
-    )
+    ))
 }
 
 /// Which version.
@@ -61,7 +64,7 @@ pub struct Version {
     responses((status = 200, description = "The plan", body = Object), (status = 404, body = Problem)))]
 pub async fn read(
     State(state): State<AppState>,
-    CurrentActor(_actor): CurrentActor,
+    CurrentActor(actor): CurrentActor,
     PathParams(id): PathParams<String>,
     ApiQuery(v): ApiQuery<Version>,
 ) -> ApiResult<Json<Value>> {
@@ -70,11 +73,13 @@ pub async fn read(
     {
         return Err(Problem::invalid("version", "expected 1 to 1000000"));
     }
-    let plans = state.app().plans();
-    let plan = match v.version {
-        Some(version) => plans.get(&id, version),
-        None => plans.latest(&id),
-    }
-    .ok_or_else(Problem::not_found)?;
-    Ok(Json(to_json(plan)?))
+    let force = actor.force().ok_or_else(Problem::not_found)?;
+    // Another force's own plan is not there for this caller, as if it did not exist.
+    let (plans, _) = state.app().plans_of_force(force, state.now()).await?;
+    let plan = plans
+        .iter()
+        .filter(|p| p.id == id && v.version.is_none_or(|version| p.version == version))
+        .max_by_key(|p| p.version)
+        .ok_or_else(Problem::not_found)?;
+    Ok(Json(to_json(plan.as_ref())?))
 }

@@ -203,7 +203,7 @@ async fn build(
     let s = &detail.summary;
     let id = s.case_id.to_string();
     let people = people(state, &user.actor).await;
-    let plan = state.app().plans().get(&s.plan_id, s.plan_version);
+    let plan = state.app().plan(&s.plan_id, s.plan_version);
     let mut points = Vec::new();
     for p in &detail.evaluation.points {
         let mut obligations = Vec::new();
@@ -212,7 +212,7 @@ async fn build(
             let (state_words, tag) = words::state(o.state);
             let mut forms = Vec::new();
             if !o.state.is_settled()
-                && let Some(plan) = plan
+                && let Some(plan) = &plan
                 && let Some(def) = plan.obligations.iter().find(|d| d.id == o.id)
             {
                 let mut seen = Vec::new();

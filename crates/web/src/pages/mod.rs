@@ -16,6 +16,7 @@ mod layout;
 mod names;
 mod notifications;
 mod overview;
+mod plans;
 mod record;
 mod recorded;
 mod session;
@@ -69,7 +70,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/people/upload", post(admin::upload_people))
         .route("/admin/units", get(admin::units))
         .route("/admin/units/upload", post(admin::upload_units))
-        .route("/admin/plans", get(admin::plans))
+        .route("/admin/plans", get(plans::index))
+        .route("/admin/plans/preview", post(plans::preview))
+        .route("/admin/plans/install", post(plans::install))
+        .route("/admin/plans/in-force", post(plans::put_in_force))
         .route(
             "/admin/meetings",
             get(admin::meetings).post(admin::add_meeting),

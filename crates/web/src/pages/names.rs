@@ -33,10 +33,12 @@ impl Names {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        let in_force = app.plan_in_force();
-        let points = app
-            .plans()
-            .get(&in_force.id, in_force.version)
+        let in_force = match user.actor.force() {
+            Some(force) => app.plan_in_force(force, state.now()).await.ok(),
+            None => None,
+        };
+        let points = in_force
+            .and_then(|r| app.plan(&r.id, r.version))
             .map(|plan| {
                 plan.points
                     .iter()
