@@ -162,16 +162,14 @@ pub fn verify_plan_register(entries: &[PlanEntry]) -> Vec<crate::model::ChainPro
         if let Some(source) = &e.source
             && e.source_hash.as_deref() != Some(source_hash(source).as_str())
         {
-            {
-                push(
-                    e.seq,
-                    "edited",
-                    format!(
-                        "plan register entry {}: the text of {}@{} was changed after it was installed",
-                        e.seq, e.plan_id, e.version
-                    ),
-                );
-            }
+            push(
+                e.seq,
+                "edited",
+                format!(
+                    "plan register entry {}: the text of {}@{} was changed after it was installed",
+                    e.seq, e.plan_id, e.version
+                ),
+            );
         }
         if let Some(h) = e.source_hash.as_deref() {
             match texts.get(&(e.plan_id.as_str(), e.version)) {

@@ -21,3 +21,10 @@ CREATE TABLE plan_register (
 CREATE UNIQUE INDEX plan_register_version ON plan_register (plan_id, version)
     WHERE source IS NOT NULL;
 CREATE INDEX plan_register_force ON plan_register (force, effective_from);
+CREATE FUNCTION pledge_plan_register_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the plan register is append-only';
+END
+$$;
+CREATE TRIGGER plan_register_append_only BEFORE UPDATE OR DELETE ON plan_register
+    FOR EACH ROW EXECUTE FUNCTION pledge_plan_register_guard();

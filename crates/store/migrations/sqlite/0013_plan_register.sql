@@ -22,3 +22,11 @@ CREATE TABLE plan_register (
 CREATE UNIQUE INDEX plan_register_version ON plan_register (plan_id, version)
     WHERE source IS NOT NULL;
 CREATE INDEX plan_register_force ON plan_register (force, effective_from);
+CREATE TRIGGER plan_register_no_delete BEFORE DELETE ON plan_register
+BEGIN
+    SELECT RAISE(ABORT, 'the plan register is append-only');
+END;
+CREATE TRIGGER plan_register_no_update BEFORE UPDATE ON plan_register
+BEGIN
+    SELECT RAISE(ABORT, 'the plan register is append-only');
+END;

@@ -32,7 +32,8 @@ pub trait Backend: Store + Sized + Send + Sync + 'static {
 impl Backend for SqliteStore {
     const NAME: &'static str = "sqlite";
     const UNLOCK: &'static str = "DROP TRIGGER event_no_delete; DROP TRIGGER event_only_disposal; \
-         DROP TRIGGER access_log_no_delete; DROP TRIGGER access_log_no_update;";
+         DROP TRIGGER access_log_no_delete; DROP TRIGGER access_log_no_update; \
+         DROP TRIGGER plan_register_no_delete; DROP TRIGGER plan_register_no_update;";
     const FUTURE_MIGRATION: &'static str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99990001, 'from a newer Pledge', 1, X'00', 0)";
     async fn connect(url: &str) -> anyhow::Result<Self> {
@@ -54,7 +55,8 @@ impl Backend for SqliteStore {
 
 impl Backend for PostgresStore {
     const NAME: &'static str = "postgres";
-    const UNLOCK: &'static str = "DROP TRIGGER event_append_only ON event; DROP TRIGGER access_log_append_only ON access_log;";
+    const UNLOCK: &'static str = "DROP TRIGGER event_append_only ON event; DROP TRIGGER access_log_append_only ON access_log; \
+         DROP TRIGGER plan_register_append_only ON plan_register;";
     const FUTURE_MIGRATION: &'static str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99990001, 'from a newer Pledge', TRUE, '\\x00'::bytea, 0)";
     async fn connect(url: &str) -> anyhow::Result<Self> {
