@@ -20,6 +20,8 @@ mod notifications;
 mod openapi;
 #[path = "api/ops.rs"]
 mod ops;
+#[path = "api/plan_register.rs"]
+mod plan_register;
 #[path = "api/recorded.rs"]
 mod recorded;
 #[path = "api/seeded.rs"]

@@ -127,8 +127,15 @@ fn whole_numbers(value: &mut Value) {
 
 /// Checks every string (and member name) of a JSON value against [`ANY_TEXT`]; `path` is
 /// where `value` is, in the form serde_path_to_error uses (`victims[0].name`).
+/// A document sent whole as one text (a plan file's `source`, at the top of the body): as
+/// long as the body limit allows, the control-character rule still applies.
+pub const DOCUMENT_TEXT: Text = Text::Lines(1 << 20);
+
 fn check_texts(value: &Value, path: &mut String) -> Result<(), Problem> {
     match value {
+        Value::String(s) if path == "source" => {
+            check_text(s, DOCUMENT_TEXT).map_err(|m| Problem::invalid(field(path), m))
+        }
         Value::String(s) => check_text(s, ANY_TEXT).map_err(|m| Problem::invalid(field(path), m)),
         Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
             let len = path.len();
