@@ -13,5 +13,7 @@ mod driver;
 mod harness;
 #[path = "browser/journeys.rs"]
 mod journeys;
+#[path = "browser/plans.rs"]
+mod plans;
 #[path = "api/seeded.rs"]
 mod seeded;

@@ -60,7 +60,10 @@ async fn plan_register_chains_entries_and_refuses_changed_versions<S: Backend>(
         )? == "id"
     );
     ensure!(
-        refused_field(db.record_plan(entry("essex", "kent-plan", 1, None, 4)).await)? == "id"
+        refused_field(
+            db.record_plan(entry("essex", "kent-plan", 1, None, 4))
+                .await
+        )? == "id"
     );
     // A built-in plan is put in force without a text.
     db.record_plan(entry("essex", "op-hampshire", 1, None, 5))
@@ -70,12 +73,19 @@ async fn plan_register_chains_entries_and_refuses_changed_versions<S: Backend>(
 
     let all = db.plan_register().await?;
     ensure!(all.len() == 4, "refusals wrote nothing: {all:?}");
-    ensure!(verify_plan_register(&all).is_empty(), "{:?}", verify_plan_register(&all));
+    ensure!(
+        verify_plan_register(&all).is_empty(),
+        "{:?}",
+        verify_plan_register(&all)
+    );
     let kent = db.plan_adoptions("kent").await?;
     ensure!(kent.len() == 3 && kent.iter().all(|e| e.force == "kent" && e.source.is_none()));
     let essex = db.plan_adoptions("essex").await?;
     ensure!(essex.len() == 1 && essex[0].plan_id == "op-hampshire");
-    ensure!(db.plan_adoptions("nobody").await?.is_empty(), "a missing force is not all");
+    ensure!(
+        db.plan_adoptions("nobody").await?.is_empty(),
+        "a missing force is not all"
+    );
     Ok(())
 }
 
@@ -93,7 +103,9 @@ async fn plan_register_is_append_only_and_tampering_is_found<S: Backend>(
         "the register refuses an update"
     );
     ensure!(
-        db.raw("DELETE FROM plan_register WHERE seq = 2").await.is_err(),
+        db.raw("DELETE FROM plan_register WHERE seq = 2")
+            .await
+            .is_err(),
         "the register refuses a delete"
     );
     // An attacker with write access to the database gets past the triggers; verify finds it.
@@ -102,7 +114,10 @@ async fn plan_register_is_append_only_and_tampering_is_found<S: Backend>(
         .await?;
     let problems = verify_plan_register(&db.plan_register().await?);
     let p = problems.first().context("an edited text is found")?;
-    ensure!(p.log == "plans" && p.position == 1 && p.kind == "edited", "{p:?}");
+    ensure!(
+        p.log == "plans" && p.position == 1 && p.kind == "edited",
+        "{p:?}"
+    );
     db.raw("DELETE FROM plan_register WHERE seq = 1").await?;
     let problems = verify_plan_register(&db.plan_register().await?);
     ensure!(
@@ -112,14 +127,18 @@ async fn plan_register_is_append_only_and_tampering_is_found<S: Backend>(
     Ok(())
 }
 
-async fn plan_register_has_one_writer_at_a_time<S: Backend>(
-    db: &TestDb<S>,
-) -> anyhow::Result<()> {
+async fn plan_register_has_one_writer_at_a_time<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
     // Two "servers" installing at once: every entry lands once, in one unbroken chain.
     let other = S::connect(&db.url).await?;
     async fn run(store: &impl PlanStore, odd: u32) -> anyhow::Result<()> {
         for i in (0..8u32).filter(|i| i % 2 == odd) {
-            let e = entry("kent", "kent-plan", i + 1, Some(&format!("v{i}")), i64::from(i));
+            let e = entry(
+                "kent",
+                "kent-plan",
+                i + 1,
+                Some(&format!("v{i}")),
+                i64::from(i),
+            );
             store.record_plan(e).await?;
         }
         Ok(())
@@ -129,6 +148,10 @@ async fn plan_register_has_one_writer_at_a_time<S: Backend>(
     y?;
     let all = db.plan_register().await?;
     ensure!(all.len() == 8, "{}", all.len());
-    ensure!(verify_plan_register(&all).is_empty(), "{:?}", verify_plan_register(&all));
+    ensure!(
+        verify_plan_register(&all).is_empty(),
+        "{:?}",
+        verify_plan_register(&all)
+    );
     Ok(())
 }

@@ -64,6 +64,19 @@ impl Layout {
                 "Administration",
                 pledge_app::policy::may_administer_accounts(actor),
             ),
+            // The force's Op Hampshire lead manages plans without administering accounts.
+            (
+                "/admin/plans",
+                "Plans",
+                !pledge_app::policy::may_administer_accounts(actor)
+                    && actor.force().is_some_and(|f| {
+                        pledge_app::policy::decide_org(
+                            actor,
+                            pledge_app::policy::OrgAction::PutPlanInForce,
+                            f,
+                        )
+                    }),
+            ),
             ("/notifications", "Notifications", true),
             ("/account", "Your account", true),
         ];

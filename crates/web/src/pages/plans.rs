@@ -68,6 +68,8 @@ pub struct PlansPage {
     pub date: (String, String, String),
     /// Today, for the hint.
     pub today: String,
+    /// An administrator (the link back to administration).
+    pub administrator: bool,
     /// The file field's error ("" for none).
     pub file_error: String,
     /// The plan field's error.
@@ -120,6 +122,15 @@ fn may_manage(user: &PageUser) -> Result<String, PageError> {
         })
 }
 
+/// The navigation link a plans page belongs under.
+fn section(user: &PageUser) -> &'static str {
+    if pledge_app::policy::may_administer_accounts(&user.actor) {
+        "/admin"
+    } else {
+        "/admin/plans"
+    }
+}
+
 fn no_store(status: StatusCode, page: impl IntoResponse) -> Response {
     (status, [(CACHE_CONTROL, "no-store")], page).into_response()
 }
@@ -147,7 +158,7 @@ async fn plans_page(state: &AppState, user: &PageUser) -> Result<PlansPage, Page
         recorded: format!("{}, {}", names.person(&s.recorded_by), when(s.recorded_at)),
     };
     Ok(PlansPage {
-        layout: user.layout("Plans", "/admin"),
+        layout: user.layout("Plans", section(user)),
         in_force: title(&schedule.in_force.id, schedule.in_force.version),
         since: schedule.since.map(when).unwrap_or_default(),
         upcoming: schedule.upcoming.iter().map(row).collect(),
@@ -174,7 +185,8 @@ async fn plans_page(state: &AppState, user: &PageUser) -> Result<PlansPage, Page
         errors: Vec::new(),
         file_problems: Vec::new(),
         date: Default::default(),
-        today: state.app().today(now).to_string(),
+        today: state.app().today(now).strftime("%-d %-m %Y").to_string(),
+        administrator: pledge_app::policy::may_administer_accounts(&user.actor),
         file_error: String::new(),
         plan_error: String::new(),
         date_error: String::new(),
@@ -343,7 +355,11 @@ async fn preview_page(
                     .collect(),
                 source,
                 installed_already: p.loaded_already,
-                today: state.app().today(state.now()).to_string(),
+                today: state
+                    .app()
+                    .today(state.now())
+                    .strftime("%-d %-m %Y")
+                    .to_string(),
                 errors: if date_error.is_empty() {
                     Vec::new()
                 } else {

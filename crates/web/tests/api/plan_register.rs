@@ -51,9 +51,9 @@ async fn a_force_installs_its_own_plan_and_new_cases_open_under_it(
     assert_eq!(preview["plan"]["id"], "wessex-op-hampshire");
     assert_eq!(preview["in_force"]["id"], "op-hampshire");
     assert!(
-        preview["changes"]
-            .as_array()
-            .is_some_and(|c| c.iter().any(|c| c["what"].as_str().is_some_and(|w| w.contains("Wessex")))),
+        preview["changes"].as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["what"].as_str().is_some_and(|w| w.contains("Wessex")))),
         "the title change is listed: {preview}"
     );
     // Nothing recorded by a preview.
@@ -78,21 +78,33 @@ async fn a_force_installs_its_own_plan_and_new_cases_open_under_it(
         )
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{schedule}");
-    assert_eq!(schedule["in_force"]["id"], "wessex-op-hampshire", "{schedule}");
+    assert_eq!(
+        schedule["in_force"]["id"], "wessex-op-hampshire",
+        "{schedule}"
+    );
     assert_eq!(schedule["history"][0]["installed"], true);
 
     let (status, new_case) = pc.post(&app.api("/cases"), &new_assault("PC-4410")).await?;
     assert_eq!(status, StatusCode::CREATED, "{new_case}");
     let new_id = new_case["case_id"].as_str().context("case_id")?;
     let (_, new_read) = lead.get(&app.api(&format!("/cases/{new_id}"))).await?;
-    assert_eq!(new_read["summary"]["plan_id"], "wessex-op-hampshire", "{new_read}");
+    assert_eq!(
+        new_read["summary"]["plan_id"], "wessex-op-hampshire",
+        "{new_read}"
+    );
     let (_, old_read) = lead.get(&app.api(&format!("/cases/{old_id}"))).await?;
-    assert_eq!(old_read["summary"]["plan_id"], "op-hampshire", "an open case keeps its plan: {old_read}");
+    assert_eq!(
+        old_read["summary"]["plan_id"], "op-hampshire",
+        "an open case keeps its plan: {old_read}"
+    );
 
     // The same version with another text is refused; a new version from a later day waits.
     let changed = source.replacen("Wessex ", "Wessex changed ", 1);
     let (status, body) = lead
-        .post(&app.api("/plans"), &json!({ "source": changed, "effective_from": today(&app) }))
+        .post(
+            &app.api("/plans"),
+            &json!({ "source": changed, "effective_from": today(&app) }),
+        )
         .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "version", "{body}");
@@ -135,7 +147,10 @@ async fn plan_files_with_problems_name_line_and_column(backend: Backend) -> anyh
         .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let message = body["errors"][0]["message"].as_str().context("message")?;
-    assert!(message.starts_with("line ") && message.contains("column"), "{body}");
+    assert!(
+        message.starts_with("line ") && message.contains("column"),
+        "{body}"
+    );
     assert_eq!(body["errors"][0]["field"], "source");
 
     // A built-in plan's id is not a force's own.
@@ -153,10 +168,18 @@ async fn plan_files_with_problems_name_line_and_column(backend: Backend) -> anyh
         json!({ "source": 1, "effective_from": today(&app) }),
     ] {
         let (status, body) = lead.post(&app.api("/plans"), &bad_body).await?;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad_body}: {body}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad_body}: {body}"
+        );
     }
     let (_, schedule) = lead.get(&app.api("/plans-in-force")).await?;
-    assert_eq!(schedule["history"], json!([]), "nothing recorded: {schedule}");
+    assert_eq!(
+        schedule["history"],
+        json!([]),
+        "nothing recorded: {schedule}"
+    );
     Ok(())
 }
 
@@ -169,7 +192,10 @@ async fn only_the_force_and_its_managers_use_its_plan(backend: Backend) -> anyho
     for who in ["PC-4410", "PS-2231"] {
         let s = sign_in(&app, who).await?;
         let (status, body) = s
-            .post(&app.api("/plans"), &json!({ "source": source, "effective_from": today(&app) }))
+            .post(
+                &app.api("/plans"),
+                &json!({ "source": source, "effective_from": today(&app) }),
+            )
             .await?;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {body}");
         let (status, _) = s
@@ -209,7 +235,10 @@ async fn only_the_force_and_its_managers_use_its_plan(backend: Backend) -> anyho
         .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "id", "{body}");
-    assert!(!body.to_string().contains("Wessex"), "the other force is not named: {body}");
+    assert!(
+        !body.to_string().contains("Wessex"),
+        "the other force is not named: {body}"
+    );
     let (status, body) = mercia
         .post(
             &app.api("/plans-in-force"),

@@ -225,6 +225,17 @@ impl Browser {
         Ok(())
     }
 
+    /// Chooses a file for a file input (the browser runs on this machine, so a path works).
+    pub async fn upload(&self, css: &str, path: &std::path::Path) -> anyhow::Result<()> {
+        let e = self
+            .c
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("no file input {css}"))?;
+        e.send_keys(&path.display().to_string()).await?;
+        Ok(())
+    }
+
     /// Sets a field's value directly (date and time inputs, whose typing depends on locale).
     pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
         let e = self
