@@ -142,7 +142,9 @@ impl<S: Store> App<S> {
             calendar: &self.calendar,
             meetings: &meetings,
         };
-        let notify = self.outbox_for_events(plan, case.state(), &events).await?;
+        let notify = self
+            .outbox_for_events(plan, case.state(), &events, now)
+            .await?;
         // A made-up id can collide with an existing case: try a few.
         for attempt in 0..5u32 {
             let id = match &case_id {
@@ -291,7 +293,7 @@ impl<S: Store> App<S> {
         let projection = projection::project(case_id, plan, case.state(), &clocks)
             .ok_or_else(|| AppError::Internal("case without a report".into()))?;
         let notify = self
-            .outbox_for_events(plan, case.state(), std::slice::from_ref(&event))
+            .outbox_for_events(plan, case.state(), std::slice::from_ref(&event), now)
             .await?;
         // The answer is known before the append (one event: the next version), so it can be
         // stored with the step under the key.

@@ -12,6 +12,7 @@ mod error;
 mod idempotency;
 mod meetings;
 pub mod notifications;
+pub mod on_call;
 pub mod org;
 pub mod plans;
 pub mod policy;

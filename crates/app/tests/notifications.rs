@@ -385,3 +385,108 @@ async fn two_servers_sweeping_at_once_decide_each_level_exactly_once() {
     })
     .await;
 }
+
+/// The on-call rota decides who is told: the Force Incident Manager and the on-call chief
+/// officer on call when the hospitalised colleague is reported, not whoever holds the
+/// workforce role, and not the next shift. A wrong import saves nothing.
+#[tokio::test]
+async fn whoever_is_on_call_when_it_is_reported_is_told() {
+    on_each_backend("on_call_rota", |url| async move {
+        let app = app(&url).await;
+        organisation(app.store()).await;
+        let admin = Actor::Person {
+            id: "ADM-1".into(),
+            roles: [AccountRole::Staff, AccountRole::Administrator]
+                .into_iter()
+                .collect(),
+            unit: Some("hq".into()),
+            force: Some(FORCE.into()),
+        };
+        let now = ts(REPORTED);
+        // A wrong row anywhere: nothing is saved, each problem by row and column.
+        let wrong = "role,person,starts_at,ends_at\n\
+                     force_incident_manager,INSP-1,2026-11-16 08:00,2026-11-17 08:00\n\
+                     supervisor,PS-1,2026-11-16 08:00,2026-11-17 08:00\n\
+                     on_call_chief_officer,NOBODY,2026-11-16 08:00,2026-11-17 08:00\n\
+                     on_call_chief_officer,SUPT-1,2026-11-17 08:00,2026-11-16 08:00\n";
+        let problems = app
+            .import_rota(&admin, wrong, now)
+            .await
+            .unwrap()
+            .unwrap_err();
+        let where_: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            where_,
+            vec![(2, "role"), (3, "person"), (4, "ends_at")],
+            "{problems:?}"
+        );
+        assert!(
+            app.rota(&admin, now, now + SignedDuration::from_hours(48))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The right rota: INSP-1 is FIM and SUPT-1 on-call chief officer this evening (UK
+        // time), DC-7 is FIM from tomorrow morning.
+        let right = "role,person,starts_at,ends_at\n\
+                     force_incident_manager,INSP-1,2026-11-16 08:00,2026-11-17 08:00\n\
+                     on_call_chief_officer,SUPT-1,2026-11-16 08:00,2026-11-17 08:00\n\
+                     force_incident_manager,DC-7,2026-11-17 08:00,2026-11-18 08:00\n";
+        let added = app.import_rota(&admin, right, now).await.unwrap().unwrap();
+        assert_eq!(added.len(), 3);
+        // A constable may not change the rota.
+        let pc = person("PC-9", &[]);
+        assert!(matches!(
+            app.import_rota(&pc, right, now).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let id = open_case(&app, "WMP-ROTA").await;
+        let rows = app.store().case_notifications(&id).await.unwrap();
+        let got: Vec<(Option<&str>, Option<&str>)> = rows
+            .iter()
+            .filter(|n| n.kind == "hospitalised")
+            .map(|n| (n.person.as_deref(), n.role.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("SUPT-1"), Some("local_command_team")),
+                (Some("INSP-1"), Some("force_incident_manager")),
+                (Some("SUPT-1"), Some("on_call_chief_officer")),
+            ],
+            "on call at the report, not FIM-1 by workforce role, not DC-7's later shift"
+        );
+        assert!(app.store().notification_gaps(10).await.unwrap().is_empty());
+        // Another force sees none of this rota.
+        let other = Actor::Person {
+            id: "ADM-2".into(),
+            roles: [AccountRole::Staff, AccountRole::Administrator]
+                .into_iter()
+                .collect(),
+            unit: Some("elsewhere".into()),
+            force: Some("G".into()),
+        };
+        assert!(
+            app.rota(&other, now, now + SignedDuration::from_hours(72))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            app.remove_shift(&other, added[0].id).await,
+            Err(AppError::NotFound)
+        ));
+        app.remove_shift(&admin, added[0].id).await.unwrap();
+        assert_eq!(
+            app.rota(&admin, now, now + SignedDuration::from_hours(72))
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    })
+    .await;
+}

@@ -272,3 +272,28 @@ impl crate::plans::PlanStore for AnyStore {
         delegate!(self, s => s.plan_adoptions(force))
     }
 }
+
+impl crate::on_call::OnCallStore for AnyStore {
+    async fn add_shifts(&self, shifts: &[crate::on_call::OnCallShift]) -> Result<Vec<i64>> {
+        delegate!(self, s => s.add_shifts(shifts))
+    }
+    async fn remove_shift(&self, force: &str, id: i64) -> Result<bool> {
+        delegate!(self, s => s.remove_shift(force, id))
+    }
+    async fn on_call_at(
+        &self,
+        force: &str,
+        role: &str,
+        at: Timestamp,
+    ) -> Result<Vec<crate::on_call::OnCallShift>> {
+        delegate!(self, s => s.on_call_at(force, role, at))
+    }
+    async fn shifts_between(
+        &self,
+        force: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::on_call::OnCallShift>> {
+        delegate!(self, s => s.shifts_between(force, from, to))
+    }
+}

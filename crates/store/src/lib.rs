@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod integrity;
 pub mod model;
 pub mod notify;
+pub mod on_call;
 pub mod plans;
 pub mod postgres;
 pub mod projection;
@@ -29,6 +30,7 @@ pub use integrity::{
 };
 pub use model::*;
 pub use notify::NotificationStore;
+pub use on_call::{OnCallShift, OnCallStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
@@ -41,7 +43,7 @@ use std::future::Future;
 ///
 /// Every method that returns case data is a read the caller must log (see
 /// [`Store::record_access`]); appends log their own access entry in the same transaction.
-pub trait Store: PlanStore + Send + Sync {
+pub trait Store: PlanStore + OnCallStore + Send + Sync {
     /// Applies embedded migrations; refuses a database from a newer Pledge.
     fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
 

@@ -24,6 +24,7 @@ impl<S: Store> App<S> {
         plan: &Plan,
         state: &CaseState,
         events: &[Event],
+        now: jiff::Timestamp,
     ) -> AppResult<Option<Outbox>> {
         let mut notices = Vec::new();
         for e in events {
@@ -32,7 +33,7 @@ impl<S: Store> App<S> {
         if notices.is_empty() {
             return Ok(None);
         }
-        let mut dir = resolve::Directory::default();
+        let mut dir = resolve::Directory::at(now);
         let mut notifications = Vec::new();
         for n in &notices {
             notifications.extend(self.resolve_notice(&mut dir, state, n).await?);

@@ -1,11 +1,11 @@
 //! From a role to the people who hold it for a case.
 //!
-//! Until the on-call rota is built, roles resolve from the organisation data: the case names
-//! its supervisor, officer in the case and victims; the inspector is the supervisor's line
-//! manager and the local command team the inspector's; any other role (welfare, Force
-//! Incident Manager, on-call chief officer, ...) is held by the people of the case's force
-//! whose workforce role names it. A role nobody holds becomes a row with no person: a gap
-//! administrators see, never silently dropped.
+//! The case names its supervisor, officer in the case and victims; the inspector is the
+//! supervisor's line manager and the local command team the inspector's; any other role
+//! (Force Incident Manager, on-call chief officer, Senior Duty Officer, welfare, ...) is held
+//! by whoever the force's on-call rota has on call for it at that moment, and when the rota
+//! has nobody, by the people of the case's force whose workforce role names it. A role nobody
+//! holds becomes a row with no person: a gap administrators see, never silently dropped.
 
 use crate::app::App;
 use crate::error::AppResult;
@@ -15,10 +15,18 @@ use pledge_domain::plan::Role;
 use pledge_store::notify::NewNotification;
 use pledge_store::{Person, Store, Unit};
 
-/// People and units, read once per outbox, and only when a role needs the whole force.
-#[derive(Default)]
+/// People and units, read once per outbox, and only when a role needs the whole force; and
+/// the moment whose on-call rota applies.
 pub(super) struct Directory {
     loaded: Option<(Vec<Person>, Vec<Unit>)>,
+    at: jiff::Timestamp,
+}
+
+impl Directory {
+    /// Resolving roles as they are held at `at`.
+    pub(super) fn at(at: jiff::Timestamp) -> Self {
+        Self { loaded: None, at }
+    }
 }
 
 impl<S: Store> App<S> {
@@ -84,6 +92,15 @@ impl<S: Store> App<S> {
             Role::Inspector => self.managers_up(&supervisor, 1).await?,
             Role::LocalCommandTeam => self.managers_up(&supervisor, 2).await?,
             other => {
+                let on_call = self
+                    .store
+                    .on_call_at(&report.force, other.as_str(), dir.at)
+                    .await?;
+                if !on_call.is_empty() {
+                    let mut ids: Vec<String> = on_call.into_iter().map(|s| s.person).collect();
+                    ids.dedup();
+                    return Ok(ids);
+                }
                 if dir.loaded.is_none() {
                     dir.loaded = Some((self.store.people().await?, self.store.units().await?));
                 }

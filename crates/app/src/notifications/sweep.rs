@@ -125,7 +125,11 @@ impl<S: Store + NotificationStore> App<S> {
         let stored = self.load_for_sweep(plan, &row.case_id).await?;
         let notice = step.notice(ob, row.instance);
         let rows = self
-            .resolve_notice(&mut Default::default(), stored.state(), &notice)
+            .resolve_notice(
+                &mut super::resolve::Directory::at(now),
+                stored.state(),
+                &notice,
+            )
             .await?;
         Ok(self
             .store
@@ -161,7 +165,11 @@ impl<S: Store + NotificationStore> App<S> {
             case.record(event.clone())?;
             let notice = step.notice(ob, row.instance);
             let notifications = self
-                .resolve_notice(&mut Default::default(), case.state(), &notice)
+                .resolve_notice(
+                    &mut super::resolve::Directory::at(now),
+                    case.state(),
+                    &notice,
+                )
                 .await?;
             let meetings = self.meetings_for(plan, &row.unit).await?;
             let clocks = Clocks {

@@ -23,6 +23,7 @@ mod accounts;
 mod idempotency;
 mod integrity;
 mod notify;
+mod on_call;
 mod org;
 mod plans;
 mod read;

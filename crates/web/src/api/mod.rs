@@ -6,6 +6,7 @@ pub mod idempotency;
 pub mod json;
 pub mod meetings;
 pub mod notifications;
+pub mod on_call;
 pub mod people;
 pub mod plan_register;
 pub mod plans;
@@ -36,6 +37,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::units))
         .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(meetings::remove))
+        .routes(routes!(on_call::list, on_call::add))
+        .routes(routes!(on_call::import))
+        .routes(routes!(on_call::remove))
         .routes(routes!(plans::list, plan_register::install))
         .routes(routes!(plan_register::preview))
         .routes(routes!(

@@ -12,9 +12,11 @@
 
 mod access;
 mod meetings;
+mod on_call;
 
 pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
 pub use meetings::{add_meeting, meetings, remove_meeting};
+pub use on_call::{add_shift, import_rota, on_call, remove_shift};
 
 use super::error::PageError;
 use super::form::{ErrorItem, FormField};
@@ -138,11 +140,12 @@ impl SecretPage {
     }
 }
 
-const LINKS: [(&str, &str); 6] = [
+const LINKS: [(&str, &str); 7] = [
     ("/admin/people", "People"),
     ("/admin/units", "Units"),
     ("/admin/plans", "Plans"),
     ("/admin/meetings", "Meeting calendars"),
+    ("/admin/on-call", "On-call rota"),
     ("/admin/tokens", "API tokens"),
     ("/admin/accounts", "Accounts"),
 ];
