@@ -16,6 +16,8 @@ mod idempotency;
 mod input_bounds;
 #[path = "api/notifications.rs"]
 mod notifications;
+#[path = "api/on_call.rs"]
+mod on_call;
 #[path = "api/openapi.rs"]
 mod openapi;
 #[path = "api/ops.rs"]

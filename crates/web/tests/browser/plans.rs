@@ -120,3 +120,65 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// An administrator keeps the on-call rota: a wrong CSV is refused by row and column with
+/// nothing saved; the right one shows each shift by role and name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_keeps_the_on_call_rota() -> anyhow::Result<()> {
+    if !available()? {
+        return Ok(());
+    }
+    let app = demo_app(Backend::Sqlite, "browser_rota")
+        .await?
+        .context("SQLite is always available")?;
+    let mut b = Browser::start(&app.base).await?;
+    let result = rota(&mut b, &app).await;
+    let violations = std::mem::take(&mut b.violations);
+    let _ = b.close().await;
+    result?;
+    for v in &violations {
+        eprintln!("VIOLATION {v}");
+    }
+    ensure!(
+        violations.is_empty(),
+        "{} accessibility violations",
+        violations.len()
+    );
+    Ok(())
+}
+
+async fn rota(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Result<()> {
+    let tomorrow = app
+        .state
+        .app()
+        .today(app.state.now())
+        .tomorrow()?
+        .to_string();
+    b.sign_in(app, "ADM-9000").await?;
+    b.go("/admin/on-call").await?;
+    ensure!(b.text("h1").await? == "On-call rota");
+    b.audit("on-call").await?;
+    b.fill(
+        "#csv",
+        &format!("role,person,starts_at,ends_at\nforce_incident_manager,INSP-1107,{tomorrow} 08:00,{tomorrow} 20:00\nvictim,PC-4410,{tomorrow} 08:00,{tomorrow} 20:00\n"),
+    )
+    .await?;
+    b.submit("form[action='/admin/on-call/import'] button")
+        .await?;
+    let problems = b.text("#upload-errors").await?;
+    ensure!(problems.contains("Row 2, role"), "{problems}");
+    b.audit("on-call-import-errors").await?;
+    b.fill(
+        "#csv",
+        &format!("role,person,starts_at,ends_at\nforce_incident_manager,INSP-1107,{tomorrow} 08:00,{tomorrow} 20:00\n"),
+    )
+    .await?;
+    b.submit("form[action='/admin/on-call/import'] button")
+        .await?;
+    ensure!(b.text("#notice").await? == "1 shift added.");
+    let table = b.text("table").await?;
+    ensure!(table.contains("Force incident manager"), "{table}");
+    ensure!(!table.contains("INSP-1107"), "a name, not an id: {table}");
+    b.audit("on-call-imported").await?;
+    Ok(())
+}

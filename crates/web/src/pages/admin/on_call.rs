@@ -123,7 +123,7 @@ async fn rota_page(
         heading: "Import a rota",
         fields: vec![
             FormField::new("", "csv", "Rota as CSV", "textarea")
-                .hint("A header row role,person,starts_at,ends_at then one shift a row, for example force_incident_manager,INSP-0310,2026-12-01 08:00,2026-12-02 08:00. Nothing is saved unless every row is right.")
+                .hint("A header row role,person,starts_at,ends_at then one shift a row, for example force_incident_manager,INSP-1107,2026-12-01 08:00,2026-12-02 08:00. Nothing is saved unless every row is right.")
                 .value(fields.get("csv"))
                 .error(err("csv")),
         ],
