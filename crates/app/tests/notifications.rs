@@ -183,6 +183,33 @@ async fn a_report_writes_its_notifications_with_the_event_and_a_role_nobody_hold
         assert!(rows.iter().all(|n| !n.headline.contains("PC-9")));
         let gaps = app.store().notification_gaps(10).await.unwrap();
         assert_eq!(gaps.len(), 1);
+        // The force's administrators see it; another force's do not; a supervisor may not.
+        let admin_of = |force: &str| Actor::Person {
+            id: "ADM-1".into(),
+            roles: [AccountRole::Staff, AccountRole::Administrator]
+                .into_iter()
+                .collect(),
+            unit: Some("hq".into()),
+            force: Some(force.into()),
+        };
+        let problems = app.notification_problems(&admin_of(FORCE)).await.unwrap();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].role.as_deref(), Some("on_call_chief_officer"));
+        assert!(
+            app.notification_problems(&admin_of("G"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            app.notification_problems(&person("PS-1", &[AccountRole::Supervisor]))
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert_eq!(
+            app.store().notification_problem_counts().await.unwrap(),
+            (1, 0)
+        );
         // A refused step writes nothing: no event, no notification.
         let before = rows.len();
         let refused = app

@@ -204,6 +204,17 @@ pub trait NotificationStore: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredNotification>>> + Send;
 
+    /// A force's notifications that reached nobody: a role nobody held, or an email given up
+    /// (`failed`), newest first.
+    fn notification_problems(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredNotification>>> + Send;
+
+    /// How many notifications, over every force, reached nobody: (gaps, emails failed).
+    fn notification_problem_counts(&self) -> impl Future<Output = Result<(u64, u64)>> + Send;
+
     /// Claims up to `limit` pending emails due by `now`: each one's next attempt moves to
     /// `now + lease` and its attempt count goes up, so a worker that dies holding it lets
     /// another take it after the lease. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`.
@@ -338,6 +349,16 @@ impl NotificationStore for crate::AnyStore {
     }
     async fn case_notifications(&self, case_id: &CaseId) -> Result<Vec<StoredNotification>> {
         either!(self, s => s.case_notifications(case_id))
+    }
+    async fn notification_problems(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredNotification>> {
+        either!(self, s => s.notification_problems(force, limit))
+    }
+    async fn notification_problem_counts(&self) -> Result<(u64, u64)> {
+        either!(self, s => s.notification_problem_counts())
     }
     async fn notification_gaps(&self, limit: u32) -> Result<Vec<StoredNotification>> {
         either!(self, s => s.notification_gaps(limit))

@@ -3,10 +3,12 @@
 //! sweep; and each person's inbox. See `docs/notifications.md`.
 
 mod inbox;
+mod problems;
 mod resolve;
 mod sweep;
 
 pub use inbox::INBOX_LIMIT;
+pub use problems::PROBLEMS_LIMIT;
 pub use sweep::{SWEEP_ACTOR, SweepReport};
 
 use crate::app::App;

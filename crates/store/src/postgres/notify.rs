@@ -223,6 +223,37 @@ impl NotificationStore for PostgresStore {
         rows.iter().map(stored).collect()
     }
 
+    async fn notification_problems(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredNotification>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTIFICATION_COLS} FROM notification \
+             WHERE case_id IN (SELECT case_id FROM case_summary WHERE force = $1) \
+             AND (person IS NULL OR email_status = 'failed') \
+             ORDER BY created_at DESC, id DESC LIMIT $2"
+        )))
+        .bind(force)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    async fn notification_problem_counts(&self) -> Result<(u64, u64)> {
+        let (gaps, failed): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*) FILTER (WHERE person IS NULL), \
+             COUNT(*) FILTER (WHERE email_status = 'failed') FROM notification",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            crate::encode::uint(gaps, "gaps")?,
+            crate::encode::uint(failed, "failed")?,
+        ))
+    }
+
     async fn notification_gaps(&self, limit: u32) -> Result<Vec<StoredNotification>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTIFICATION_COLS} FROM notification WHERE person IS NULL \

@@ -4,6 +4,7 @@
 
 use super::Mailer;
 use crate::state::AppState;
+use pledge_store::notify::NotificationStore;
 use std::time::Duration;
 
 /// Obligation rows one page of the sweep reads.
@@ -35,6 +36,14 @@ pub async fn round(state: &AppState, mailer: Option<&Mailer>) {
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
+    }
+    // What reached nobody, for alerting: a role nobody holds, an email given up.
+    match state.store().notification_problem_counts().await {
+        Ok((gaps, failed)) => {
+            metrics::gauge!("pledge_notification_gaps").set(gaps as f64);
+            metrics::gauge!("pledge_notification_emails_failed").set(failed as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "counting undelivered notifications failed"),
     }
     if let Some(m) = mailer {
         loop {

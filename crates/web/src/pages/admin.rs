@@ -12,10 +12,12 @@
 
 mod access;
 mod meetings;
+mod notices;
 mod on_call;
 
 pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
 pub use meetings::{add_meeting, meetings, remove_meeting};
+pub use notices::notification_problems;
 pub use on_call::{add_shift, import_rota, on_call, remove_shift};
 
 use super::error::PageError;
@@ -140,12 +142,13 @@ impl SecretPage {
     }
 }
 
-const LINKS: [(&str, &str); 7] = [
+const LINKS: [(&str, &str); 8] = [
     ("/admin/people", "People"),
     ("/admin/units", "Units"),
     ("/admin/plans", "Plans"),
     ("/admin/meetings", "Meeting calendars"),
     ("/admin/on-call", "On-call rota"),
+    ("/admin/notifications", "Undelivered notifications"),
     ("/admin/tokens", "API tokens"),
     ("/admin/accounts", "Accounts"),
 ];

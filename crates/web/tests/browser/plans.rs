@@ -180,5 +180,8 @@ async fn rota(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Result<
     ensure!(table.contains("Force incident manager"), "{table}");
     ensure!(!table.contains("INSP-1107"), "a name, not an id: {table}");
     b.audit("on-call-imported").await?;
+    b.go("/admin/notifications").await?;
+    ensure!(b.text("h1").await? == "Notifications that reached nobody");
+    b.audit("notifications-undelivered").await?;
     Ok(())
 }

@@ -1,0 +1,28 @@
+//! Notifications that reached nobody (a role nobody held, an email given up), for the force's
+//! administrators to put right: a gap means the rota or the directory is missing someone.
+
+use crate::actor::Actor;
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::policy::{OrgAction, decide_org};
+use pledge_store::Store;
+use pledge_store::notify::{NotificationStore, StoredNotification};
+
+/// The most problems one page lists.
+pub const PROBLEMS_LIMIT: u32 = 200;
+
+impl<S: Store + NotificationStore> App<S> {
+    /// The actor's force's notifications that reached nobody, newest first (administrators).
+    pub async fn notification_problems(&self, actor: &Actor) -> AppResult<Vec<StoredNotification>> {
+        let force = actor
+            .force()
+            .filter(|f| decide_org(actor, OrgAction::Maintain, f))
+            .ok_or_else(|| {
+                AppError::Forbidden("see the notifications that reached nobody".into())
+            })?;
+        Ok(self
+            .store
+            .notification_problems(force, PROBLEMS_LIMIT)
+            .await?)
+    }
+}
