@@ -41,8 +41,19 @@ impl<S: Store + NotificationStore> App<S> {
     /// Decides every reminder and escalation level due at `now`, reading the candidate rows
     /// in pages of `limit` (keyset paging, so rows with nothing due yet never hide others).
     pub async fn sweep_escalations(&self, now: Timestamp, limit: u32) -> AppResult<SweepReport> {
-        let policy = EscalationPolicy::default();
-        let until = now.checked_add(policy.remind_at_most).unwrap_or(now);
+        // Reminders come at most this far ahead under any loaded plan.
+        let window = self
+            .plans()
+            .iter()
+            .flat_map(|p| {
+                p.obligations
+                    .iter()
+                    .map(move |o| EscalationPolicy::of(p, o))
+            })
+            .map(|policy| policy.remind_at_most)
+            .max()
+            .unwrap_or(EscalationPolicy::default().remind_at_most);
+        let until = now.checked_add(window).unwrap_or(now);
         let mut report = SweepReport::default();
         let mut after: Option<SweepCursor> = None;
         loop {
@@ -61,7 +72,7 @@ impl<S: Store + NotificationStore> App<S> {
                 })
             });
             for c in candidates {
-                self.sweep_one(&policy, c, now, &mut report).await?;
+                self.sweep_one(c, now, &mut report).await?;
             }
             if !full || after.is_none() {
                 break;
@@ -73,7 +84,6 @@ impl<S: Store + NotificationStore> App<S> {
     /// Decides what has come for one candidate row.
     async fn sweep_one(
         &self,
-        policy: &EscalationPolicy,
         c: EscalationCandidate,
         now: Timestamp,
         report: &mut SweepReport,
@@ -87,6 +97,7 @@ impl<S: Store + NotificationStore> App<S> {
             return Ok(());
         };
         let clock = clock_of(&c.row);
+        let policy = &EscalationPolicy::of(plan, ob);
         let all = notify::escalation_steps(ob, &clock, policy);
         let last = all.last().map(|s| s.level);
         let due = notify::steps_due(ob, &clock, policy, now, |l| c.decided.contains(&l));

@@ -4,15 +4,16 @@
 //! further steps.
 
 use super::{Notice, NoticeKind, Recipient};
-use crate::plan::{Obligation, Role};
+use crate::plan::{Obligation, Plan, Role};
 use jiff::{SignedDuration, Timestamp};
 
 /// When each level after the due time fires: `after_due[0]` tells the owner it is overdue,
 /// `after_due[k]` tells `escalates_to[k - 1]`. Levels beyond the list keep the last gap.
 /// The due-soon reminder fires at the start of the last quarter of the obligation's time,
 /// but never more than `remind_at_most` before the due time (so a sweep need only look that
-/// far ahead). Plans cannot set these yet; [`EscalationPolicy::default`] is 0 h, +24 h, +72 h
-/// and a reminder at most 7 days ahead.
+/// far ahead). A plan sets them (`[escalation]`, and an obligation's `escalate_after`:
+/// [`EscalationPolicy::of`]); [`EscalationPolicy::default`] is 0 h, +24 h, +72 h and a reminder
+/// at most 7 days ahead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EscalationPolicy {
     /// Offsets from the due time, ascending.
@@ -35,6 +36,27 @@ impl Default for EscalationPolicy {
 }
 
 impl EscalationPolicy {
+    /// The policy for one obligation of a plan: the obligation's own `escalate_after`, else
+    /// the plan's `[escalation]`, else the defaults.
+    pub fn of(plan: &Plan, ob: &Obligation) -> Self {
+        let mut policy = Self::default();
+        let hours = if ob.escalate_after_hours.is_empty() {
+            &plan.escalation.after_due_hours
+        } else {
+            &ob.escalate_after_hours
+        };
+        if !hours.is_empty() {
+            policy.after_due = hours
+                .iter()
+                .map(|h| SignedDuration::from_hours(i64::from(*h)))
+                .collect();
+        }
+        if let Some(h) = plan.escalation.remind_before_hours {
+            policy.remind_at_most = SignedDuration::from_hours(i64::from(h));
+        }
+        policy
+    }
+
     /// The offset of overdue level `k` (0 = the owner), never before the due time.
     pub(super) fn offset(&self, k: usize) -> SignedDuration {
         let n = self.after_due.len();

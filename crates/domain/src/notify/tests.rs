@@ -295,3 +295,89 @@ fn a_step_notice_names_the_obligation_and_level_but_never_a_person() {
     assert!(n.mandatory && !n.urgent);
     assert_eq!(n.to, Recipient::Role(ob.escalates_to[0]));
 }
+
+/// A plan sets its own escalation intervals (`[escalation]`), an obligation may set its own
+/// (`escalate_after`), and bad intervals are refused with line and column.
+#[test]
+fn a_plan_and_an_obligation_set_their_own_escalation_intervals() {
+    let text = include_str!("../../../../plans/west-midlands.toml");
+    let base = plan("west-midlands");
+    let ob_id = chained(&base).id.clone();
+    // The plan says: owner at 0 h, then 4 h, then 12 h; remind 2 hours before.
+    let with_plan = format!(
+        "{text}\n[escalation]\nafter_due = [\"0 hours\", \"4 hours\", \"12 hours\"]\nremind_before = \"2 hours\"\n"
+    );
+    let p = crate::plan::load_plan("wmp.toml", &with_plan).unwrap();
+    let ob = p.obligation(&ob_id).unwrap();
+    let clock = ObligationClock {
+        open: true,
+        started_at: Some(ts("2026-11-16T00:00:00Z")),
+        due_at: Some(ts("2026-11-20T00:00:00Z")),
+    };
+    let at: Vec<(u32, Timestamp)> = escalation_steps(ob, &clock, &EscalationPolicy::of(&p, ob))
+        .iter()
+        .map(|s| (s.level, s.at))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (0, ts("2026-11-19T22:00:00Z")),
+            (1, ts("2026-11-20T00:00:00Z")),
+            (2, ts("2026-11-20T04:00:00Z")),
+            (3, ts("2026-11-20T12:00:00Z")),
+        ]
+    );
+    // Without `[escalation]` the defaults apply, as before.
+    assert_eq!(
+        EscalationPolicy::of(&base, chained(&base)),
+        EscalationPolicy::default()
+    );
+    // The diff says so, in words.
+    let changes = crate::plan::compare(&base, &p);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.what.contains("escalation after the due time")),
+        "{changes:?}"
+    );
+
+    // An obligation's own intervals win over the plan's.
+    let own = with_plan.replacen(
+        &format!("id = \"{ob_id}\""),
+        &format!("id = \"{ob_id}\"\nescalate_after = [\"0 hours\", \"1 days\"]"),
+        1,
+    );
+    let p = crate::plan::load_plan("wmp.toml", &own).unwrap();
+    let ob = p.obligation(&ob_id).unwrap();
+    let policy = EscalationPolicy::of(&p, ob);
+    assert_eq!(
+        policy.after_due,
+        vec![SignedDuration::ZERO, SignedDuration::from_hours(24)]
+    );
+
+    // Refused: not a duration, going backwards, more intervals than levels.
+    for (bad, says) in [
+        ("after_due = [\"next trm\"]", "not an escalation interval"),
+        (
+            "after_due = [\"24 hours\", \"4 hours\"]",
+            "at least the one before",
+        ),
+        ("after_due = []", "at least one interval"),
+    ] {
+        let text = format!("{text}\n[escalation]\n{bad}\n");
+        let e = crate::plan::load_plan("wmp.toml", &text).unwrap_err();
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| p.message.contains(says) && p.line > 1),
+            "{bad}: {e}"
+        );
+    }
+    let too_many = text.replacen(
+        &format!("id = \"{ob_id}\""),
+        &format!("id = \"{ob_id}\"\nescalate_after = [\"0 hours\", \"1 hours\", \"2 hours\", \"3 hours\"]"),
+        1,
+    );
+    let e = crate::plan::load_plan("wmp.toml", &too_many).unwrap_err();
+    assert!(e.to_string().contains("levels"), "{e}");
+}

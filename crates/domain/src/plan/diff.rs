@@ -57,8 +57,18 @@ fn obligation_fields(o: &Obligation) -> Vec<(&'static str, String)> {
         ("for each victim", o.each_victim.to_string()),
         ("completed by", completed.join(" or ")),
         ("escalates to", escalates.join(", ")),
+        ("escalated after", hours_in_words(&o.escalate_after_hours)),
         ("cites", o.cites.clone()),
     ]
+}
+
+/// Hours past the due time, in words ("" for none: the plan's or Pledge's).
+fn hours_in_words(hours: &[u32]) -> String {
+    hours
+        .iter()
+        .map(|h| format!("{h} hours"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn rule_fields(r: &Rule) -> Vec<(&'static str, String)> {
@@ -97,6 +107,24 @@ pub fn compare(old: &Plan, new: &Plan) -> Vec<Change> {
         out.push(plan_wide(format!(
             "title \"{}\" → \"{}\"",
             old.title, new.title
+        )));
+    }
+    if old.escalation != new.escalation {
+        let words = |e: &super::model::EscalationIntervals| {
+            let after = if e.after_due_hours.is_empty() {
+                "Pledge's defaults".to_owned()
+            } else {
+                hours_in_words(&e.after_due_hours)
+            };
+            match e.remind_before_hours {
+                Some(h) => format!("{after}; reminder {h} hours before"),
+                None => after,
+            }
+        };
+        out.push(plan_wide(format!(
+            "escalation after the due time: {} → {}",
+            words(&old.escalation),
+            words(&new.escalation)
         )));
     }
     for t in &new.statement_tiers {

@@ -231,7 +231,22 @@ impl Checker<'_> {
                     );
                 }
                 let owner = self.role(&o.owner);
-                let escalates_to = o.escalates_to.iter().map(|r| self.role(r)).collect();
+                let escalates_to: Vec<Role> = o.escalates_to.iter().map(|r| self.role(r)).collect();
+                let escalate_after_hours = self.intervals(o.escalate_after.as_ref());
+                if let Some(list) = &o.escalate_after
+                    && list.get_ref().len() > escalates_to.len() + 1
+                {
+                    self.at(
+                        list.span(),
+                        0,
+                        format!(
+                            "escalate_after has {} intervals but the obligation has {} levels \
+                             (the owner, then each of escalates_to)",
+                            list.get_ref().len(),
+                            escalates_to.len() + 1
+                        ),
+                    );
+                }
                 let applies = o
                     .applies
                     .as_ref()
@@ -299,6 +314,7 @@ impl Checker<'_> {
                     each_victim: o.each_victim,
                     completed_by,
                     escalates_to,
+                    escalate_after_hours,
                     cites: o.cites,
                 });
             }
@@ -351,6 +367,13 @@ impl Checker<'_> {
         }
 
         self.resolve_befores(&mut obligations, &befores);
+        let escalation = match &raw.escalation {
+            Some(e) => EscalationIntervals {
+                after_due_hours: self.intervals(e.after_due.as_ref()),
+                remind_before_hours: e.remind_before.as_ref().map(|s| self.interval(s)),
+            },
+            None => EscalationIntervals::default(),
+        };
 
         Plan {
             id: raw.id.into_inner(),
@@ -363,7 +386,55 @@ impl Checker<'_> {
             points,
             obligations,
             rules,
+            escalation,
         }
+    }
+
+    /// An escalation interval: a number of hours or days (days of 24 hours).
+    fn interval(&mut self, s: &S) -> u32 {
+        match Deadline::parse(s.get_ref()) {
+            Ok(Deadline::Hours(h)) => h,
+            Ok(Deadline::CalendarDays(d)) => d.saturating_mul(24),
+            _ => {
+                self.at(
+                    s.span(),
+                    0,
+                    format!(
+                        "\"{}\" is not an escalation interval: write a number of hours or days, \
+                         such as \"0 hours\", \"24 hours\" or \"3 days\"",
+                        s.get_ref()
+                    ),
+                );
+                0
+            }
+        }
+    }
+
+    /// A list of escalation intervals, each at least the one before.
+    fn intervals(&mut self, list: Option<&toml::Spanned<Vec<S>>>) -> Vec<u32> {
+        let Some(list) = list else {
+            return Vec::new();
+        };
+        if list.get_ref().is_empty() {
+            self.at(
+                list.span(),
+                0,
+                "give at least one interval, or leave the list out",
+            );
+        }
+        let mut out: Vec<u32> = Vec::new();
+        for s in list.get_ref() {
+            let h = self.interval(s);
+            if out.last().is_some_and(|prev| h < *prev) {
+                self.at(
+                    s.span(),
+                    0,
+                    "each escalation interval must be at least the one before it",
+                );
+            }
+            out.push(h);
+        }
+        out
     }
 
     /// A `victims = [...]` list of workforce roles; absent means every victim, and an

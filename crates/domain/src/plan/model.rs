@@ -30,6 +30,20 @@ pub struct Plan {
     pub obligations: Vec<Obligation>,
     /// Every rule of every point.
     pub rules: Vec<Rule>,
+    /// When overdue obligations are raised again (`[escalation]`); Pledge's defaults where
+    /// the plan says nothing.
+    pub escalation: EscalationIntervals,
+}
+
+/// When an overdue obligation is raised again: hours past its due time for the owner and
+/// then each level it escalates to, and how long before the due time the owner is reminded.
+/// Empty / `None`: Pledge's defaults (0, 24 and 72 hours; a reminder at most 7 days ahead).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EscalationIntervals {
+    /// Hours past the due time, ascending.
+    pub after_due_hours: Vec<u32>,
+    /// Hours before the due time the owner is reminded.
+    pub remind_before_hours: Option<u32>,
 }
 
 /// A meeting calendar a plan refers to.
@@ -99,6 +113,9 @@ pub struct Obligation {
     pub completed_by: Vec<Completion>,
     /// Who hears when it is overdue, in order.
     pub escalates_to: Vec<Role>,
+    /// Hours past the due time for the owner and then each `escalates_to` level, when this
+    /// obligation sets its own (`escalate_after`); empty: the plan's.
+    pub escalate_after_hours: Vec<u32>,
     /// The source text it comes from.
     pub cites: String,
 }

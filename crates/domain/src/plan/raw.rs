@@ -21,6 +21,20 @@ pub(crate) struct RawPlan {
     pub statement_tier: Vec<RawTier>,
     #[serde(default)]
     pub point: Vec<RawPoint>,
+    #[serde(default)]
+    pub escalation: Option<RawEscalation>,
+}
+
+/// `[escalation]`: when an overdue obligation is raised again, for the whole plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEscalation {
+    /// Offsets past the due time: the owner, then each `escalates_to` level in turn.
+    #[serde(default)]
+    pub after_due: Option<Spanned<Vec<S>>>,
+    /// How long before the due time the owner is reminded.
+    #[serde(default)]
+    pub remind_before: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +90,8 @@ pub(crate) struct RawObligation {
     pub completed_by: Vec<S>,
     #[serde(default)]
     pub escalates_to: Vec<S>,
+    #[serde(default)]
+    pub escalate_after: Option<Spanned<Vec<S>>>,
     pub cites: String,
 }
 
