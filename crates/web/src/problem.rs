@@ -33,6 +33,9 @@ pub struct RuleProblem {
     pub says: String,
     /// What in the command breaks it.
     pub detail: String,
+    /// The field of the command at fault, where one is (`tier`, `tier_reason`, `view`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl From<&RuleViolation> for RuleProblem {
@@ -44,6 +47,7 @@ impl From<&RuleViolation> for RuleProblem {
             point_title: v.point_title.clone(),
             says: v.says.clone(),
             detail: v.detail.clone(),
+            field: v.field.clone(),
         }
     }
 }
@@ -155,6 +159,15 @@ impl From<AppError> for Problem {
                 format!("Refused by point {} of the plan", v.point),
             )
             .detail(v.to_string())
+            .with_errors(
+                v.field
+                    .iter()
+                    .map(|f| FieldProblem {
+                        field: f.clone(),
+                        message: v.detail.clone(),
+                    })
+                    .collect(),
+            )
             .with_rule(RuleProblem::from(v.as_ref())),
             AppError::Refused(Refusal::Invalid { field, message }) => {
                 Problem::invalid(field, message)

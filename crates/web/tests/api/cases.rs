@@ -66,6 +66,9 @@ async fn the_victim_is_refused_as_officer_in_the_case_naming_the_point(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["rule"]["point"], "c", "{body}");
     assert_eq!(body["rule"]["plan"], "op-hampshire@1");
+    // The field at fault is named, in the rule and in the field list.
+    assert_eq!(body["rule"]["field"], "officer", "{body}");
+    assert_eq!(body["errors"][0]["field"], "officer", "{body}");
     assert!(
         body["rule"]["says"]
             .as_str()
