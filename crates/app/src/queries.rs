@@ -62,6 +62,20 @@ pub struct VictimView {
     pub next: Vec<VictimPromise>,
     /// Who has looked at or changed the case, and when.
     pub accessed_by: Vec<StoredAccess>,
+    /// The victim's own parts of a report the plan asks of them, not yet given or declined.
+    pub own_parts: Vec<OwnPart>,
+}
+
+/// A part of a report the plan asks of the victim themselves (Op Hampshire (f): the injury on
+/// duty report is completed with the assaulted colleague).
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnPart {
+    /// The report's system (`injury_on_duty`, ...), sent back with the victim's answer.
+    pub system: String,
+    /// What the plan asks, in its words.
+    pub title: String,
+    /// By when.
+    pub due_at: Option<Timestamp>,
 }
 
 /// A case the actor is a victim in: enough to find it, nothing more.
@@ -198,6 +212,7 @@ impl<S: Store> App<S> {
             }
         }
         next.sort_by_key(|p| (p.due_at.is_none(), p.due_at));
+        let own_parts = own_parts(plan, &evaluation, &stored.events, actor);
         self.log(
             actor,
             Some(case_id),
@@ -216,6 +231,7 @@ impl<S: Store> App<S> {
             done,
             next,
             accessed_by,
+            own_parts,
         })
     }
 
@@ -397,4 +413,51 @@ impl<S: Store> App<S> {
 
 fn is_overdue(row: &ObligationRow, now: Timestamp) -> bool {
     row.status == RowStatus::Open && row.due_at.is_some_and(|d| d < now)
+}
+
+/// The actor's own parts still open: open obligations the victim owns that their own
+/// `safety_report_contributed` completes, for systems they have not yet answered for.
+fn own_parts(
+    plan: &pledge_domain::Plan,
+    evaluation: &pledge_domain::Evaluation,
+    events: &[pledge_domain::Event],
+    actor: &Actor,
+) -> Vec<OwnPart> {
+    use pledge_domain::plan::Role;
+    let Actor::Person { id: me, .. } = actor else {
+        return Vec::new();
+    };
+    let answered = |system: &str| {
+        events.iter().any(|e| {
+            matches!(&e.kind, pledge_domain::EventKind::SafetyReportContributed { system: s, victim, .. }
+                if s.as_str() == system && victim.as_ref().is_none_or(|v| v.as_str() == me))
+        })
+    };
+    let mut parts: Vec<OwnPart> = Vec::new();
+    for s in &evaluation.obligations {
+        if s.state.is_settled() || s.state == State::NotApplicable {
+            continue;
+        }
+        let o = &plan.obligations[s.obligation];
+        if o.owner != Role::Victim {
+            continue;
+        }
+        for c in &o.completed_by {
+            if c.event != pledge_domain::EventType::SafetyReportContributed {
+                continue;
+            }
+            let Some(system) = c.qualifier.clone() else {
+                continue;
+            };
+            if answered(&system) || parts.iter().any(|p| p.system == system) {
+                continue;
+            }
+            parts.push(OwnPart {
+                system,
+                title: o.title.clone(),
+                due_at: s.due_at,
+            });
+        }
+    }
+    parts
 }

@@ -17,3 +17,5 @@ mod journeys;
 mod plans;
 #[path = "api/seeded.rs"]
 mod seeded;
+#[path = "browser/victim_part.rs"]
+mod victim_part;

@@ -205,6 +205,18 @@ pub fn check_fits(plan: &Plan, case: &CaseState, event: &Event) -> Result<(), Re
                 format!("{victim} is not a victim in this case"),
             ));
         }
+        // A victim records their own part only: never another victim's, never "every victim".
+        EventKind::SafetyReportContributed { victim, .. }
+            if case.is_victim(&event.by) && victim.as_ref() != Some(&event.by) =>
+        {
+            return Err(Refusal::invalid(
+                "victim",
+                format!(
+                    "{} records their own part of the report only (name themselves as the victim)",
+                    event.by
+                ),
+            ));
+        }
         EventKind::DaysLostRecorded { victim, .. } if !case.is_victim(victim) => {
             return Err(Refusal::invalid(
                 "victim",

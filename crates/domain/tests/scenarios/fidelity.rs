@@ -268,7 +268,7 @@ fn f_the_assaulted_officer_is_an_owner_of_the_injury_on_duty_report() {
         VICTIM,
         EventKind::SafetyReportContributed {
             system: SafetySystem::ESafety,
-            victim: None,
+            victim: Some(person(VICTIM)),
             declined: false,
             note: String::new(),
         },
@@ -279,7 +279,10 @@ fn f_the_assaulted_officer_is_an_owner_of_the_injury_on_duty_report() {
         NotYetDue,
         Some(s.after(72)),
     );
-    s.record_by(s.after(6), VICTIM, contributed(None, false));
+    // A victim gives their own part only: not "every victim's".
+    let (field, _) = s.invalid(s.after(5), VICTIM, contributed(None, false));
+    assert_eq!(field, "victim");
+    s.record_by(s.after(6), VICTIM, contributed(Some(VICTIM), false));
     s.expect(
         s.after(7),
         "injury-on-duty-report-victim",
@@ -291,6 +294,9 @@ fn f_the_assaulted_officer_is_an_owner_of_the_injury_on_duty_report() {
 #[test]
 fn f_each_assaulted_officer_contributes_or_declines() {
     let mut s = Scenario::open(OPH, at_nine(), Report::default().second_victim());
+    // Nor another victim's.
+    let (field, _) = s.invalid(s.after(1), VICTIM, contributed(Some(SECOND_VICTIM), false));
+    assert_eq!(field, "victim");
     s.record_by(s.after(2), VICTIM, contributed(Some(VICTIM), false));
     s.expect(
         s.after(3),

@@ -42,6 +42,20 @@ pub struct Look {
     pub why: String,
 }
 
+/// A part of a report the plan asks of the victim, with its form.
+pub struct OwnPartForm {
+    /// The report's system, sent back.
+    pub system: String,
+    /// What the plan asks.
+    pub title: String,
+    /// By when, in words.
+    pub due: String,
+    /// Give or decline.
+    pub declined: FormField,
+    /// What they add.
+    pub note: FormField,
+}
+
 /// The victim's page.
 #[derive(Template, WebTemplate)]
 #[template(path = "victim.html")]
@@ -70,6 +84,10 @@ pub struct VictimPage {
     pub view: FormField,
     /// A note with a request to make a Victim Personal Statement.
     pub vps_note: FormField,
+    /// The victim's own parts of reports still to give.
+    pub own_parts: Vec<OwnPartForm>,
+    /// The victim's own person id (their part names them).
+    pub me: String,
     /// Errors.
     pub errors: Vec<ErrorItem>,
     /// A rule refusal.
@@ -176,6 +194,29 @@ async fn build(
         )
         .hint("For example the best way and time to contact you")
         .error(error_for("note")),
+        own_parts: v
+            .own_parts
+            .iter()
+            .map(|p| OwnPartForm {
+                system: p.system.clone(),
+                title: p.title.clone(),
+                due: format!("{} ({})", words::due(p.due_at, now), words::when_opt(p.due_at)),
+                declined: FormField::new(&p.system, "declined", "What would you like to do?", "radios")
+                    .options([
+                        ("no", "Give my part: the details below go to my supervisor for the report"),
+                        ("yes", "Decline to contribute (your choice is recorded, and your part is done)"),
+                    ])
+                    .value("no")
+                    .error(error_for("declined")),
+                note: FormField::new(&p.system, "note", "What happened to you, in your words", "textarea")
+                    .hint("For example your injuries, what you needed treatment for, and any time off work")
+                    .error(error_for("note")),
+            })
+            .collect(),
+        me: match &user.actor {
+            pledge_app::Actor::Person { id, .. } => id.clone(),
+            pledge_app::Actor::System { .. } => String::new(),
+        },
         errors,
         rule,
         saved,
@@ -224,6 +265,11 @@ pub async fn record_step(
                 "Enter your view on the outcome",
             ),
             "vps_requested" => (EventType::VpsRequested, "note", "Check what you wrote"),
+            "safety_report_contributed" => (
+                EventType::SafetyReportContributed,
+                "declined",
+                "Choose whether to give your part or decline",
+            ),
             _ => return Err(PageError::NotFound),
         };
         match record_from_form(&state, user, &id, t, &form.fields).await? {
