@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod integrity;
 pub mod model;
 pub mod notify;
+mod period;
 pub mod postgres;
 pub mod projection;
 pub mod rebuild;
@@ -58,6 +59,16 @@ pub trait Store: Send + Sync {
         &self,
         case_id: &CaseId,
     ) -> impl Future<Output = Result<Option<StoredCase>>> + Send;
+
+    /// Every case of a selection with its events, in case-id order, handed to `visit` one
+    /// case at a time as one ordered query streams them (a backtest holds only the case being
+    /// read). Disposed cases are not included; an empty list of forces selects nothing.
+    /// Returns how many cases were visited; an error from `visit` stops the read.
+    fn visit_period_cases(
+        &self,
+        selection: &PeriodSelection,
+        visit: &mut (dyn FnMut(PeriodCase) -> Result<()> + Send),
+    ) -> impl Future<Output = Result<u64>> + Send;
 
     /// Case ids in order, after `after`, at most `limit` (for paging through every case).
     fn case_ids(

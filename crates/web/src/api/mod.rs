@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: one file per resource.
 
+pub mod backtest;
 pub mod body;
 pub mod cases;
 pub mod idempotency;
@@ -37,4 +38,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::remove))
         .routes(routes!(plans::list))
         .routes(routes!(plans::read))
+        .routes(routes!(backtest::run))
 }
