@@ -2,7 +2,7 @@
 //! names a plan version or carries a draft plan file's text; a draft with problems is a 422
 //! naming each problem's line and column, never a 500.
 
-use crate::api::json::ApiJson;
+use crate::api::json::{json_bytes, parse_with_long};
 use crate::auth::CurrentActor;
 use crate::problem::{ApiResult, FieldProblem, Problem};
 use crate::state::AppState;
@@ -93,6 +93,24 @@ fn spec(field: &str, s: PlanSpec) -> ApiResult<PlanChoice> {
     }
 }
 
+/// The request body: JSON as everywhere, except that a draft plan file's text may be as long
+/// as a plan file may be (`MAX_PLAN_BYTES`), not the 10,000 characters of other texts.
+pub struct BacktestJson(pub BacktestBody);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for BacktestJson {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        let bytes = json_bytes(req, state).await?;
+        parse_with_long(
+            &bytes,
+            &["plan.draft", "against.draft"],
+            pledge_domain::plan::MAX_PLAN_BYTES,
+        )
+        .map(BacktestJson)
+    }
+}
+
 /// A request as the app takes it, or the problem with it.
 pub(crate) fn request(body: BacktestBody) -> ApiResult<BacktestRequest> {
     if body.force.trim().is_empty() {
@@ -148,13 +166,13 @@ pub(crate) fn problem(e: BacktestError) -> Problem {
 /// met late, missed, still open, waived and not applicable under both, and (when `named`)
 /// the cases that change verdict. For the force lead, analysts and senior leaders of the
 /// force; written to the access log.
-#[utoipa::path(post, path = "/backtests", tag = "reports", request_body = BacktestBody,
+#[utoipa::path(post, path = "/backtests", tag = "plans", request_body = BacktestBody,
     responses((status = 200, description = "The comparison (see docs/reports.md, Backtest)", body = Object),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn run(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiJson(body): ApiJson<BacktestBody>,
+    BacktestJson(body): BacktestJson,
 ) -> ApiResult<Json<Value>> {
     let request = request(body)?;
     let report = state

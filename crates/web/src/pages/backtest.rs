@@ -14,6 +14,7 @@ use crate::api::backtest::problem;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -482,13 +483,24 @@ fn view(r: &BacktestReport, names: &Names, tried_is_draft: bool) -> ResultView {
 }
 
 /// `POST /backtest`: runs the backtest and shows the form again with the result.
-pub async fn run(State(state): State<AppState>, user: PageUser, multipart: Multipart) -> Response {
+pub async fn run(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
     let layout = user.layout("Backtest a plan", "/backtest");
     let force = match allowed(&user) {
         Ok(f) => f,
         Err(e) => return e.page(layout),
     };
-    let a = match read(multipart).await {
+    let read = match multipart {
+        Ok(m) => read(m).await,
+        Err(e) => Err(format!(
+            "the form could not be read ({}): send it from the backtest page",
+            e.body_text()
+        )),
+    };
+    let a = match read {
         Ok(a) => a,
         Err(m) => {
             return (
