@@ -217,6 +217,8 @@ pub(super) fn build(
             &t,
         ));
     }
+    tally.named.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    tally.named.truncate(super::MAX_NAMED);
     let named = pass.naming.as_ref().map(|_| {
         tally
             .named

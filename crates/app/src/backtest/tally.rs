@@ -149,11 +149,14 @@ impl Pass<'_> {
                     .baseline_ids
                     .insert(o.id.clone(), (baseline.reference(), i));
             }
-            let t = tally.obligations.entry(o.id.clone()).or_default();
-            t.before[before[i].index()] += 1;
+            if let Some(t) = tally_of(tally, &o.id) {
+                t.before[before[i].index()] += 1;
+            }
         }
         for (i, o) in self.tried.obligations.iter().enumerate() {
-            let t = tally.obligations.entry(o.id.clone()).or_default();
+            let Some(t) = tally_of(tally, &o.id) else {
+                continue;
+            };
             t.after[after[i].index()] += 1;
             if let Some(j) = baseline.obligations.iter().position(|b| b.id == o.id)
                 && before[j] != after[i]
@@ -175,7 +178,9 @@ impl Pass<'_> {
         };
         if !may_view(naming, &state) {
             tally.changed_unnamed += 1;
-        } else if tally.named.len() < MAX_NAMED {
+        } else {
+            // Kept whole (one force's changed cases) and cut to the first MAX_NAMED by case id
+            // in the report, so which cases are named does not depend on the read order.
             tally.named.push(NamedCase {
                 case_id,
                 unit: report.unit.clone(),
@@ -184,6 +189,16 @@ impl Pass<'_> {
         }
         Ok(())
     }
+}
+
+/// An obligation's totals, made on first use (the id is copied once, not once per case).
+fn tally_of<'t>(tally: &'t mut Tally, id: &str) -> Option<&'t mut ObligationTally> {
+    if !tally.obligations.contains_key(id) {
+        tally
+            .obligations
+            .insert(id.to_owned(), ObligationTally::default());
+    }
+    tally.obligations.get_mut(id)
 }
 
 /// Whether the asker may view a case: the relations `App::relations` finds, worked out from

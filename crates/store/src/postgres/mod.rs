@@ -254,19 +254,22 @@ impl Store for PostgresStore {
         if crate::period::is_empty(selection) {
             return Ok(0);
         }
-        let mut q = crate::period::query(selection);
+        let mut q = crate::period::query(selection, crate::period::Join::StringAgg);
         let mut tx = self.begin_read().await?;
-        let mut grouper = crate::period::Grouper::new(visit);
+        // The query is a plain index walk; JIT compiling it costs a quarter of a second.
+        sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
+        let mut visited = 0;
         {
             let mut rows = q.build().fetch(&mut *tx);
             while let Some(row) = rows.try_next().await? {
                 let case_id: &str = row.try_get(0)?;
-                let body: &str = row.try_get(1)?;
-                grouper.row(case_id, body)?;
+                let events: Option<&str> = row.try_get(1)?;
+                crate::period::visit_row(visit, case_id, events)?;
+                visited += 1;
             }
         }
         tx.commit().await?;
-        grouper.finish()
+        Ok(visited)
     }
 
     async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {

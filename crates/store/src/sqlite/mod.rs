@@ -307,21 +307,22 @@ impl Store for SqliteStore {
         if crate::period::is_empty(selection) {
             return Ok(0);
         }
-        let mut q = crate::period::query(selection);
+        let mut q = crate::period::query(selection, crate::period::Join::GroupConcat);
         // One read transaction: a consistent snapshot while the rows stream.
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let mut grouper = crate::period::Grouper::new(visit);
+        let mut visited = 0;
         {
             let mut rows = q.build().fetch(&mut *tx);
             while let Some(row) = rows.try_next().await? {
                 let case_id: &str = row.try_get(0)?;
-                let body: &str = row.try_get(1)?;
-                grouper.row(case_id, body)?;
+                let events: Option<&str> = row.try_get(1)?;
+                crate::period::visit_row(visit, case_id, events)?;
+                visited += 1;
             }
         }
         tx.commit().await?;
-        grouper.finish()
+        Ok(visited)
     }
 
     async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
