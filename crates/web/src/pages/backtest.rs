@@ -78,6 +78,10 @@ pub struct ResultView {
     pub named: Option<Vec<NamedRow>>,
     /// Changed cases not named.
     pub not_named: u64,
+    /// The baseline's column: "Plan in force", or "Compared with".
+    pub before_label: &'static str,
+    /// The tried plan's column: "Draft" or "Plan tried".
+    pub after_label: &'static str,
 }
 
 /// The backtest page.
@@ -389,16 +393,11 @@ fn difference(before: u64, after: u64) -> String {
     }
 }
 
-fn view(r: &BacktestReport, names: &Names, tried_is_draft: bool) -> ResultView {
+fn view(r: &BacktestReport, names: &Names, tried_is_draft: bool, against: &str) -> ResultView {
     let tried = if tried_is_draft {
         "the draft"
     } else {
         "the plan tried"
-    };
-    let against = if r.against == "each case's plan in force" {
-        "the plan each case is held to".to_owned()
-    } else {
-        r.against.clone()
     };
     let last_day =
         r.to.checked_sub(jiff::SignedDuration::from_hours(1))
@@ -428,6 +427,8 @@ fn view(r: &BacktestReport, names: &Names, tried_is_draft: bool) -> ResultView {
             title: o.title.clone(),
             presence: match o.presence {
                 Presence::Both => "",
+                Presence::Added if tried_is_draft => "Added by the draft",
+                Presence::Removed if tried_is_draft => "Removed by the draft",
                 Presence::Added => "Added by the plan tried",
                 Presence::Removed => "Removed by the plan tried",
             },
@@ -479,6 +480,16 @@ fn view(r: &BacktestReport, names: &Names, tried_is_draft: bool) -> ResultView {
                 .collect()
         }),
         not_named: r.not_named,
+        before_label: if r.against == "each case's plan in force" {
+            "Plan in force"
+        } else {
+            "Compared with"
+        },
+        after_label: if tried_is_draft {
+            "Draft"
+        } else {
+            "Plan tried"
+        },
     }
 }
 
@@ -554,7 +565,19 @@ pub async fn run(
         Ok(report) => {
             let names = Names::load(&state, &user).await;
             let is_draft = matches!(request.plan, PlanChoice::Draft { .. });
-            let result = view(&report, &names, is_draft);
+            let against = match &request.against {
+                Some(PlanChoice::Version {
+                    id,
+                    version: Some(v),
+                }) => state
+                    .app()
+                    .plans()
+                    .get(id, *v)
+                    .map(|p| format!("{}, version {}", p.title, p.version))
+                    .unwrap_or_else(|| "the version chosen".into()),
+                _ => "the plan each case is held to".into(),
+            };
+            let result = view(&report, &names, is_draft, &against);
             page(&state, layout, &a, Vec::new(), Some(result)).into_response()
         }
         Err(BacktestError::Plan {
