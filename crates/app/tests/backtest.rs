@@ -350,3 +350,125 @@ async fn a_constable_and_another_force_are_refused() {
     })
     .await;
 }
+
+#[test]
+fn who_may_backtest_as_a_table() {
+    use pledge_app::TokenScope;
+    use pledge_app::policy::{BacktestAccess, decide_backtest};
+    let force = vec!["F".to_owned()];
+    let person = |roles: &[AccountRole], f: Option<&str>| Actor::Person {
+        id: "X".into(),
+        roles: roles.iter().copied().chain([AccountRole::Staff]).collect(),
+        unit: None,
+        force: f.map(Into::into),
+    };
+    use AccountRole::*;
+    let table: &[(&str, Option<Actor>, bool, bool)] = &[
+        // (who, actor, named, allowed)
+        (
+            "force lead",
+            Some(person(&[ForceLead], Some("F"))),
+            true,
+            true,
+        ),
+        (
+            "senior leader",
+            Some(person(&[SeniorLeader], Some("F"))),
+            true,
+            true,
+        ),
+        (
+            "analyst, counts",
+            Some(person(&[Analyst], Some("F"))),
+            false,
+            true,
+        ),
+        (
+            "analyst, named",
+            Some(person(&[Analyst], Some("F"))),
+            true,
+            false,
+        ),
+        (
+            "inspector",
+            Some(person(&[Inspector], Some("F"))),
+            false,
+            false,
+        ),
+        (
+            "administrator",
+            Some(person(&[Administrator], Some("F"))),
+            false,
+            false,
+        ),
+        ("welfare", Some(person(&[Welfare], Some("F"))), false, false),
+        (
+            "constable",
+            Some(person(&[Investigator], Some("F"))),
+            false,
+            false,
+        ),
+        (
+            "force lead of no force",
+            Some(person(&[ForceLead], None)),
+            false,
+            false,
+        ),
+        (
+            "another force's lead",
+            Some(person(&[ForceLead], Some("G"))),
+            false,
+            false,
+        ),
+        (
+            "a token",
+            Some(Actor::System {
+                name: "crime".into(),
+                scopes: [TokenScope::CasesRead].into_iter().collect(),
+                force: Some("F".into()),
+            }),
+            false,
+            false,
+        ),
+        ("operator, counts", None, false, true),
+        ("operator, named", None, true, false),
+    ];
+    for (who, actor, named, allowed) in table {
+        let got = decide_backtest(actor.as_ref(), &force, *named);
+        assert_eq!(
+            !matches!(got, BacktestAccess::Refused(_)),
+            *allowed,
+            "{who}: {got:?}"
+        );
+        if *allowed {
+            assert_eq!(
+                got,
+                if *named {
+                    BacktestAccess::Named
+                } else {
+                    BacktestAccess::Counts
+                },
+                "{who}"
+            );
+        }
+    }
+    // No force, or an empty one, is never "all forces", even for the operator.
+    for forces in [vec![], vec![String::new()]] {
+        assert!(matches!(
+            decide_backtest(None, &forces, false),
+            BacktestAccess::Refused(_)
+        ));
+        let lead = person(&[ForceLead], Some("F"));
+        assert!(matches!(
+            decide_backtest(Some(&lead), &forces, false),
+            BacktestAccess::Refused(_)
+        ));
+    }
+    // A force lead cannot include another force alongside their own.
+    let lead = person(&[ForceLead], Some("F"));
+    let two = vec!["F".to_owned(), "G".to_owned()];
+    assert!(matches!(
+        decide_backtest(Some(&lead), &two, false),
+        BacktestAccess::Refused(_)
+    ));
+}
