@@ -22,6 +22,8 @@ mod log;
 mod ops;
 #[path = "conformance/overview_counts.rs"]
 mod overview_counts;
+#[path = "conformance/period.rs"]
+mod period;
 #[path = "conformance/read_models.rs"]
 mod read_models;
 #[path = "conformance/retention.rs"]
