@@ -6,6 +6,7 @@
 pub mod accounts;
 mod actor;
 mod app;
+pub mod backtest;
 mod commands;
 mod confirmation;
 mod error;

@@ -26,6 +26,9 @@ enum Command {
     Plan(PlanCommand),
     /// Evaluate a case file against its plan: every obligation's state at a moment.
     Evaluate(cmd::evaluate::Args),
+    /// What a change of plan would have done: re-evaluate a force's stored cases of a period
+    /// under a plan version or a draft plan file, compared with the plan each is held to.
+    Backtest(Box<cmd::backtest::Args>),
     /// Apply the database migrations (also done at start-up by every store command).
     Migrate(cmd::StoreArgs),
     /// Walk the tamper-evident logs and report every edited, deleted, inserted or reordered entry.
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Plan(PlanCommand::Diff(args)) => cmd::plan_diff::run(args),
         Command::Plan(PlanCommand::Install(args)) => cmd::run_async(cmd::plan_install::run(args)),
         Command::Evaluate(args) => cmd::evaluate::run(args),
+        Command::Backtest(args) => cmd::run_async(cmd::backtest::run(*args)),
         Command::Migrate(args) => cmd::run_async(cmd::migrate::run(args)),
         Command::Verify(args) => cmd::run_async(cmd::verify::run(args)),
         Command::Rebuild(args) => cmd::run_async(cmd::rebuild::run(args)),

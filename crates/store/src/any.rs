@@ -60,6 +60,13 @@ impl Store for AnyStore {
     async fn load_case(&self, case_id: &CaseId) -> Result<Option<StoredCase>> {
         delegate!(self, s => s.load_case(case_id))
     }
+    async fn visit_period_cases(
+        &self,
+        selection: &PeriodSelection,
+        visit: &mut (dyn FnMut(PeriodCase) -> Result<()> + Send),
+    ) -> Result<u64> {
+        delegate!(self, s => s.visit_period_cases(selection, visit))
+    }
     async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
         delegate!(self, s => s.case_ids(after, limit))
     }

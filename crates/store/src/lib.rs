@@ -12,6 +12,7 @@ pub mod integrity;
 pub mod model;
 pub mod notify;
 pub mod on_call;
+mod period;
 pub mod plans;
 pub mod postgres;
 pub mod projection;
@@ -62,6 +63,16 @@ pub trait Store: PlanStore + OnCallStore + Send + Sync {
         &self,
         case_id: &CaseId,
     ) -> impl Future<Output = Result<Option<StoredCase>>> + Send;
+
+    /// Every case of a selection with its events, in case-id order, handed to `visit` one
+    /// case at a time as one ordered query streams them (a backtest holds only the case being
+    /// read). Disposed cases are not included; an empty list of forces selects nothing.
+    /// Returns how many cases were visited; an error from `visit` stops the read.
+    fn visit_period_cases(
+        &self,
+        selection: &PeriodSelection,
+        visit: &mut (dyn FnMut(PeriodCase) -> Result<()> + Send),
+    ) -> impl Future<Output = Result<u64>> + Send;
 
     /// Case ids in order, after `after`, at most `limit` (for paging through every case).
     fn case_ids(

@@ -451,3 +451,24 @@ pub struct VerifyReport {
 
 /// A convenience for stored events.
 pub type Events = Vec<Event>;
+
+/// The cases a backtest reads: those of some forces reported in a period. It always names
+/// its forces: an empty list selects nothing (a missing force never means "all").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodSelection {
+    /// Forces, by code.
+    pub forces: Vec<String>,
+    /// Reported at or after this.
+    pub from: Timestamp,
+    /// Reported before this.
+    pub to: Timestamp,
+}
+
+/// One case of a [`PeriodSelection`] with its events in order (never a disposed case).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodCase {
+    /// The case.
+    pub case_id: CaseId,
+    /// Its events, in order.
+    pub events: Vec<Event>,
+}

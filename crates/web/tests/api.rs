@@ -6,6 +6,8 @@
 mod access;
 #[path = "api/accounts_admin.rs"]
 mod accounts_admin;
+#[path = "api/backtest.rs"]
+mod backtest;
 #[path = "api/cases.rs"]
 mod cases;
 #[path = "api/harness.rs"]

@@ -7,6 +7,8 @@
 //! Skips with a message when Chromium or chromedriver is absent, unless
 //! `PLEDGE_REQUIRE_BROWSER` is set (CI), when their absence fails the run.
 
+#[path = "browser/backtest.rs"]
+mod backtest;
 #[path = "browser/driver.rs"]
 mod driver;
 #[path = "api/harness.rs"]

@@ -3,11 +3,13 @@
 //! deny. Handlers, pages and the command line ask; they never decide.
 
 mod accounts;
+mod backtest;
 mod case;
 mod notifications;
 mod org;
 
 pub use accounts::*;
+pub use backtest::*;
 pub use case::*;
 pub use notifications::*;
 pub use org::*;

@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod backtest;
 pub mod backup;
 pub mod demo;
 pub mod evaluate;

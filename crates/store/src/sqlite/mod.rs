@@ -299,6 +299,34 @@ impl Store for SqliteStore {
         rows::stored_case(case_id, rows, disposal)
     }
 
+    async fn visit_period_cases(
+        &self,
+        selection: &PeriodSelection,
+        visit: &mut (dyn FnMut(PeriodCase) -> Result<()> + Send),
+    ) -> Result<u64> {
+        use futures_util::TryStreamExt;
+        use sqlx::Row;
+        if crate::period::is_empty(selection) {
+            return Ok(0);
+        }
+        let mut q = crate::period::query(selection, crate::period::Join::GroupConcat);
+        // One read transaction: a consistent snapshot while the rows stream.
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let mut visited = 0;
+        {
+            let mut rows = q.build().fetch(&mut *tx);
+            while let Some(row) = rows.try_next().await? {
+                let case_id: &str = row.try_get(0)?;
+                let events: Option<&str> = row.try_get(1)?;
+                crate::period::visit_row(visit, case_id, events)?;
+                visited += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(visited)
+    }
+
     async fn case_ids(&self, after: Option<&CaseId>, limit: u32) -> Result<Vec<CaseId>> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT case_id FROM event WHERE case_id > ? ORDER BY case_id LIMIT ?",

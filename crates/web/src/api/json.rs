@@ -11,6 +11,9 @@ use pledge_domain::event::bounds::{Text, check_text};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// The most characters of a document sent whole as one text (a plan file).
+pub const DOCUMENT_CHARS: usize = 1 << 20;
+
 /// The most characters any text of a request body may have, whatever the field; the domain
 /// bounds each event field more tightly (docs/events.md, "Limits on every field").
 pub const MAX_TEXT: usize = 10_000;
@@ -31,47 +34,70 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let essence = v.split(';').next().unwrap_or("").trim();
-                essence.eq_ignore_ascii_case("application/json")
-                    || essence.to_ascii_lowercase().ends_with("+json")
-            })
-            .unwrap_or(false);
-        if !is_json {
-            return Err(Problem::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Send JSON",
-            )
-            .detail("The body must be JSON, with Content-Type: application/json."));
-        }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| {
-                let status = rejection.status();
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    Problem::new(status, "too-large", "The request is too large")
-                        .detail("The body is larger than Pledge accepts.")
-                } else {
-                    Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "unreadable-body",
-                        "The body could not be read",
-                    )
-                    .detail(rejection.body_text())
-                }
-            })?;
+        let bytes = json_bytes(req, state).await?;
         parse(&bytes).map(ApiJson)
     }
+}
+
+/// A JSON request body's bytes: the content type must be JSON, and the body within the
+/// limit (413 otherwise).
+pub async fn json_bytes<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<axum::body::Bytes, Problem> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let essence = v.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json")
+                || essence.to_ascii_lowercase().ends_with("+json")
+        })
+        .unwrap_or(false);
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Send JSON",
+        )
+        .detail("The body must be JSON, with Content-Type: application/json."));
+    }
+    let bytes = axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection| {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                Problem::new(status, "too-large", "The request is too large")
+                    .detail("The body is larger than Pledge accepts.")
+            } else {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable-body",
+                    "The body could not be read",
+                )
+                .detail(rejection.body_text())
+            }
+        })?;
+    Ok(bytes)
 }
 
 /// Parses a JSON body, naming the field at fault: first as JSON (a syntax error is 400),
 /// then every text in it (a control character is 422 naming where), then as `T`.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    // A document sent whole as one text (a plan file's `source`, at the top of the body) may
+    // be as long as the body limit allows; the control-character rule still applies.
+    parse_with_long(bytes, &["source"], DOCUMENT_CHARS)
+}
+
+/// [`parse`], except that the texts at the paths in `long` (e.g. `plan.draft`, a plan
+/// file's text) may have up to `long_limit` characters; control characters are refused in
+/// them too.
+pub fn parse_with_long<T: DeserializeOwned>(
+    bytes: &[u8],
+    long: &[&str],
+    long_limit: usize,
+) -> Result<T, Problem> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
@@ -82,7 +108,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })?;
     let mut value = value;
     whole_numbers(&mut value);
-    check_texts(&value, &mut String::new())?;
+    check_texts(&value, &mut String::new(), &|path: &str| {
+        if long.contains(&path) {
+            Text::Lines(long_limit)
+        } else {
+            ANY_TEXT
+        }
+    })?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -127,20 +159,19 @@ fn whole_numbers(value: &mut Value) {
 
 /// Checks every string (and member name) of a JSON value against [`ANY_TEXT`]; `path` is
 /// where `value` is, in the form serde_path_to_error uses (`victims[0].name`).
-/// A document sent whole as one text (a plan file's `source`, at the top of the body): as
-/// long as the body limit allows, the control-character rule still applies.
-pub const DOCUMENT_TEXT: Text = Text::Lines(1 << 20);
-
-fn check_texts(value: &Value, path: &mut String) -> Result<(), Problem> {
+fn check_texts(
+    value: &Value,
+    path: &mut String,
+    limit: &dyn Fn(&str) -> Text,
+) -> Result<(), Problem> {
     match value {
-        Value::String(s) if path == "source" => {
-            check_text(s, DOCUMENT_TEXT).map_err(|m| Problem::invalid(field(path), m))
+        Value::String(s) => {
+            check_text(s, limit(path)).map_err(|m| Problem::invalid(field(path), m))
         }
-        Value::String(s) => check_text(s, ANY_TEXT).map_err(|m| Problem::invalid(field(path), m)),
         Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
             let len = path.len();
             path.push_str(&format!("[{i}]"));
-            let r = check_texts(item, path);
+            let r = check_texts(item, path, limit);
             path.truncate(len);
             r
         }),
@@ -152,7 +183,7 @@ fn check_texts(value: &Value, path: &mut String) -> Result<(), Problem> {
             path.push_str(name);
             let r = check_text(name, Text::Line(MAX_TEXT))
                 .map_err(|m| Problem::invalid(field(path), format!("in the member name: {m}")))
-                .and_then(|()| check_texts(item, path));
+                .and_then(|()| check_texts(item, path, limit));
             path.truncate(len);
             r
         }),

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: one file per resource.
 
+pub mod backtest;
 pub mod body;
 pub mod cases;
 pub mod idempotency;
@@ -47,4 +48,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
             plan_register::put_in_force
         ))
         .routes(routes!(plans::read))
+        .routes(routes!(backtest::run))
 }

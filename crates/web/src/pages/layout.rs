@@ -60,6 +60,13 @@ impl Layout {
             ("/cases/new", "Record an assault", true),
             ("/overview", "Overview", leader),
             (
+                "/backtest",
+                "Backtest",
+                pledge_app::policy::BACKTEST_ROLES
+                    .into_iter()
+                    .any(|r| actor.has(r)),
+            ),
+            (
                 "/admin",
                 "Administration",
                 pledge_app::policy::may_administer_accounts(actor),

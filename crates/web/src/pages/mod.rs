@@ -8,6 +8,7 @@
 mod admin;
 mod assets;
 mod auth_steps;
+mod backtest;
 mod case;
 mod error;
 mod form;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/victim", get(victim::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
+        .route("/backtest", get(backtest::form_page).post(backtest::run))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))
