@@ -33,6 +33,7 @@ pub async fn start(
         expires_at: now.saturating_add(settings.session_lifetime).unwrap_or(now),
         second_factor_done,
         totp_pending: None,
+        id_token: None,
     };
     store.create_session(&session).await?;
     Ok(NewSession { token, session })
