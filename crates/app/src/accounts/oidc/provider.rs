@@ -210,7 +210,7 @@ impl Provider {
             )) if self.refetch_keys().await? => self.check(&token, &nonce),
             other => other,
         }
-        .map_err(|e| OidcError::InvalidToken(e.to_string()))?
+        .map_err(|e| OidcError::InvalidToken(chain(&e)))?
         .ok_or_else(|| {
             OidcError::InvalidToken(format!(
                 "the token has no {} claim",
