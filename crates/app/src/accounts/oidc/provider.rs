@@ -270,6 +270,18 @@ impl Provider {
         Ok(true)
     }
 
+    /// The origin (`https://host[:port]`) of the provider's end-session endpoint, if it has
+    /// one: where Pledge's sign-out form may lead.
+    pub fn end_session_origin(&self) -> Option<String> {
+        let endpoint = self
+            .metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .as_ref()?;
+        let origin = endpoint.url().origin();
+        origin.is_tuple().then(|| origin.ascii_serialization())
+    }
+
     /// The provider's sign-out URL for a session signed in with `id_token`, when the provider
     /// advertises an `end_session_endpoint`: with `id_token_hint`, `client_id` and
     /// `post_logout_redirect_uri`.
