@@ -63,7 +63,12 @@ pub struct OidcArgs {
     #[arg(long = "oidc-role", env = "PLEDGE_OIDC_ROLES", value_delimiter = ',')]
     pub oidc_roles: Vec<String>,
     /// `amr` values that count as multi-factor (required of administrators).
-    #[arg(long, env = "PLEDGE_OIDC_MFA_AMR", value_delimiter = ',', default_value = "mfa,otp")]
+    #[arg(
+        long,
+        env = "PLEDGE_OIDC_MFA_AMR",
+        value_delimiter = ',',
+        default_value = "mfa,otp"
+    )]
     pub oidc_mfa_amr: Vec<String>,
     /// `acr` values that count as multi-factor (none by default).
     #[arg(long, env = "PLEDGE_OIDC_MFA_ACR", value_delimiter = ',')]
@@ -73,7 +78,11 @@ pub struct OidcArgs {
     #[arg(long, env = "PLEDGE_OIDC_ALGORITHMS", value_delimiter = ',')]
     pub oidc_algorithms: Vec<String>,
     /// Whom a person not set up in Pledge should ask, on the refusal page.
-    #[arg(long, env = "PLEDGE_OIDC_ASK", default_value = "your force's Op Hampshire lead")]
+    #[arg(
+        long,
+        env = "PLEDGE_OIDC_ASK",
+        default_value = "your force's Op Hampshire lead"
+    )]
     pub oidc_ask: String,
     /// Password sign-in (`on`, `off`). Off: the sign-in page shows only the identity
     /// provider's button and password sign-ins are refused; break-glass is `pledge user add`
@@ -103,7 +112,9 @@ impl OidcArgs {
         let client_secret = match (&self.oidc_client_secret_file, &self.oidc_client_secret) {
             (Some(file), _) => Some(
                 std::fs::read_to_string(file)
-                    .with_context(|| format!("--oidc-client-secret-file: cannot read {}", file.display()))?
+                    .with_context(|| {
+                        format!("--oidc-client-secret-file: cannot read {}", file.display())
+                    })?
                     .trim()
                     .to_owned(),
             )

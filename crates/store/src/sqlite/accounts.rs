@@ -8,8 +8,8 @@ use crate::accounts::{
     is_foreign_key_violation, is_unique_violation, session_row, token_row,
 };
 use crate::encode::micros;
-use crate::rows::Get;
 use crate::error::{Result, StoreError};
+use crate::rows::Get;
 use jiff::Timestamp;
 
 impl AccountStore for SqliteStore {
@@ -312,13 +312,11 @@ impl AccountStore for SqliteStore {
     }
 
     async fn oidc_person(&self, issuer: &str, subject: &str) -> Result<Option<String>> {
-        let row = sqlx::query(
-            "SELECT person_id FROM oidc_link WHERE issuer = ? AND subject = ?",
-        )
-        .bind(issuer)
-        .bind(subject)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query("SELECT person_id FROM oidc_link WHERE issuer = ? AND subject = ?")
+            .bind(issuer)
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| r.text("person_id")).transpose()
     }
 

@@ -73,7 +73,8 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
     let Some(provider) = state.config().oidc.clone() else {
         return PageError::NotFound.into_response();
     };
-    let q: StartQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let q: StartQuery =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let next = q.next.filter(|n| is_local_path(n));
     match provider.start(next, state.now()) {
         Ok(started) => {
@@ -84,8 +85,9 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
             );
             response
         }
-        Err(e) => PageError::from(Problem::internal(&format!("starting a sign-in: {e}")))
-            .into_response(),
+        Err(e) => {
+            PageError::from(Problem::internal(&format!("starting a sign-in: {e}"))).into_response()
+        }
     }
 }
 
@@ -191,10 +193,9 @@ pub async fn callback(
                 .unwrap_or_else(|| "/".to_owned());
             let mut response = Redirect::to(&to).into_response();
             let h = response.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&session::cookie(
-                state.config(),
-                &signed_in.new.token,
-            )) {
+            if let Ok(v) =
+                HeaderValue::from_str(&session::cookie(state.config(), &signed_in.new.token))
+            {
                 h.append(header::SET_COOKIE, v);
             }
             h.append(header::SET_COOKIE, clear_cookie(state.config().tls));
@@ -204,16 +205,24 @@ pub async fn callback(
             StatusCode::FORBIDDEN,
             "Your account is not set up in Pledge",
             vec![
-                format!("{name} signed you in, but Pledge does not know who you are yet, so you are not signed in."),
-                format!("Ask {} to add you to Pledge with your collar or staff number.", settings.ask),
+                format!(
+                    "{name} signed you in, but Pledge does not know who you are yet, so you are not signed in."
+                ),
+                format!(
+                    "Ask {} to add you to Pledge with your collar or staff number.",
+                    settings.ask
+                ),
             ],
         ),
         Err(Refusal::NeedsMultiFactor) => refused(
             StatusCode::FORBIDDEN,
             "Administrators must sign in with multi-factor authentication",
             vec![
-                format!("You signed in to {name} without a second factor (such as the Authenticator app or a text message code), so you are not signed in to Pledge."),
-                "Sign out of your force account, then sign in again using your second factor.".to_owned(),
+                format!(
+                    "You signed in to {name} without a second factor (such as the Authenticator app or a text message code), so you are not signed in to Pledge."
+                ),
+                "Sign out of your force account, then sign in again using your second factor."
+                    .to_owned(),
             ],
         ),
         Err(Refusal::Disabled) => refused(
@@ -221,8 +230,6 @@ pub async fn callback(
             "Your Pledge account is disabled",
             vec![format!("Ask {} if you should have access.", settings.ask)],
         ),
-        Err(Refusal::Internal(cause)) => {
-            PageError::from(Problem::internal(&cause)).into_response()
-        }
+        Err(Refusal::Internal(cause)) => PageError::from(Problem::internal(&cause)).into_response(),
     }
 }

@@ -32,7 +32,11 @@ pub struct Landed {
 /// provider's login form, and back.
 pub async fn provider_sign_in(client: &Client, base: &str, login: &str) -> anyhow::Result<Landed> {
     let form = client.get(format!("{base}/sign-in/oidc")).send().await?;
-    ensure!(form.status() == StatusCode::OK, "provider login form: {}", form.status());
+    ensure!(
+        form.status() == StatusCode::OK,
+        "provider login form: {}",
+        form.status()
+    );
     let login_url = form.url().clone();
     ensure!(
         login_url.path().starts_with("/interaction/"),
@@ -72,19 +76,45 @@ async fn first_sign_in_links_by_the_claim_and_takes_roles_from_the_token(
     let mut account = store.account("PS-2231").await?.context("account")?;
     account.roles = vec!["staff".into(), "inspector".into()];
     ensure!(store.update_account(&account).await?);
-    ensure!(store.oidc_person(&provider.issuer, "oid-amira").await?.is_none());
+    ensure!(
+        store
+            .oidc_person(&provider.issuer, "oid-amira")
+            .await?
+            .is_none()
+    );
 
     let client = app.client();
     let landed = provider_sign_in(&client, &app.base, "amira").await?;
-    ensure!(landed.status == StatusCode::OK, "{}: {}", landed.url, landed.status);
-    ensure!(landed.url.as_str() == app.url("/"), "landed on {}", landed.url);
-    ensure!(landed.body.contains("Sgt Amira Khan"), "the home page names the person");
+    ensure!(
+        landed.status == StatusCode::OK,
+        "{}: {}",
+        landed.url,
+        landed.status
+    );
+    ensure!(
+        landed.url.as_str() == app.url("/"),
+        "landed on {}",
+        landed.url
+    );
+    ensure!(
+        landed.body.contains("Sgt Amira Khan"),
+        "the home page names the person"
+    );
 
     // Linked by the stable subject (oid), to the person whose id is the employeeid claim.
     ensure!(
-        store.oidc_person(&provider.issuer, "oid-amira").await?.as_deref() == Some("PS-2231")
+        store
+            .oidc_person(&provider.issuer, "oid-amira")
+            .await?
+            .as_deref()
+            == Some("PS-2231")
     );
-    ensure!(store.oidc_person(&provider.issuer, "sub-amira").await?.is_none());
+    ensure!(
+        store
+            .oidc_person(&provider.issuer, "sub-amira")
+            .await?
+            .is_none()
+    );
     // Roles replaced by the token's, mapped.
     let account = store.account("PS-2231").await?.context("account")?;
     ensure!(
@@ -116,7 +146,11 @@ async fn unknown_people_are_refused_with_a_clear_page(backend: Backend) -> anyho
     for login in ["stranger", "nolink"] {
         let client = app.client();
         let landed = provider_sign_in(&client, &app.base, login).await?;
-        ensure!(landed.status == StatusCode::FORBIDDEN, "{login}: {}", landed.status);
+        ensure!(
+            landed.status == StatusCode::FORBIDDEN,
+            "{login}: {}",
+            landed.status
+        );
         ensure!(
             landed.body.contains("Your account is not set up in Pledge")
                 && landed.body.contains("Ask the Op Hampshire lead"),
@@ -125,9 +159,17 @@ async fn unknown_people_are_refused_with_a_clear_page(backend: Backend) -> anyho
         );
         // Not signed in, and nothing linked.
         let me = client.get(app.api("/me")).send().await?;
-        ensure!(me.status() == StatusCode::UNAUTHORIZED, "{login}: {}", me.status());
+        ensure!(
+            me.status() == StatusCode::UNAUTHORIZED,
+            "{login}: {}",
+            me.status()
+        );
     }
-    ensure!(store_links(&app, &provider, "oid-stranger").await?.is_none());
+    ensure!(
+        store_links(&app, &provider, "oid-stranger")
+            .await?
+            .is_none()
+    );
     Ok(())
 }
 
@@ -171,7 +213,11 @@ async fn administrators_need_multi_factor_at_the_provider(backend: Backend) -> a
         landed.body
     );
     let admin = client.get(app.url("/admin")).send().await?;
-    ensure!(admin.status() == StatusCode::OK, "/admin: {}", admin.status());
+    ensure!(
+        admin.status() == StatusCode::OK,
+        "/admin: {}",
+        admin.status()
+    );
     ensure!(admin.text().await?.contains("Administration"));
     let accounts = client.get(app.api("/accounts")).send().await?;
     ensure!(accounts.status() == StatusCode::OK, "{}", accounts.status());
@@ -180,7 +226,11 @@ async fn administrators_need_multi_factor_at_the_provider(backend: Backend) -> a
     let tom = app.client();
     provider_sign_in(&tom, &app.base, "tom").await?;
     let admin = tom.get(app.url("/admin")).send().await?;
-    ensure!(admin.status() == StatusCode::FORBIDDEN, "/admin as staff: {}", admin.status());
+    ensure!(
+        admin.status() == StatusCode::FORBIDDEN,
+        "/admin as staff: {}",
+        admin.status()
+    );
     Ok(())
 }
 
@@ -193,14 +243,26 @@ async fn local_accounts_off_leaves_only_the_provider(backend: Backend) -> anyhow
     };
     let client = app.client();
     let page = client.get(app.url("/sign-in")).send().await?.text().await?;
-    ensure!(page.contains(&format!("Sign in with {FORCE_NAME}")), "{page}");
-    ensure!(!page.contains("id=\"password\""), "no password field: {page}");
+    ensure!(
+        page.contains(&format!("Sign in with {FORCE_NAME}")),
+        "{page}"
+    );
+    ensure!(
+        !page.contains("id=\"password\""),
+        "no password field: {page}"
+    );
     let res = client
         .post(app.api("/session"))
-        .json(&json!({"person_id": "PS-2231", "password": pledge_web::demo::accounts::DEMO_PASSWORD}))
+        .json(
+            &json!({"person_id": "PS-2231", "password": pledge_web::demo::accounts::DEMO_PASSWORD}),
+        )
         .send()
         .await?;
-    ensure!(res.status() == StatusCode::FORBIDDEN, "API password sign-in: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::FORBIDDEN,
+        "API password sign-in: {}",
+        res.status()
+    );
     ensure!(res.text().await?.contains("switched off"));
     // The form, with its own pre-session token, is refused too.
     let token = page
@@ -218,11 +280,19 @@ async fn local_accounts_off_leaves_only_the_provider(backend: Backend) -> anyhow
         ])
         .send()
         .await?;
-    ensure!(res.status() == StatusCode::FORBIDDEN, "form password sign-in: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::FORBIDDEN,
+        "form password sign-in: {}",
+        res.status()
+    );
     ensure!(client.get(app.api("/me")).send().await?.status() == StatusCode::UNAUTHORIZED);
     // The provider still signs people in.
     let landed = provider_sign_in(&client, &app.base, "amira").await?;
-    ensure!(landed.url.as_str() == app.url("/"), "landed on {}", landed.url);
+    ensure!(
+        landed.url.as_str() == app.url("/"),
+        "landed on {}",
+        landed.url
+    );
     Ok(())
 }
 
@@ -249,14 +319,21 @@ async fn the_state_must_come_back_to_the_browser_that_sent_it(
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let start = no_redirects.get(app.url("/sign-in/oidc")).send().await?;
-    ensure!(start.status() == StatusCode::SEE_OTHER, "{}", start.status());
+    ensure!(
+        start.status() == StatusCode::SEE_OTHER,
+        "{}",
+        start.status()
+    );
     let to = start
         .headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
         .context("location")?
         .to_owned();
-    ensure!(to.contains("code_challenge_method=S256") && to.contains("nonce="), "{to}");
+    ensure!(
+        to.contains("code_challenge_method=S256") && to.contains("nonce="),
+        "{to}"
+    );
     let cookie = start
         .headers()
         .get_all("set-cookie")
@@ -265,7 +342,12 @@ async fn the_state_must_come_back_to_the_browser_that_sent_it(
         .find(|c| c.starts_with("pledge_oidc="))
         .context("the sign-in's cookie")?
         .to_owned();
-    for flag in ["HttpOnly", "SameSite=Lax", "Path=/sign-in/oidc", "Max-Age=600"] {
+    for flag in [
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/sign-in/oidc",
+        "Max-Age=600",
+    ] {
         ensure!(cookie.contains(flag), "{flag} in {cookie}");
     }
     let res = no_redirects
@@ -303,11 +385,17 @@ async fn sign_out_ends_the_session_and_goes_to_the_provider(
     // At the provider's sign-out, told who signed out and where to come back to.
     let url = res.url().clone();
     ensure!(
-        url.as_str().starts_with(&format!("{}/session/end", provider.issuer)),
+        url.as_str()
+            .starts_with(&format!("{}/session/end", provider.issuer)),
         "after sign-out at {url}"
     );
     let query: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-    ensure!(query.get("id_token_hint").is_some_and(|t| t.split('.').count() == 3), "{url}");
+    ensure!(
+        query
+            .get("id_token_hint")
+            .is_some_and(|t| t.split('.').count() == 3),
+        "{url}"
+    );
     ensure!(
         query.get("post_logout_redirect_uri").map(String::as_str)
             == Some(app.url("/sign-in?signed_out=1").as_str()),

@@ -26,7 +26,11 @@ async fn signing_in_with_the_force_account_in_a_browser(backend: Backend) -> any
     for v in &violations {
         eprintln!("VIOLATION {v}");
     }
-    ensure!(violations.is_empty(), "{} accessibility violations", violations.len());
+    ensure!(
+        violations.is_empty(),
+        "{} accessibility violations",
+        violations.len()
+    );
     Ok(())
 }
 
@@ -66,8 +70,15 @@ async fn journey(b: &mut Browser, issuer: &str) -> anyhow::Result<()> {
     // The sign-in page offers the force's account, and the password form beside it.
     b.go("/sign-in").await?;
     let button = b.text("a.govuk-button--start").await?;
-    ensure!(button == format!("Sign in with {FORCE_NAME}"), "button says {button:?}");
-    ensure!(b.c.find(fantoccini::Locator::Css("#password")).await.is_ok());
+    ensure!(
+        button == format!("Sign in with {FORCE_NAME}"),
+        "button says {button:?}"
+    );
+    ensure!(
+        b.c.find(fantoccini::Locator::Css("#password"))
+            .await
+            .is_ok()
+    );
     b.audit("oidc-sign-in").await?;
 
     // A sergeant signs in with the force's account: the home page, with her name.
@@ -103,7 +114,10 @@ async fn journey(b: &mut Browser, issuer: &str) -> anyhow::Result<()> {
     );
     b.audit("oidc-refused-mfa").await?;
     b.go("/").await?;
-    ensure!(b.path().await?.starts_with("/sign-in"), "signed in after all");
+    ensure!(
+        b.path().await?.starts_with("/sign-in"),
+        "signed in after all"
+    );
     // (The provider's session stays: forget every cookie to be someone else.)
     b.c.delete_all_cookies().await?;
 

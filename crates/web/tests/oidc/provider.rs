@@ -5,9 +5,9 @@
 
 use crate::harness::{Backend, TestApp, spawn_app_on};
 use anyhow::{Context, bail};
+use pledge_app::AccountRole;
 use pledge_app::accounts::oidc::settings::{DEFAULT_ALGORITHMS, parse_algorithm};
 use pledge_app::accounts::oidc::{LinkField, OidcSettings, Provider};
-use pledge_app::AccountRole;
 use pledge_web::{Clock, WebConfig};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -37,7 +37,10 @@ pub fn available() -> anyhow::Result<bool> {
         .filter(|o| o.status.success());
     let problem = if node.is_none() {
         Some("Node.js (node) is not installed".to_owned())
-    } else if !dir().join("node_modules/oidc-provider/package.json").is_file() {
+    } else if !dir()
+        .join("node_modules/oidc-provider/package.json")
+        .is_file()
+    {
         Some(format!(
             "the provider's packages are not installed: run `npm ci` in {}",
             dir().display()
@@ -57,14 +60,15 @@ pub fn available() -> anyhow::Result<bool> {
 
 /// The test users: login name -> subject, claims, and how they signed in (`amr`).
 pub fn users() -> Value {
-    let user = |sub: &str, oid: &str, employeeid: &str, name: &str, roles: &[&str], amr: &[&str]| {
-        json!({
-            "sub": sub,
-            "claims": {"oid": oid, "employeeid": employeeid, "name": name, "roles": roles,
-                       "email": format!("{sub}@force.example")},
-            "amr": amr,
-        })
-    };
+    let user =
+        |sub: &str, oid: &str, employeeid: &str, name: &str, roles: &[&str], amr: &[&str]| {
+            json!({
+                "sub": sub,
+                "claims": {"oid": oid, "employeeid": employeeid, "name": name, "roles": roles,
+                           "email": format!("{sub}@force.example")},
+                "amr": amr,
+            })
+        };
     json!({
         // A sergeant: supervisor at the provider.
         "amira": user("sub-amira", "oid-amira", "PS-2231", "Amira Khan", &["Pledge.Supervisor"], &["pwd"]),

@@ -86,9 +86,8 @@ async fn id_tokens_are_validated_against_the_providers_keys() -> anyhow::Result<
 
     // Tampered: the payload changed (another person's number), the signature kept.
     let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
-    parts[1] = URL_SAFE_NO_PAD.encode(
-        with(claims(&provider), "employeeid", json!("ADM-9000")).to_string(),
-    );
+    parts[1] = URL_SAFE_NO_PAD
+        .encode(with(claims(&provider), "employeeid", json!("ADM-9000")).to_string());
     refused(&p, &parts.join("."), NONCE, "tampered payload").await?;
     // Tampered: the signature's bytes changed.
     let mut sig = URL_SAFE_NO_PAD.decode(good.rsplit('.').next().unwrap_or(""))?;
@@ -102,11 +101,17 @@ async fn id_tokens_are_validated_against_the_providers_keys() -> anyhow::Result<
 
     // Another audience, another issuer, another sign-in's nonce.
     let other_aud = provider
-        .sign(&with(claims(&provider), "aud", json!("another-client")), false)
+        .sign(
+            &with(claims(&provider), "aud", json!("another-client")),
+            false,
+        )
         .await?;
     refused(&p, &other_aud, NONCE, "another audience").await?;
     let other_iss = provider
-        .sign(&with(claims(&provider), "iss", json!("https://evil.example")), false)
+        .sign(
+            &with(claims(&provider), "iss", json!("https://evil.example")),
+            false,
+        )
         .await?;
     refused(&p, &other_iss, NONCE, "another issuer").await?;
     refused(&p, &good, "another-nonce", "another nonce").await?;

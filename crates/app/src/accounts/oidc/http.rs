@@ -1,5 +1,6 @@
-//! The HTTP client openidconnect talks to the provider with: reqwest over rustls (the ring
-//! provider), no redirects followed, a timeout, and a cap on the answer's size.
+//! The HTTP client openidconnect talks to the provider with: reqwest over rustls (the
+//! operating system's trusted certificates), no redirects followed, a timeout, and a cap on
+//! the answer's size.
 
 use openidconnect::{HttpRequest, HttpResponse};
 use std::time::Duration;
@@ -14,8 +15,6 @@ pub struct HttpError(String);
 
 /// Builds the client (at startup).
 pub fn client() -> Result<reqwest::Client, HttpError> {
-    // reqwest is built without a TLS crypto provider of its own: ring, installed once.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
@@ -25,7 +24,10 @@ pub fn client() -> Result<reqwest::Client, HttpError> {
 }
 
 /// Sends one request for openidconnect.
-pub async fn send(client: reqwest::Client, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+pub async fn send(
+    client: reqwest::Client,
+    request: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
     let (parts, body) = request.into_parts();
     let mut response = client
         .request(parts.method, parts.uri.to_string())

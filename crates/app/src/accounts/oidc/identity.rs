@@ -44,7 +44,10 @@ fn text(value: &serde_json::Value) -> Option<String> {
 
 /// A claim's value as text, by name: the standard ones openidconnect reads itself, the rest
 /// from [`OtherClaims`].
-pub fn claim<GC: GenderClaim>(claims: &IdTokenClaims<OtherClaims, GC>, name: &str) -> Option<String> {
+pub fn claim<GC: GenderClaim>(
+    claims: &IdTokenClaims<OtherClaims, GC>,
+    name: &str,
+) -> Option<String> {
     match name {
         "sub" => Some(claims.subject().as_str().to_owned()),
         "email" => claims.email().map(|e| e.as_str().to_owned()),

@@ -87,7 +87,8 @@ impl SealKey {
             .map_err(|_| bad("malformed signature"))?;
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
-        mac.verify_slice(&sig).map_err(|_| bad("not sealed by Pledge"))?;
+        mac.verify_slice(&sig)
+            .map_err(|_| bad("not sealed by Pledge"))?;
         let json = URL_SAFE_NO_PAD
             .decode(payload)
             .map_err(|_| bad("malformed payload"))?;
@@ -115,23 +116,33 @@ mod tests {
     }
 
     #[test]
-    fn sealed_states_open_only_unaltered_unexpired_and_with_the_key() {
-        let now = Timestamp::from_second(1_000).unwrap();
+    fn sealed_states_open_only_unaltered_unexpired_and_with_the_key()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let now = Timestamp::from_second(1_000)?;
         let key = SealKey::from_secret(Some("secret"));
         let sealed = key.seal(&state(1_600));
-        assert_eq!(key.open(&sealed, now).unwrap(), state(1_600));
+        assert_eq!(key.open(&sealed, now)?, state(1_600));
         // Another instance with the same secret opens it; another secret does not.
-        assert!(SealKey::from_secret(Some("secret")).open(&sealed, now).is_ok());
-        assert!(SealKey::from_secret(Some("other")).open(&sealed, now).is_err());
+        assert!(
+            SealKey::from_secret(Some("secret"))
+                .open(&sealed, now)
+                .is_ok()
+        );
+        assert!(
+            SealKey::from_secret(Some("other"))
+                .open(&sealed, now)
+                .is_err()
+        );
         // Expired.
         assert!(key.open(&key.seal(&state(1_000)), now).is_err());
         // Altered payload (a later expiry), same signature.
-        let (_, sig) = sealed.split_once('.').unwrap();
+        let (_, sig) = sealed.split_once('.').ok_or("no signature")?;
         let forged = format!(
             "{}.{sig}",
-            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&state(9_999)).unwrap())
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&state(9_999))?)
         );
         assert!(key.open(&forged, now).is_err());
         assert!(key.open("garbage", now).is_err());
+        Ok(())
     }
 }

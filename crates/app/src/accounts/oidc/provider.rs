@@ -90,7 +90,9 @@ impl Provider {
         let fetch = move |req| http::send(client.clone(), req);
         let metadata = ProviderMetadataWithLogout::discover_async(issuer, &fetch)
             .await
-            .map_err(|e| OidcError::Provider(format!("discovery at {}: {}", settings.issuer, chain(&e))))?;
+            .map_err(|e| {
+                OidcError::Provider(format!("discovery at {}: {}", settings.issuer, chain(&e)))
+            })?;
         let keys = metadata.jwks().clone();
         tracing::info!(issuer = %settings.issuer, keys = keys.keys().len(),
             end_session = metadata.additional_metadata().end_session_endpoint.is_some(),
@@ -111,14 +113,19 @@ impl Provider {
         &self.settings
     }
 
-    fn client(&self) -> Result<openidconnect::core::CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    >, OidcError> {
+    fn client(
+        &self,
+    ) -> Result<
+        openidconnect::core::CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        OidcError,
+    > {
         let redirect = RedirectUrl::new(self.settings.redirect_url.clone())
             .map_err(|e| OidcError::config("--oidc-redirect-url", e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
@@ -296,7 +303,8 @@ impl Provider {
         if let Ok(token) = id_token.parse::<PledgeIdToken>() {
             request = request.set_id_token_hint(&token);
         }
-        if let Ok(after) = PostLogoutRedirectUrl::new(self.settings.post_logout_redirect_url.clone())
+        if let Ok(after) =
+            PostLogoutRedirectUrl::new(self.settings.post_logout_redirect_url.clone())
         {
             request = request.set_post_logout_redirect_uri(after);
         }

@@ -79,12 +79,21 @@ async fn person_of<S: Store + AccountStore>(
         return Ok(None);
     };
     let candidates: Vec<String> = match settings.link_field {
-        LinkField::PersonId => store.person(value).await?.map(|p| p.id).into_iter().collect(),
+        LinkField::PersonId => store
+            .person(value)
+            .await?
+            .map(|p| p.id)
+            .into_iter()
+            .collect(),
         LinkField::Email => store
             .people()
             .await?
             .into_iter()
-            .filter(|p| p.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(value)))
+            .filter(|p| {
+                p.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(value))
+            })
             .map(|p| p.id)
             .collect(),
     };
