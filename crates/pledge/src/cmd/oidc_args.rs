@@ -176,3 +176,81 @@ impl OidcArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        oidc: OidcArgs,
+    }
+
+    fn settings(args: &[&str]) -> anyhow::Result<Option<OidcSettings>> {
+        let cli = Cli::try_parse_from(std::iter::once("pledge").chain(args.iter().copied()))?;
+        cli.oidc.settings()
+    }
+
+    fn error(args: &[&str]) -> String {
+        match settings(args) {
+            Ok(_) => String::new(),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
+    const BASE: [&str; 6] = [
+        "--oidc-issuer",
+        "https://login.microsoftonline.com/t/v2.0",
+        "--oidc-client-id",
+        "c",
+        "--oidc-redirect-url",
+        "https://pledge.example/sign-in/oidc/callback",
+    ];
+
+    #[test]
+    fn settings_from_flags() -> anyhow::Result<()> {
+        assert!(settings(&[])?.is_none(), "no issuer, no provider");
+        let mut args = BASE.to_vec();
+        args.extend([
+            "--oidc-subject-claim",
+            "oid",
+            "--oidc-role",
+            "Pledge.Admin=administrator",
+            "--oidc-role",
+            "Pledge.Supervisor=supervisor",
+        ]);
+        let s = settings(&args)?.ok_or_else(|| anyhow::anyhow!("no settings"))?;
+        assert_eq!(s.subject_claim, "oid");
+        assert_eq!(s.link_claim, "employeeid");
+        assert_eq!(s.role_map.len(), 2);
+        assert_eq!(s.mfa_amr, ["mfa", "otp"]);
+        assert_eq!(s.algorithms.len(), 3);
+        assert_eq!(
+            s.post_logout_redirect_url,
+            "https://pledge.example/sign-in?signed_out=1"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn each_wrong_setting_is_named() {
+        assert!(error(&["--local-accounts", "off"]).contains("--oidc-issuer"));
+        assert!(error(&BASE[..2]).contains("--oidc-client-id"));
+        assert!(error(&BASE[..4]).contains("--oidc-redirect-url"));
+        let with = |extra: &[&'static str]| {
+            let mut a = BASE.to_vec();
+            a.extend_from_slice(extra);
+            error(&a)
+        };
+        assert!(with(&["--oidc-role", "Pledge.Chief=chief"]).contains("--oidc-role"));
+        assert!(with(&["--oidc-algorithms", "RS256,none"]).contains("--oidc-algorithms"));
+        assert!(with(&["--oidc-algorithms", "HS256"]).contains("client secret"));
+        assert!(with(&["--oidc-link-field", "name"]).contains("--oidc-link-field"));
+        assert!(with(&["--oidc-mfa-amr", ""]).contains("--oidc-mfa-amr"));
+        let mut http = BASE.to_vec();
+        http[1] = "http://login.example/t";
+        assert!(error(&http).contains("--oidc-issuer"));
+    }
+}
