@@ -37,7 +37,7 @@ pub struct RefusedPage {
 }
 
 /// A refusal page; the sign-in in progress is forgotten (its cookie cleared).
-fn refused(status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Response {
+fn refused(tls: bool, status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Response {
     let page = RefusedPage {
         layout: Layout::anonymous(heading),
         heading: heading.to_owned(),
@@ -46,7 +46,7 @@ fn refused(status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Respon
     let mut response = (status, page).into_response();
     response
         .headers_mut()
-        .append(header::SET_COOKIE, clear_cookie(false));
+        .append(header::SET_COOKIE, clear_cookie(tls));
     response
 }
 
@@ -100,8 +100,9 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
-fn start_again(name: &str) -> Response {
+fn start_again(tls: bool, name: &str) -> Response {
     refused(
+        tls,
         StatusCode::BAD_REQUEST,
         "Your sign-in did not finish",
         vec![
@@ -124,6 +125,7 @@ pub async fn callback(
     };
     let settings = provider.settings();
     let name = settings.display_name.clone();
+    let tls = state.config().tls;
     let q: CallbackQuery =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     if let Some(error) = q.error.as_deref() {
@@ -131,6 +133,7 @@ pub async fn callback(
             description = q.error_description.as_deref().unwrap_or(""),
             "sign-in at the identity provider did not succeed");
         return refused(
+            tls,
             StatusCode::FORBIDDEN,
             "You are not signed in",
             vec![format!(
@@ -143,7 +146,7 @@ pub async fn callback(
         .map(|c| c.value().to_owned());
     let (Some(sealed), Some(returned_state), Some(code)) = (sealed, q.state, q.code) else {
         tracing::info!(address = %address, "sign-in callback without its state, code or cookie");
-        return start_again(&name);
+        return start_again(tls, &name);
     };
     let returned = match provider
         .finish(&sealed, &returned_state, &code, state.now())
@@ -152,11 +155,12 @@ pub async fn callback(
         Ok(r) => r,
         Err(OidcError::State(why)) => {
             tracing::warn!(address = %address, why = %why, "sign-in callback refused");
-            return start_again(&name);
+            return start_again(tls, &name);
         }
         Err(OidcError::InvalidToken(why)) => {
             tracing::warn!(address = %address, why = %why, "sign-in refused: the ID token is not valid");
             return refused(
+                tls,
                 StatusCode::FORBIDDEN,
                 "Pledge could not check your sign-in",
                 vec![format!(
@@ -167,6 +171,7 @@ pub async fn callback(
         Err(e) => {
             tracing::error!(address = %address, error = %e, "sign-in through the identity provider failed");
             return refused(
+                tls,
                 StatusCode::BAD_GATEWAY,
                 "Sign-in is not working at the moment",
                 vec![format!(
@@ -202,6 +207,7 @@ pub async fn callback(
             response
         }
         Err(Refusal::NotSetUp) => refused(
+            tls,
             StatusCode::FORBIDDEN,
             "Your account is not set up in Pledge",
             vec![
@@ -215,6 +221,7 @@ pub async fn callback(
             ],
         ),
         Err(Refusal::NeedsMultiFactor) => refused(
+            tls,
             StatusCode::FORBIDDEN,
             "Administrators must sign in with multi-factor authentication",
             vec![
@@ -226,6 +233,7 @@ pub async fn callback(
             ],
         ),
         Err(Refusal::Disabled) => refused(
+            tls,
             StatusCode::FORBIDDEN,
             "Your Pledge account is disabled",
             vec![format!("Ask {} if you should have access.", settings.ask)],
