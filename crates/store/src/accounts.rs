@@ -53,6 +53,9 @@ pub struct Session {
     pub second_factor_done: bool,
     /// A base32 TOTP secret being set up in this session, until its first code confirms it.
     pub totp_pending: Option<String>,
+    /// The ID token of a sign-in through the force's identity provider (for the provider's
+    /// sign-out); None for a password sign-in.
+    pub id_token: Option<String>,
 }
 
 /// An API token for a force system.
@@ -167,6 +170,21 @@ pub trait AccountStore: Send + Sync {
     fn tokens(&self) -> impl Future<Output = Result<Vec<ApiToken>>> + Send;
     /// Revokes a token; false when there is no such (unrevoked) token.
     fn revoke_token(&self, name: &str, at: Timestamp) -> impl Future<Output = Result<bool>> + Send;
+    /// The person an identity provider's subject is linked to, if any.
+    fn oidc_person(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// Links a provider's subject to a person; false (nothing changed) when the subject or
+    /// the person is linked already. A person that does not exist is `StoreError::Invalid`.
+    fn link_oidc(
+        &self,
+        issuer: &str,
+        subject: &str,
+        person_id: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool>> + Send;
 }
 
 // Row decoding shared by both backends (the tables have the same columns in both schemas).
@@ -194,8 +212,8 @@ pub(crate) fn account_row(r: &impl Get) -> Result<Account> {
 }
 
 /// The `session` columns [`session_row`] reads.
-pub(crate) const SESSION_COLS: &str =
-    "id_hash, person_id, csrf_token, created_at, expires_at, second_factor_done, totp_pending";
+pub(crate) const SESSION_COLS: &str = "id_hash, person_id, csrf_token, created_at, expires_at, \
+     second_factor_done, totp_pending, id_token";
 
 /// A `session` row.
 pub(crate) fn session_row(r: &impl Get) -> Result<Session> {
@@ -207,6 +225,7 @@ pub(crate) fn session_row(r: &impl Get) -> Result<Session> {
         expires_at: timestamp(r.int("expires_at")?, "session expires_at")?,
         second_factor_done: r.flag("second_factor_done")?,
         totp_pending: r.opt_text("totp_pending")?,
+        id_token: r.opt_text("id_token")?,
     })
 }
 

@@ -250,6 +250,18 @@ impl AccountStore for AnyStore {
     async fn revoke_token(&self, name: &str, at: Timestamp) -> Result<bool> {
         delegate!(self, s => s.revoke_token(name, at))
     }
+    async fn oidc_person(&self, issuer: &str, subject: &str) -> Result<Option<String>> {
+        delegate!(self, s => s.oidc_person(issuer, subject))
+    }
+    async fn link_oidc(
+        &self,
+        issuer: &str,
+        subject: &str,
+        person_id: &str,
+        at: Timestamp,
+    ) -> Result<bool> {
+        delegate!(self, s => s.link_oidc(issuer, subject, person_id, at))
+    }
 }
 
 impl IdempotencyStore for AnyStore {

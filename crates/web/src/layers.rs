@@ -26,10 +26,9 @@ pub fn wrap(app: Router, config: &WebConfig) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            content_security_policy(config),
         ))
         .layer(header_layer(header::CACHE_CONTROL, "no-store"));
     if config.tls {
@@ -42,6 +41,26 @@ pub fn wrap(app: Router, config: &WebConfig) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             Problem::internal("a handler panicked").into_response()
         }))
+}
+
+/// The pages' Content-Security-Policy. Forms post only to Pledge, and (when signing in
+/// through the force's identity provider) sign-out may go on to the provider's end-session
+/// endpoint: a redirect after a form is held to `form-action` too.
+fn content_security_policy(config: &WebConfig) -> HeaderValue {
+    let form_action = match config.oidc.as_ref().and_then(|p| p.end_session_origin()) {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         frame-ancestors 'none'; form-action {form_action}; base-uri 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+    })
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -41,6 +41,9 @@ pub enum StepError {
     WrongCredentials,
     /// The account is disabled.
     Disabled,
+    /// Password sign-in is switched off: people sign in through the force's identity
+    /// provider.
+    LocalAccountsOff,
     /// The second factor is still to be given in this session.
     SecondFactorPending,
     /// The account has no two-factor set up, so there is no code to give.
@@ -115,7 +118,8 @@ impl SignedInSession {
 
 /// Signs in with a person id and password.
 ///
-/// Refuses (with the same answer and the same work) an unknown name and a wrong password;
+/// Refuses every password sign-in when local accounts are off. Refuses (with the same
+/// answer and the same work) an unknown name and a wrong password;
 /// refuses a disabled account; refuses a name with too many recent failures, whether or not
 /// it has an account. Every refusal after the input checks counts as a failure. With
 /// two-factor set up the password alone does not reset the count of failures (the code
@@ -127,6 +131,10 @@ pub async fn sign_in<S: AccountStore>(
     person_id: &str,
     secret: &str,
 ) -> Result<SignedInSession, StepError> {
+    if !cx.settings.local_accounts {
+        tracing::info!(address = %cx.address, "password sign-in refused: local accounts are off");
+        return Err(StepError::LocalAccountsOff);
+    }
     if person_id.is_empty() || person_id.chars().count() > MAX_PERSON_ID {
         return Err(StepError::BadPersonId);
     }

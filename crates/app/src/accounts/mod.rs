@@ -10,6 +10,7 @@ pub mod actor;
 mod admin;
 pub mod create;
 pub mod flow;
+pub mod oidc;
 pub mod password;
 pub mod session;
 pub mod throttle;
@@ -42,6 +43,10 @@ pub struct Settings {
     pub backoff_base: SignedDuration,
     /// The longest wait.
     pub backoff_max: SignedDuration,
+    /// Whether people may sign in with a Pledge password. Off when a force signs everyone
+    /// in through its identity provider (`pledge serve --local-accounts off`): password
+    /// sign-ins are refused, and the command line is the way back in (break-glass).
+    pub local_accounts: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +57,7 @@ impl Default for Settings {
             login_window: SignedDuration::from_hours(1),
             backoff_base: SignedDuration::from_secs(30),
             backoff_max: SignedDuration::from_mins(15),
+            local_accounts: true,
         }
     }
 }

@@ -24,6 +24,18 @@ pub async fn start(
     second_factor_done: bool,
     now: Timestamp,
 ) -> Result<NewSession, StoreError> {
+    let new = new(settings, person_id, second_factor_done, now);
+    store.create_session(&new.session).await?;
+    Ok(new)
+}
+
+/// A new session for a person and its token, not yet stored.
+pub fn new(
+    settings: &Settings,
+    person_id: &str,
+    second_factor_done: bool,
+    now: Timestamp,
+) -> NewSession {
     let token = random_hex(32);
     let session = Session {
         id_hash: sha256_hex(&token),
@@ -33,9 +45,9 @@ pub async fn start(
         expires_at: now.saturating_add(settings.session_lifetime).unwrap_or(now),
         second_factor_done,
         totp_pending: None,
+        id_token: None,
     };
-    store.create_session(&session).await?;
-    Ok(NewSession { token, session })
+    NewSession { token, session }
 }
 
 /// Finds a live session by its token; an expired one is deleted and not returned.
@@ -102,6 +114,12 @@ pub enum Outstanding {
     PasswordChange,
 }
 
+/// Whether a session was signed in through the force's identity provider (which did the
+/// second factor, and holds the password).
+pub fn through_provider(session: &Session) -> bool {
+    session.id_token.is_some()
+}
+
 /// Whether an account is an administrator's (and so must use two-factor).
 pub fn is_administrator(account: &Account) -> bool {
     account
@@ -112,8 +130,12 @@ pub fn is_administrator(account: &Account) -> bool {
 
 impl Outstanding {
     /// The first thing outstanding on a session of an account, if any.
+    /// A session signed in through the identity provider has nothing outstanding: the
+    /// provider holds the password and did the second factor (required of administrators).
     pub fn of(account: &Account, session: &Session) -> Option<Self> {
-        if account.totp_secret.is_some() && !session.second_factor_done {
+        if through_provider(session) {
+            None
+        } else if account.totp_secret.is_some() && !session.second_factor_done {
             Some(Outstanding::SecondFactor)
         } else if account.totp_secret.is_none() && is_administrator(account) {
             Some(Outstanding::TwoFactorSetup)

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod evaluate;
 pub mod generate;
 pub mod migrate;
+pub mod oidc_args;
 pub mod plan_check;
 pub mod plan_diff;
 pub mod plan_files;

@@ -53,6 +53,27 @@ pub struct Args {
     pub head_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub mail: Box<MailArgs>,
+    #[command(flatten)]
+    pub oidc: Box<super::oidc_args::OidcArgs>,
+}
+
+/// How people sign in: the force's identity provider (if any) and whether password sign-in
+/// is on.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// The discovered provider.
+    pub oidc: Option<std::sync::Arc<pledge_app::accounts::oidc::Provider>>,
+    /// Password sign-in is on.
+    pub local_accounts: bool,
+}
+
+impl Default for SignIn {
+    fn default() -> Self {
+        Self {
+            oidc: None,
+            local_accounts: true,
+        }
+    }
 }
 
 /// Notification email (see docs/notifications.md). Without --smtp-host, notifications are
@@ -125,6 +146,7 @@ pub async fn state(
         metrics_token,
         client_address_header,
         mail,
+        SignIn::default(),
     )
     .await
 }
@@ -148,6 +170,7 @@ pub async fn state_for_force(
     metrics_token: Option<String>,
     client_address_header: Option<String>,
     mail: Option<pledge_web::mail::MailConfig>,
+    sign_in: SignIn,
 ) -> anyhow::Result<AppState> {
     let calendar = super::evaluate::load_calendar(force.calendar)?;
     let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
@@ -172,13 +195,15 @@ pub async fn state_for_force(
     if metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--metrics-token: at least 16 characters");
     }
-    let config = WebConfig {
+    let mut config = WebConfig {
         tls,
         metrics_token,
         client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
         mail,
+        oidc: sign_in.oidc,
         ..WebConfig::default()
     };
+    config.accounts.local_accounts = sign_in.local_accounts;
     Ok(AppState::new(
         app,
         config,
@@ -203,6 +228,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         calendar: args.calendar.as_deref(),
     };
     let mail = args.mail.config()?;
+    let sign_in = SignIn {
+        oidc: args.oidc.provider().await?,
+        local_accounts: args.oidc.local_accounts == super::oidc_args::OnOff::On,
+    };
     let state = state_for_force(
         &args.store,
         &force,
@@ -210,6 +239,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.metrics_token,
         args.client_address_header.clone(),
         mail,
+        sign_in,
     )
     .await?;
     let listener = bind(&args.listen).await?;

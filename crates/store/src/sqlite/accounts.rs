@@ -9,6 +9,7 @@ use crate::accounts::{
 };
 use crate::encode::micros;
 use crate::error::{Result, StoreError};
+use crate::rows::Get;
 use jiff::Timestamp;
 
 impl AccountStore for SqliteStore {
@@ -168,8 +169,8 @@ impl AccountStore for SqliteStore {
 
     async fn create_session(&self, s: &Session) -> Result<()> {
         sqlx::query(
-            "INSERT INTO session (id_hash, person_id, csrf_token, created_at, expires_at, second_factor_done, totp_pending) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO session (id_hash, person_id, csrf_token, created_at, expires_at, second_factor_done, totp_pending, id_token) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.id_hash)
         .bind(&s.person_id)
@@ -178,6 +179,7 @@ impl AccountStore for SqliteStore {
         .bind(micros(s.expires_at))
         .bind(s.second_factor_done)
         .bind(&s.totp_pending)
+        .bind(&s.id_token)
         .execute(&self.pool)
         .await
         .map_err(|e| match e {
@@ -306,6 +308,41 @@ impl AccountStore for SqliteStore {
         .bind(name)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn oidc_person(&self, issuer: &str, subject: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT person_id FROM oidc_link WHERE issuer = ? AND subject = ?")
+            .bind(issuer)
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.text("person_id")).transpose()
+    }
+
+    async fn link_oidc(
+        &self,
+        issuer: &str,
+        subject: &str,
+        person_id: &str,
+        at: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO oidc_link (issuer, subject, person_id, linked_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(issuer)
+        .bind(subject)
+        .bind(person_id)
+        .bind(micros(at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match e {
+            e if is_foreign_key_violation(&e) => {
+                StoreError::Invalid(format!("there is no person {person_id}"))
+            }
+            e => e.into(),
+        })?;
         Ok(done.rows_affected() > 0)
     }
 }

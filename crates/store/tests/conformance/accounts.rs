@@ -12,6 +12,7 @@ crate::conformance!(
     sessions_lifecycle,
     tokens_lifecycle,
     login_attempts_are_counted,
+    oidc_links_bind_one_subject_to_one_person,
 );
 
 fn person(id: &str) -> Person {
@@ -156,6 +157,7 @@ fn session(hash: &str, person: &str, created: &str, expires: &str) -> Session {
         expires_at: at(expires),
         second_factor_done: false,
         totp_pending: None,
+        id_token: None,
     }
 }
 
@@ -362,5 +364,36 @@ async fn login_attempts_are_counted<S: Backend + AccountStore>(
         db.prune_login_attempts(t(6)).await? == 1,
         "the success at 08:04"
     );
+    Ok(())
+}
+
+async fn oidc_links_bind_one_subject_to_one_person<S: Backend + AccountStore>(
+    db: &TestDb<S>,
+) -> anyhow::Result<()> {
+    with_accounts(db, &["PC-1", "PC-2"]).await?;
+    let (iss, other_iss) = ("https://login.example/t1/v2.0", "https://other.example");
+    let now = at("2025-03-01T08:00:00Z");
+    ensure!(db.oidc_person(iss, "oid-1").await?.is_none());
+    ensure!(db.link_oidc(iss, "oid-1", "PC-1", now).await?);
+    ensure!(db.oidc_person(iss, "oid-1").await?.as_deref() == Some("PC-1"));
+    // The same subject again, or another subject for the same person: refused, unchanged.
+    ensure!(!db.link_oidc(iss, "oid-1", "PC-2", now).await?);
+    ensure!(!db.link_oidc(iss, "oid-2", "PC-1", now).await?);
+    ensure!(db.oidc_person(iss, "oid-1").await?.as_deref() == Some("PC-1"));
+    ensure!(db.oidc_person(iss, "oid-2").await?.is_none());
+    // Subjects are per issuer, and compared exactly.
+    ensure!(db.oidc_person(other_iss, "oid-1").await?.is_none());
+    ensure!(db.oidc_person(iss, "OID-1").await?.is_none());
+    ensure!(db.link_oidc(other_iss, "oid-1", "PC-2", now).await?);
+    // A person who does not exist is refused, not a database error.
+    ensure!(matches!(
+        db.link_oidc(iss, "oid-9", "PC-404", now).await,
+        Err(StoreError::Invalid(_))
+    ));
+    // A session keeps the ID token it was signed in with.
+    let mut s = session("h9", "PC-1", "2025-03-01T08:00:00Z", "2025-03-01T20:00:00Z");
+    s.id_token = Some("eyJ.header.sig".into());
+    db.create_session(&s).await?;
+    ensure!(db.session("h9").await?.as_ref() == Some(&s));
     Ok(())
 }

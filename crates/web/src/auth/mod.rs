@@ -168,6 +168,9 @@ impl From<StepError> for Problem {
             StepError::Disabled => {
                 Problem::forbidden("This account is disabled. Ask your administrator.")
             }
+            StepError::LocalAccountsOff => Problem::forbidden(
+                "Signing in with a Pledge password is switched off: sign in with your force's account (GET /sign-in/oidc).",
+            ),
             StepError::SecondFactorPending => outstanding_problem(Outstanding::SecondFactor),
             StepError::TwoFactorNotSetUp => Problem::new(
                 StatusCode::CONFLICT,

@@ -76,7 +76,7 @@ impl SignedIn {
         (status = 200, description = "Signed in", body = SignedIn,
             headers(("set-cookie" = String, description = "pledge_session, HttpOnly, SameSite=Lax"))),
         (status = 401, description = "Wrong person id or password", body = Problem),
-        (status = 403, description = "The account is disabled, or the request comes from another site", body = Problem),
+        (status = 403, description = "The account is disabled, password sign-in is switched off (`--local-accounts off`), or the request comes from another site", body = Problem),
         (status = 422, description = "A field is missing or wrong", body = Problem),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem)))]
 pub async fn sign_in(

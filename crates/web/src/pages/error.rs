@@ -97,7 +97,8 @@ pub fn is_local_path(p: &str) -> bool {
     p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && p.len() < 512
 }
 
-fn percent(s: &str) -> String {
+/// Percent-encodes a query value (letters, digits, `-._~/` kept).
+pub(crate) fn percent(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {

@@ -18,6 +18,7 @@ mod names;
 mod notifications;
 mod overview;
 mod plans;
+mod provider_sign_in;
 mod record;
 mod recorded;
 mod session;
@@ -45,6 +46,8 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route("/sign-in/code", get(sign_in::code_form).post(sign_in::code))
+        .route("/sign-in/oidc", get(provider_sign_in::start))
+        .route("/sign-in/oidc/callback", get(provider_sign_in::callback))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/account", get(sign_in::account))
         .route(

@@ -42,6 +42,11 @@ pub struct FormPage {
     pub button: String,
     /// Links under the form.
     pub links: Vec<(String, String)>,
+    /// A button-styled link before the form (sign in with the force's identity provider):
+    /// its address and words.
+    pub provider: Option<(String, String)>,
+    /// Whether the form is shown (not when password sign-in is switched off).
+    pub show_form: bool,
 }
 
 impl FormPage {
@@ -57,6 +62,8 @@ impl FormPage {
             fields: Vec::new(),
             button: button.to_owned(),
             links: Vec::new(),
+            provider: None,
+            show_form: true,
         }
     }
 
@@ -122,12 +129,29 @@ fn sign_in_page(
             .autocomplete("current-password")
             .error(err("password")),
     ]);
+    let next = q.next.as_deref().filter(|n| is_local_path(n));
+    if let Some(provider) = &state.config().oidc {
+        let href = match next {
+            Some(n) => format!("/sign-in/oidc?next={}", super::error::percent(n)),
+            None => "/sign-in/oidc".to_owned(),
+        };
+        let name = &provider.settings().display_name;
+        page.provider = Some((href, format!("Sign in with {name}")));
+        if state.config().accounts.local_accounts {
+            page.intro
+                .push("Or sign in with a Pledge account:".to_owned());
+        }
+    }
+    if !state.config().accounts.local_accounts {
+        page.show_form = false;
+        page.fields.clear();
+    }
     if q.expired.is_some() {
         page.notice = "Your session has ended. Sign in again to carry on.".to_owned();
     } else if q.signed_out.is_some() {
         page.notice = "You have signed out.".to_owned();
     }
-    if let Some(next) = q.next.as_deref().filter(|n| is_local_path(n)) {
+    if let Some(next) = next {
         page.hidden.push(("next".to_owned(), next.to_owned()));
     }
     let (token, set_cookie) = login_csrf::token_or_new(state.config(), headers);
@@ -267,14 +291,21 @@ pub async fn code(
     }
 }
 
-/// `POST /sign-out`.
+/// `POST /sign-out`: ends the Pledge session; a session signed in through the force's
+/// identity provider then goes on to the provider's sign-out, when it has one, which sends
+/// the browser back to the sign-in page.
 pub async fn sign_out(State(state): State<AppState>, form: SessionForm) -> Response {
     if let Err(p) = auth_steps::sign_out(&state, &form.user).await {
         return PageError::from(p).into_response();
     }
+    let to = match (&form.user.session.id_token, &state.config().oidc) {
+        (Some(id_token), Some(provider)) => provider.end_session_url(id_token),
+        _ => None,
+    }
+    .unwrap_or_else(|| "/sign-in?signed_out=1".to_owned());
     (
         [(header::SET_COOKIE, session::clear_cookie(state.config()))],
-        Redirect::to("/sign-in?signed_out=1"),
+        Redirect::to(&to),
     )
         .into_response()
 }

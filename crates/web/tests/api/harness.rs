@@ -103,6 +103,19 @@ pub async fn spawn_app_with(
     config: WebConfig,
     clock: Clock,
 ) -> anyhow::Result<Option<TestApp>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    spawn_app_on(listener, backend, test, config, clock).await
+}
+
+/// The same, on a listener the test bound already (to know the address before configuring
+/// the app, as the identity provider's redirect URL needs).
+pub async fn spawn_app_on(
+    listener: tokio::net::TcpListener,
+    backend: Backend,
+    test: &str,
+    config: WebConfig,
+    clock: Clock,
+) -> anyhow::Result<Option<TestApp>> {
     let Some((store, cleanup, sqlite_path)) = fresh_store(backend, test).await? else {
         return Ok(None);
     };
@@ -110,7 +123,6 @@ pub async fn spawn_app_with(
     let app =
         pledge_app::App::new(store, plans, "op-hampshire").map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = AppState::new(app, config, clock, None);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let router = pledge_web::router(state.clone());
     let server = tokio::spawn(async move {
