@@ -108,6 +108,8 @@ pub struct PreviewPage {
     pub errors: Vec<ErrorItem>,
     /// The date fields, empty.
     pub date: (String, String, String),
+    /// The actor may backtest the file on the force's cases (the last twelve months).
+    pub backtest: Option<(String, String)>,
 }
 
 fn may_manage(user: &PageUser) -> Result<String, PageError> {
@@ -367,6 +369,24 @@ async fn preview_page(
                 },
                 date_error,
                 date,
+                backtest: {
+                    let forces: Vec<String> = user.actor.force().map(str::to_owned).into_iter().collect();
+                    let may = !forces.is_empty()
+                        && !matches!(
+                            pledge_app::policy::decide_backtest(Some(&user.actor), &forces, false),
+                            pledge_app::policy::BacktestAccess::Refused(_)
+                        );
+                    let today = state.app().today(state.now());
+                    may.then(|| {
+                        (
+                            today
+                                .checked_sub(jiff::Span::new().years(1))
+                                .unwrap_or(today)
+                                .to_string(),
+                            today.to_string(),
+                        )
+                    })
+                },
             };
             no_store(StatusCode::OK, page)
         }
