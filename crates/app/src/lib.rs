@@ -10,6 +10,7 @@ mod commands;
 mod confirmation;
 mod error;
 mod idempotency;
+pub mod import;
 mod meetings;
 pub mod notifications;
 pub mod org;

@@ -8,6 +8,7 @@
 
 pub mod actor;
 mod admin;
+mod leaver;
 pub mod create;
 pub mod flow;
 pub mod password;
