@@ -367,18 +367,22 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
         Ok(())
     }
 
-    /// People of the actor's force who have left and still own open obligations of open
-    /// cases, with those obligations (for the leadership overview: to be reassigned).
+    /// Open obligations of open cases owned by people who have left, with the leaver, among
+    /// the cases the actor may list (the overdue list's scope: the leadership overview shows
+    /// them to be reassigned).
     pub async fn leavers_open_obligations(
         &self,
         actor: &Actor,
         limit: u32,
+        now: Timestamp,
     ) -> AppResult<Vec<(Person, pledge_store::ObligationRow)>> {
-        let Some(force) = actor.force().filter(|f| decide_org(actor, OrgAction::ReadPeople, f))
-        else {
-            return Err(AppError::Forbidden("see who has left".into()));
-        };
-        let rows = self.store.leavers_open_obligations(force, limit).await?;
+        let scope = self
+            .list_scope(actor, crate::policy::CaseList::Overdue)
+            .await?;
+        let rows = self
+            .store
+            .leavers_open_obligations(&scope.force, limit)
+            .await?;
         let leavers: HashMap<String, Person> = self
             .store
             .leavers()
@@ -386,12 +390,39 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             .into_iter()
             .map(|l| (l.person.id.clone(), l.person))
             .collect();
-        Ok(rows
-            .into_iter()
-            .filter_map(|o| {
-                let p = leavers.get(o.owner_person.as_deref()?)?.clone();
-                Some((p, o))
-            })
-            .collect())
+        let mut out = Vec::new();
+        for o in rows {
+            let Some(p) = o.owner_person.as_deref().and_then(|id| leavers.get(id)) else {
+                continue;
+            };
+            let Some(s) = self.store.summary(&o.case_id).await? else {
+                continue;
+            };
+            let named = scope
+                .named
+                .as_deref()
+                .is_some_and(|me| s.supervisor == me || s.oic.as_deref() == Some(me));
+            let in_scope = scope.whole_force || scope.units.contains(&s.unit) || named;
+            let own = scope
+                .not_victim
+                .as_deref()
+                .is_some_and(|me| s.victims.iter().any(|v| v == me));
+            if in_scope && !own {
+                out.push((p.clone(), o));
+            }
+        }
+        if !out.is_empty() {
+            self.store
+                .record_access(AccessEntry {
+                    at: now,
+                    actor: actor.log_id(),
+                    action: AccessAction::Consult,
+                    case_id: None,
+                    what: "open obligations of people who have left".into(),
+                    justification: "line management oversight".into(),
+                })
+                .await?;
+        }
+        Ok(out)
     }
 }

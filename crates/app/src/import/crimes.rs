@@ -15,7 +15,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::commands::{check_time, person_id};
 use crate::error::{AppError, AppResult};
-use crate::policy::CaseAction;
+use crate::policy::{CaseAction, OrgAction, decide_org};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -93,6 +93,8 @@ pub enum CrimeOutcome {
     Refused {
         /// The case.
         case_id: CaseId,
+        /// The field of the record at fault (`crime_reference`, `outcome_type`).
+        field: String,
         /// Why, in the plan's words.
         reason: String,
     },
@@ -147,7 +149,11 @@ impl<S: Store + DirectoryStore> App<S> {
         dry_run: bool,
         now: Timestamp,
     ) -> AppResult<CrimeOutcome> {
-        let Some(force) = actor.force().map(str::to_owned) else {
+        let Some(force) = actor
+            .force()
+            .filter(|f| decide_org(actor, OrgAction::ImportCrimes, f))
+            .map(str::to_owned)
+        else {
             return Err(AppError::Forbidden("import crime records".into()));
         };
         check_source_id("source", &record.source, 64)?;
@@ -228,6 +234,7 @@ impl<S: Store + DirectoryStore> App<S> {
             if let Some(other) = known.iter().find(|r| **r != record.crime_reference) {
                 return Ok(CrimeOutcome::Refused {
                     case_id,
+                    field: "crime_reference".into(),
                     reason: format!(
                         "the case already has the crime reference {other}, not {}",
                         record.crime_reference
@@ -251,6 +258,7 @@ impl<S: Store + DirectoryStore> App<S> {
                     Some(had) => {
                         return Ok(CrimeOutcome::Refused {
                             case_id,
+                            field: "outcome_type".into(),
                             reason: format!(
                                 "the outcome is already finalised as type {}, not {}",
                                 had.get(),
@@ -270,8 +278,13 @@ impl<S: Store + DirectoryStore> App<S> {
             }
             for e in &events {
                 if let Err(refusal) = case.record(e.clone()) {
+                    let field = match e.event_type() {
+                        EventType::OutcomeFinalised => "outcome_type",
+                        _ => "crime_reference",
+                    };
                     return Ok(CrimeOutcome::Refused {
                         case_id,
+                        field: field.into(),
                         reason: refusal.to_string(),
                     });
                 }
@@ -393,7 +406,10 @@ impl<S: Store + DirectoryStore> App<S> {
         dry_run: bool,
         now: Timestamp,
     ) -> AppResult<CrimeReport> {
-        if actor.force().is_none() {
+        if !actor
+            .force()
+            .is_some_and(|f| decide_org(actor, OrgAction::ImportCrimes, f))
+        {
             return Err(AppError::Forbidden("import crime records".into()));
         }
         let c = &mapping.crimes;
@@ -514,6 +530,3 @@ impl<S: Store + DirectoryStore> App<S> {
         Ok(self.store.unmatched(force, limit).await?)
     }
 }
-
-/// The steps a crime record can record.
-pub const STEPS: [EventType; 2] = [EventType::CrimeRecorded, EventType::OutcomeFinalised];

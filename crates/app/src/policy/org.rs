@@ -19,6 +19,10 @@ pub enum OrgAction {
     /// Record a new assault in the force (any member of the workforce; a crime system's
     /// token with `cases:write`).
     RecordAssault,
+    /// Send records of the force's crime system to be attached to its cases (the system's
+    /// token with `cases:write`; administrators, the force lead and investigators). Each case
+    /// is then decided again ([`crate::policy::CaseAction::ImportFromSource`]).
+    ImportCrimes,
 }
 
 /// Decides an organisation action on `force`'s data. Default deny.
@@ -44,5 +48,13 @@ pub fn decide_org(actor: &Actor, action: OrgAction, force: &str) -> bool {
         (OrgAction::Maintain, Actor::Person { .. }) => actor.has(AccountRole::Administrator),
         (OrgAction::RecordAssault, Actor::Person { .. }) => actor.has(AccountRole::Staff),
         (OrgAction::RecordAssault, Actor::System { .. }) => actor.scoped(TokenScope::CasesWrite),
+        (OrgAction::ImportCrimes, Actor::System { .. }) => actor.scoped(TokenScope::CasesWrite),
+        (OrgAction::ImportCrimes, Actor::Person { .. }) => [
+            AccountRole::Administrator,
+            AccountRole::ForceLead,
+            AccountRole::Investigator,
+        ]
+        .into_iter()
+        .any(|r| actor.has(r)),
     }
 }

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod demo;
 pub mod evaluate;
 pub mod generate;
+pub mod import;
 pub mod migrate;
 pub mod plan_check;
 pub mod plan_diff;

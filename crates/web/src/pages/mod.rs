@@ -66,9 +66,16 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))
         .route("/admin/people", get(admin::people))
-        .route("/admin/people/upload", post(admin::upload_people))
         .route("/admin/units", get(admin::units))
-        .route("/admin/units/upload", post(admin::upload_units))
+        .route(
+            "/admin/import/{kind}",
+            get(admin::import::form)
+                .post(admin::import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    admin::import::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/admin/import/{kind}/confirm", post(admin::import::confirm))
         .route("/admin/plans", get(admin::plans))
         .route(
             "/admin/meetings",
