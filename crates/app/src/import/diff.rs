@@ -253,8 +253,9 @@ pub fn diff_people(
             Some(_) => diff.unchanged += 1,
         }
     }
-    // Line managers must be someone: in this file or the force's directory.
-    for r in rows {
+    // In a full file line managers must be someone: in this file or the force's directory
+    // (a partial file may name managers the directory does not hold yet).
+    for r in rows.iter().filter(|_| full) {
         if let Some(m) = r.person.line_manager.as_deref()
             && !seen.contains_key(m)
             && !existing.get(m).is_some_and(|p| in_force(p))
