@@ -226,6 +226,17 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             cols,
             &mut errors,
         );
+        // An administrator never locks themselves out with a file that leaves them out.
+        let me = actor.log_id();
+        if d.leavers.iter().any(|(p, _)| p.id == me) {
+            errors.push(super::RowError {
+                row: 0,
+                column: None,
+                problem: format!(
+                    "you ({me}) are not a current member of your force in this file: importing it would mark you as left and end your access; use a partial import, or ask another administrator"
+                ),
+            });
+        }
         if !errors.is_empty() {
             return Ok(DirectoryReport::failed("people", rows.len(), errors));
         }
