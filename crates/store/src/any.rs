@@ -268,7 +268,11 @@ impl crate::directory::DirectoryStore for AnyStore {
     async fn leavers(&self) -> Result<Vec<crate::directory::Leaver>> {
         delegate!(self, s => s.leavers())
     }
-    async fn leavers_open_obligations(&self, force: &str, limit: u32) -> Result<Vec<ObligationRow>> {
+    async fn leavers_open_obligations(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> Result<Vec<ObligationRow>> {
         delegate!(self, s => s.leavers_open_obligations(force, limit))
     }
     async fn cases_with_crime_reference(&self, reference: &str) -> Result<Vec<CaseId>> {
@@ -301,7 +305,11 @@ impl crate::directory::DirectoryStore for AnyStore {
     async fn keep_upload(&self, upload: &crate::directory::ImportUpload) -> Result<()> {
         delegate!(self, s => s.keep_upload(upload))
     }
-    async fn upload(&self, id: &str, actor: &str) -> Result<Option<crate::directory::ImportUpload>> {
+    async fn upload(
+        &self,
+        id: &str,
+        actor: &str,
+    ) -> Result<Option<crate::directory::ImportUpload>> {
         delegate!(self, s => s.upload(id, actor))
     }
     async fn remove_uploads(&self, id: &str, before: Timestamp) -> Result<u64> {

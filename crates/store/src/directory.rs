@@ -151,10 +151,7 @@ pub trait DirectoryStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<SourceRecord>>> + Send;
 
     /// Keeps (or refreshes) a record no case matched.
-    fn keep_unmatched(
-        &self,
-        record: &UnmatchedRecord,
-    ) -> impl Future<Output = Result<()>> + Send;
+    fn keep_unmatched(&self, record: &UnmatchedRecord) -> impl Future<Output = Result<()>> + Send;
 
     /// The records of a force no case matched, newest first, at most `limit`.
     fn unmatched(
@@ -194,7 +191,10 @@ pub(crate) fn date_of(s: &str) -> Result<Date> {
 
 /// Refuses a source record the store cannot key.
 pub(crate) fn check_record(r: &SourceRecord) -> Result<()> {
-    if r.source.is_empty() || r.record_id.is_empty() || r.source.len() > 64 || r.record_id.len() > 128
+    if r.source.is_empty()
+        || r.record_id.is_empty()
+        || r.source.len() > 64
+        || r.record_id.len() > 128
     {
         return Err(crate::StoreError::Invalid(
             "a source record needs a source (1 to 64 bytes) and a record id (1 to 128 bytes)"

@@ -8,9 +8,9 @@
 
 pub mod actor;
 mod admin;
-mod leaver;
 pub mod create;
 pub mod flow;
+mod leaver;
 pub mod password;
 pub mod session;
 pub mod throttle;

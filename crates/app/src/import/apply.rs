@@ -215,7 +215,9 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
                 .map(|l| (l.person.id, l.left_on))
                 .collect(),
         };
-        let today = now.to_zoned(TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC)).date();
+        let today = now
+            .to_zoned(TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC))
+            .date();
         let mut errors = FileErrors::default();
         let d = diff::diff_people(
             &rows,
@@ -256,7 +258,11 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             changed: Sample::of(&d.changed, |(b, a)| person_changes(b, a, &unit_names)),
             unchanged: d.unchanged,
             leavers: Sample::of(&d.leavers, |(p, on)| {
-                format!("{}, left on {}", describe_person(p, &unit_names), on.strftime("%-d %B %Y"))
+                format!(
+                    "{}, left on {}",
+                    describe_person(p, &unit_names),
+                    on.strftime("%-d %B %Y")
+                )
             }),
             returners: Sample::of(&d.returners, |p| describe_person(p, &unit_names)),
             errors: FileErrors::default(),
@@ -270,7 +276,11 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
         let import = DirectoryImport {
             units: Vec::new(),
             people: d.to_write(),
-            leavers: d.leavers.iter().map(|(p, on)| (p.id.clone(), *on)).collect(),
+            leavers: d
+                .leavers
+                .iter()
+                .map(|(p, on)| (p.id.clone(), *on))
+                .collect(),
         };
         if let Err(e) = self.store.import_directory(&import).await {
             report.errors = write_problem(e)?;
@@ -319,7 +329,11 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             }
         });
         if !errors.is_empty() {
-            return Ok(DirectoryReport::failed("units", rows.len() + errors.total, errors));
+            return Ok(DirectoryReport::failed(
+                "units",
+                rows.len() + errors.total,
+                errors,
+            ));
         }
         let all = self.store.units().await?;
         let mut errors = FileErrors::default();
@@ -361,7 +375,12 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
         Ok(report)
     }
 
-    async fn log_import(&self, actor: &Actor, r: &DirectoryReport, now: Timestamp) -> AppResult<()> {
+    async fn log_import(
+        &self,
+        actor: &Actor,
+        r: &DirectoryReport,
+        now: Timestamp,
+    ) -> AppResult<()> {
         self.store
             .record_access(AccessEntry {
                 at: now,
@@ -376,6 +395,29 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             })
             .await?;
         Ok(())
+    }
+
+    /// The people of the actor's force marked as left, with the day (for the directory page).
+    pub async fn leavers_of_force(&self, actor: &Actor) -> AppResult<Vec<pledge_store::Leaver>> {
+        let units: std::collections::HashSet<String> = self
+            .units_of_force(actor)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        if !actor
+            .force()
+            .is_some_and(|f| decide_org(actor, OrgAction::ReadPeople, f))
+        {
+            return Err(AppError::Forbidden("read the people directory".into()));
+        }
+        Ok(self
+            .store
+            .leavers()
+            .await?
+            .into_iter()
+            .filter(|l| l.person.unit.as_deref().is_some_and(|u| units.contains(u)))
+            .collect())
     }
 
     /// Open obligations of open cases owned by people who have left, with the leaver, among

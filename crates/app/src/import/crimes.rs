@@ -49,7 +49,8 @@ pub struct CrimeRecord {
     /// The Home Office outcome type, 1 to 22, once finalised.
     #[serde(default)]
     pub outcome_type: Option<u8>,
-    /// When the crime was recorded (now when absent).
+    /// When the crime was recorded (now when absent; at the case's report when earlier). An
+    /// outcome is dated when Pledge receives it.
     #[serde(default)]
     pub recorded_at: Option<Timestamp>,
 }
@@ -230,6 +231,11 @@ impl<S: Store + DirectoryStore> App<S> {
                 .collect();
             let mut case = Case::restore(plan, stored.events.clone());
             let by = person_id(actor)?;
+            // The crime is dated when the system recorded it (a day may name a time before
+            // the report: then at the report); the outcome when Pledge learns it, so an
+            // outcome finalised after the victim's view was heard is not dated before it.
+            let reported = case.state().report().map(|r| r.reported_at);
+            let crime_at = reported.map_or(at, |r| at.max(r)).min(now);
             let mut events = Vec::new();
             if let Some(other) = known.iter().find(|r| **r != record.crime_reference) {
                 return Ok(CrimeOutcome::Refused {
@@ -243,7 +249,7 @@ impl<S: Store + DirectoryStore> App<S> {
             }
             if known.is_empty() {
                 events.push(Event {
-                    at,
+                    at: crime_at,
                     by: by.clone(),
                     kind: EventKind::CrimeRecorded {
                         crime_reference: record.crime_reference.clone(),
@@ -267,7 +273,7 @@ impl<S: Store + DirectoryStore> App<S> {
                         });
                     }
                     None => events.push(Event {
-                        at,
+                        at: now,
                         by: by.clone(),
                         kind: EventKind::OutcomeFinalised { outcome_type: o },
                     }),
@@ -348,7 +354,9 @@ impl<S: Store + DirectoryStore> App<S> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(AppError::Internal("the case kept changing; try again".into()))
+        Err(AppError::Internal(
+            "the case kept changing; try again".into(),
+        ))
     }
 
     /// The case a record belongs to, or why none is chosen.
@@ -364,7 +372,9 @@ impl<S: Store + DirectoryStore> App<S> {
             };
             return Ok(match found {
                 Some(s) => Ok(s.case_id),
-                None => Err(format!("no case with the Pledge reference {r} in your force")),
+                None => Err(format!(
+                    "no case with the Pledge reference {r} in your force"
+                )),
             });
         }
         let mut ids = Vec::new();
@@ -414,8 +424,8 @@ impl<S: Store + DirectoryStore> App<S> {
         }
         let c = &mapping.crimes;
         fn w(header: &str, required: bool) -> Wanted<'_> {
-        Wanted { header, required }
-    }
+            Wanted { header, required }
+        }
         let wanted = [
             w(&c.record_id, true),
             w(&c.pledge_reference, false),
@@ -429,8 +439,8 @@ impl<S: Store + DirectoryStore> App<S> {
         let mut seen: HashMap<String, u64> = HashMap::new();
         let errors = read_rows(input, &wanted, |row, cells, errors| {
             let before = errors.total;
-            let [id, pledge, crime, class, outcome, day] = <[String; 6]>::try_from(cells)
-                .unwrap_or_else(|_| Default::default());
+            let [id, pledge, crime, class, outcome, day] =
+                <[String; 6]>::try_from(cells).unwrap_or_else(|_| Default::default());
             if id.is_empty() || id.chars().count() > 128 {
                 errors.at(row, &c.record_id, "required: 1 to 128 characters");
             } else if let Some(first) = seen.insert(id.clone(), row) {
@@ -522,9 +532,10 @@ impl<S: Store + DirectoryStore> App<S> {
         actor: &Actor,
         limit: u32,
     ) -> AppResult<Vec<UnmatchedRecord>> {
-        let Some(force) = actor.force().filter(|f| {
-            crate::policy::decide_org(actor, crate::policy::OrgAction::Maintain, f)
-        }) else {
+        let Some(force) = actor
+            .force()
+            .filter(|f| crate::policy::decide_org(actor, crate::policy::OrgAction::Maintain, f))
+        else {
             return Err(AppError::Forbidden("see unmatched crime records".into()));
         };
         Ok(self.store.unmatched(force, limit).await?)

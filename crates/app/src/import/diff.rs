@@ -85,7 +85,11 @@ pub fn person_row(
         errors.at(row, &cols.name, "1 to 200 characters");
     }
     if !email.is_empty() && (email.len() > 254 || !email.contains('@') || email.contains(' ')) {
-        errors.at(row, &cols.email, format!("\"{email}\" is not an email address"));
+        errors.at(
+            row,
+            &cols.email,
+            format!("\"{email}\" is not an email address"),
+        );
     }
     let role = if role.is_empty() {
         None
@@ -233,17 +237,17 @@ pub fn diff_people(
             errors.at(
                 r.row,
                 &cols.id,
-                format!("\"{}\" is a person of another force; choose another id", p.id),
+                format!(
+                    "\"{}\" is a person of another force; choose another id",
+                    p.id
+                ),
             );
             continue;
         }
         let was_left = dir.left.contains_key(&p.id);
         match r.left_on {
-            Some(d) if d <= today => {
-                if !was_left {
-                    diff.leavers.push((p.clone(), d));
-                }
-            }
+            Some(d) if d <= today && !was_left => diff.leavers.push((p.clone(), d)),
+            Some(d) if d <= today => {}
             _ if was_left => diff.returners.push(p.clone()),
             _ => {}
         }
@@ -361,7 +365,10 @@ pub fn diff_units(
             );
             continue;
         }
-        if existing.get(u.id.as_str()).is_some_and(|e| e.force != force) {
+        if existing
+            .get(u.id.as_str())
+            .is_some_and(|e| e.force != force)
+        {
             errors.at(
                 r.row,
                 &cols.id,

@@ -180,7 +180,9 @@ mod tests {
 
     #[test]
     fn mistakes_are_named() {
-        let e = Mapping::from_toml("[people]\nidd = \"x\"\n").err().unwrap_or_default();
+        let e = Mapping::from_toml("[people]\nidd = \"x\"\n")
+            .err()
+            .unwrap_or_default();
         assert!(e.contains("idd") && e.contains("line 2"), "{e}");
         let e = Mapping::from_toml("[people]\ndate_format = \"%d/%m\"\n")
             .err()

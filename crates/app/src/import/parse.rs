@@ -175,7 +175,10 @@ pub fn read_rows<R: Read>(
         for (w, i) in wanted.iter().zip(&index) {
             let bytes = i.and_then(|i| record.get(i)).unwrap_or_default();
             match std::str::from_utf8(bytes) {
-                Ok(s) if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => {
+                Ok(s)
+                    if s.chars()
+                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+                {
                     errors.at(row, w.header, "holds a control character");
                     ok = false;
                 }
@@ -255,7 +258,10 @@ mod tests {
     fn each_problem_is_named() {
         let (_, e) = rows(b"name\nA\n");
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("row 1, column \"id\": the file has no such column"), "{e:?}");
+        assert!(
+            e[0].starts_with("row 1, column \"id\": the file has no such column"),
+            "{e:?}"
+        );
         let (out, e) = rows(b"id,email\n1,a\xFFb\n2,c\n3\n");
         assert_eq!(out.len(), 1);
         assert_eq!(
@@ -279,6 +285,9 @@ mod tests {
         let (out, e) = rows(&file);
         assert_eq!(out.len(), 1);
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("row 3: line 3 of the file is longer than 65536 bytes"), "{e:?}");
+        assert!(
+            e[0].starts_with("row 3: line 3 of the file is longer than 65536 bytes"),
+            "{e:?}"
+        );
     }
 }

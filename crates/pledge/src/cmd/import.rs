@@ -80,7 +80,8 @@ fn mapping(path: Option<&Path>) -> anyhow::Result<Mapping> {
 
 /// The file, read through a progress bar.
 fn open(path: &Path) -> anyhow::Result<(impl std::io::Read + Send, ProgressBar)> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = ProgressBar::new(len);
     bar.set_style(
@@ -154,7 +155,9 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                     }
                     CrimeOutcome::NothingNew { case_id } => format!("nothing new for {case_id}"),
                     CrimeOutcome::Unmatched { reason } => format!("unmatched: {reason}"),
-                    CrimeOutcome::Refused { case_id, reason, .. } => {
+                    CrimeOutcome::Refused {
+                        case_id, reason, ..
+                    } => {
                         format!("refused for {case_id}: {reason}")
                     }
                 };
@@ -186,10 +189,7 @@ fn print_directory(r: &DirectoryReport, dry_run: bool, started: std::time::Insta
         r.changed.count,
         r.unchanged,
         if r.what == "people" {
-            format!(
-                ", {} left, {} back",
-                r.leavers.count, r.returners.count
-            )
+            format!(", {} left, {} back", r.leavers.count, r.returners.count)
         } else {
             String::new()
         }

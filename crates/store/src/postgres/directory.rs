@@ -130,13 +130,12 @@ impl DirectoryStore for PostgresStore {
             // The append takes the log lock; take it first so the claim is checked after
             // every earlier append of the same record committed.
             Self::lock_log(&mut tx).await?;
-            let claimed = sqlx::query(
-                "SELECT * FROM source_record WHERE source = $1 AND record_id = $2",
-            )
-            .bind(&record.source)
-            .bind(&record.record_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let claimed =
+                sqlx::query("SELECT * FROM source_record WHERE source = $1 AND record_id = $2")
+                    .bind(&record.source)
+                    .bind(&record.record_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(r) = claimed {
                 return Ok(SourceAppend::AlreadyRecorded(source_record(&r)?));
             }

@@ -35,7 +35,11 @@ fn version(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-pub(super) async fn save_unit(pool: &mut PgConnection, u: &Unit, expected: Option<u64>) -> Result<u64> {
+pub(super) async fn save_unit(
+    pool: &mut PgConnection,
+    u: &Unit,
+    expected: Option<u64>,
+) -> Result<u64> {
     let expected_i = expected.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
     let saved: Option<i64> = match expected_i {
         None => {
@@ -82,7 +86,10 @@ pub(super) async fn save_unit(pool: &mut PgConnection, u: &Unit, expected: Optio
 }
 
 pub(super) async fn save_person(
-    pool: &mut PgConnection, p: &Person, expected: Option<u64>) -> Result<u64> {
+    pool: &mut PgConnection,
+    p: &Person,
+    expected: Option<u64>,
+) -> Result<u64> {
     let expected_i = expected.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
     // The force a row belongs to is its unit's force.
     let saved: Option<i64> = match expected_i {

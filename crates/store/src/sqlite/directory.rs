@@ -125,13 +125,12 @@ impl DirectoryStore for SqliteStore {
         check_record(&record)?;
         let result = async {
             let (_guard, mut tx) = self.begin_write().await?;
-            let claimed = sqlx::query(
-                "SELECT * FROM source_record WHERE source = ?1 AND record_id = ?2",
-            )
-            .bind(&record.source)
-            .bind(&record.record_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let claimed =
+                sqlx::query("SELECT * FROM source_record WHERE source = ?1 AND record_id = ?2")
+                    .bind(&record.source)
+                    .bind(&record.record_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(r) = claimed {
                 return Ok(SourceAppend::AlreadyRecorded(source_record(&r)?));
             }

@@ -35,7 +35,11 @@ fn version(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-pub(super) async fn save_unit(pool: &mut SqliteConnection, u: &Unit, expected: Option<u64>) -> Result<u64> {
+pub(super) async fn save_unit(
+    pool: &mut SqliteConnection,
+    u: &Unit,
+    expected: Option<u64>,
+) -> Result<u64> {
     let expected_i = expected.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
     let saved: Option<i64> = match expected_i {
         None => {

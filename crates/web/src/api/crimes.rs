@@ -40,7 +40,8 @@ pub struct CrimeBody {
     /// The Home Office outcome type, 1 to 22, once finalised.
     #[schema(minimum = 1, maximum = 22)]
     outcome_type: Option<u8>,
-    /// When the crime was recorded (now when absent; not in the future).
+    /// When the crime was recorded (now when absent; not in the future; the case's report
+    /// time when earlier). An outcome is dated when Pledge receives it.
     #[schema(value_type = Option<String>, format = DateTime)]
     recorded_at: Option<Timestamp>,
 }

@@ -28,8 +28,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use pledge_app::AppError;
-use pledge_store::DirectoryStore;
 
 /// A page of administration: forms, then a table.
 #[derive(Template, WebTemplate)]
@@ -225,10 +223,9 @@ async fn people_page(state: &AppState, user: &PageUser) -> Result<AdminPage, Pag
     let now = state.now();
     let people = state.app().people_of_force(&user.actor, now).await?;
     let left: std::collections::HashMap<String, String> = state
-        .store()
-        .leavers()
-        .await
-        .map_err(AppError::from)?
+        .app()
+        .leavers_of_force(&user.actor)
+        .await?
         .into_iter()
         .map(|l| (l.person.id, l.left_on.strftime("%-d %B %Y").to_string()))
         .collect();

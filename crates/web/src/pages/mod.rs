@@ -69,11 +69,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/units", get(admin::units))
         .route(
             "/admin/import/{kind}",
-            get(admin::import::form)
-                .post(admin::import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    admin::import::MAX_UPLOAD_BYTES,
-                )),
+            get(admin::import::form).post(admin::import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(admin::import::MAX_UPLOAD_BYTES),
+            ),
         )
         .route("/admin/import/{kind}/confirm", post(admin::import::confirm))
         .route("/admin/plans", get(admin::plans))

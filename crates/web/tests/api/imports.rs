@@ -34,7 +34,10 @@ fn actor(id: &str, roles: &[AccountRole]) -> Actor {
 }
 
 fn admin() -> Actor {
-    actor("ADM-9000", &[AccountRole::Staff, AccountRole::Administrator])
+    actor(
+        "ADM-9000",
+        &[AccountRole::Staff, AccountRole::Administrator],
+    )
 }
 
 const HEADER: &str = "id,name,email,workforce_role,unit,line_manager,staff_association\n";
@@ -111,13 +114,21 @@ async fn a_full_import_marks_leavers_ends_their_access_and_flags_their_work(
     );
     ensure!(dry.new.first == vec!["PC Nia Brook, Northern Response Team 2".to_owned()]);
     ensure!(
-        dry.changed.first == vec!["Alex Morgan-Reid: name Alex Morgan to Alex Morgan-Reid".to_owned()],
+        dry.changed.first
+            == vec!["Alex Morgan-Reid: name Alex Morgan to Alex Morgan-Reid".to_owned()],
         "{:?}",
         dry.changed.first
     );
-    ensure!(dry.leavers.first[0].starts_with(&leaver.name), "{:?}", dry.leavers);
+    ensure!(
+        dry.leavers.first[0].starts_with(&leaver.name),
+        "{:?}",
+        dry.leavers
+    );
     ensure!(store.person("PC-7001").await?.is_none(), "a dry run wrote");
-    ensure!(store.leavers().await?.is_empty(), "a dry run marked a leaver");
+    ensure!(
+        store.leavers().await?.is_empty(),
+        "a dry run marked a leaver"
+    );
     let headcount: u32 = dry.headcounts.iter().map(|h| h.total()).sum();
     ensure!(headcount as usize == people.len(), "{:?}", dry.headcounts);
 
@@ -130,9 +141,7 @@ async fn a_full_import_marks_leavers_ends_their_access_and_flags_their_work(
     ensure!(done.applied && done.errors.is_empty(), "{done:?}");
     ensure!(done.access_ended == 1, "{done:?}");
     ensure!(store.person("PC-7001").await?.is_some());
-    ensure!(
-        store.person("AN-5005").await?.map(|p| p.name).as_deref() == Some("Alex Morgan-Reid")
-    );
+    ensure!(store.person("AN-5005").await?.map(|p| p.name).as_deref() == Some("Alex Morgan-Reid"));
     let leavers = store.leavers().await?;
     ensure!(
         leavers.len() == 1 && leavers[0].person.id == leaver.id,
@@ -182,8 +191,12 @@ async fn a_full_import_marks_leavers_ends_their_access_and_flags_their_work(
         .import_people(&a, file.as_bytes(), &m, ImportMode::Full, false, now)
         .await?;
     ensure!(
-        (again.new.count, again.changed.count, again.leavers.count, again.access_ended)
-            == (0, 0, 0, 0),
+        (
+            again.new.count,
+            again.changed.count,
+            again.leavers.count,
+            again.access_ended
+        ) == (0, 0, 0, 0),
         "{again:?}"
     );
 
@@ -271,8 +284,7 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
         ),
         (
             "a workforce role Pledge does not know",
-            format!("{HEADER}{good}PC-7003,PC Lee Hart,,constable,north-response,,\n")
-                .into_bytes(),
+            format!("{HEADER}{good}PC-7003,PC Lee Hart,,constable,north-response,,\n").into_bytes(),
             "row 3, column \"workforce_role\": \"constable\" is not a workforce role",
         ),
         (
@@ -285,7 +297,14 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
         let r = app
             .state
             .app()
-            .import_people(&admin(), &bytes[..], &Mapping::default(), ImportMode::Full, false, now)
+            .import_people(
+                &admin(),
+                &bytes[..],
+                &Mapping::default(),
+                ImportMode::Full,
+                false,
+                now,
+            )
             .await?;
         ensure!(!r.applied, "{what}: applied");
         let lines = r.errors.lines();
@@ -293,8 +312,14 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
             lines.first().is_some_and(|l| l.starts_with(expected)),
             "{what}: {lines:?}"
         );
-        ensure!(store.people().await? == before, "{what}: something was saved");
-        ensure!(store.leavers().await?.is_empty(), "{what}: a leaver was marked");
+        ensure!(
+            store.people().await? == before,
+            "{what}: something was saved"
+        );
+        ensure!(
+            store.leavers().await?.is_empty(),
+            "{what}: a leaver was marked"
+        );
     }
     // At most 20 problems are listed, and the rest counted.
     let mut many = HEADER.to_owned();
@@ -304,9 +329,20 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
     let r = app
         .state
         .app()
-        .import_people(&admin(), many.as_bytes(), &Mapping::default(), ImportMode::Partial, false, now)
+        .import_people(
+            &admin(),
+            many.as_bytes(),
+            &Mapping::default(),
+            ImportMode::Partial,
+            false,
+            now,
+        )
         .await?;
-    ensure!(r.errors.total == 30 && r.errors.listed.len() == 20, "{:?}", r.errors);
+    ensure!(
+        r.errors.total == 30 && r.errors.listed.len() == 20,
+        "{:?}",
+        r.errors
+    );
     ensure!(
         r.errors.lines().last().map(String::as_str) == Some("... and 10 more problems not listed")
     );
@@ -320,11 +356,23 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
     let r = app
         .state
         .app()
-        .import_people(&admin(), file.as_bytes(), &mapping, ImportMode::Partial, false, now)
+        .import_people(
+            &admin(),
+            file.as_bytes(),
+            &mapping,
+            ImportMode::Partial,
+            false,
+            now,
+        )
         .await?;
     ensure!(r.applied && r.errors.is_empty(), "{r:?}");
     ensure!(
-        store.person("PC-7101").await?.and_then(|p| p.workforce_role).as_deref() == Some("officer")
+        store
+            .person("PC-7101")
+            .await?
+            .and_then(|p| p.workforce_role)
+            .as_deref()
+            == Some("officer")
     );
     let leavers = store.leavers().await?;
     ensure!(
@@ -337,7 +385,14 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
     let r = app
         .state
         .app()
-        .import_people(&admin(), bad.as_bytes(), &mapping, ImportMode::Partial, false, now)
+        .import_people(
+            &admin(),
+            bad.as_bytes(),
+            &mapping,
+            ImportMode::Partial,
+            false,
+            now,
+        )
         .await?;
     ensure!(
         r.errors.lines()[0]
@@ -348,9 +403,7 @@ async fn malformed_people_files_save_nothing(backend: Backend) -> anyhow::Result
     Ok(())
 }
 
-async fn units_come_in_any_order_and_a_bad_file_saves_none(
-    backend: Backend,
-) -> anyhow::Result<()> {
+async fn units_come_in_any_order_and_a_bad_file_saves_none(backend: Backend) -> anyhow::Result<()> {
     let Some(app) = demo_app(backend, "import_units").await? else {
         return Ok(());
     };
@@ -401,7 +454,13 @@ async fn units_come_in_any_order_and_a_bad_file_saves_none(
     let r = app
         .state
         .app()
-        .import_units(&admin(), "id,name\nmercia-hq,Ours now\n".as_bytes(), &m, false, now)
+        .import_units(
+            &admin(),
+            "id,name\nmercia-hq,Ours now\n".as_bytes(),
+            &m,
+            false,
+            now,
+        )
         .await?;
     ensure!(
         r.errors.lines()[0]
@@ -430,11 +489,7 @@ async fn bare_case(app: &TestApp) -> anyhow::Result<pledge_store::CaseId> {
     anyhow::bail!("no open demo case without a crime reference and a victim's view")
 }
 
-async fn post(
-    app: &TestApp,
-    token: &str,
-    body: &Value,
-) -> anyhow::Result<(StatusCode, Value)> {
+async fn post(app: &TestApp, token: &str, body: &Value) -> anyhow::Result<(StatusCode, Value)> {
     let res = app
         .client()
         .post(app.api("/crimes"))
@@ -478,9 +533,15 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
                 "crime_reference": "44/2026/0001", "classification": "8/71", "outcome_type": 1}),
     )
     .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status} {body}"
+    );
     let words = body.to_string();
-    ensure!(words.contains("outcome_type") && words.contains("victim"), "{body}");
+    ensure!(
+        words.contains("outcome_type") && words.contains("victim"),
+        "{body}"
+    );
     ensure!(store.load_case(&case).await?.context("case")?.version == version);
 
     // The crime reference alone is recorded, by Pledge reference.
@@ -488,7 +549,10 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
                     "crime_reference": "44/2026/0001", "classification": "8/71"});
     let (status, body) = post(&app, &token, &r2).await?;
     ensure!(status == StatusCode::CREATED, "{status} {body}");
-    ensure!(body["result"] == "recorded" && body["steps"] == json!(["crime_recorded"]), "{body}");
+    ensure!(
+        body["result"] == "recorded" && body["steps"] == json!(["crime_recorded"]),
+        "{body}"
+    );
     let events = store.load_case(&case).await?.context("case")?.events;
     ensure!(events.len() as u64 == version + 1);
     let recorded = serde_json::to_value(&events[events.len() - 1])?;
@@ -499,7 +563,10 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
 
     // The same record again: nothing changes.
     let (status, body) = post(&app, &token, &r2).await?;
-    ensure!(status == StatusCode::OK && body["result"] == "already_recorded", "{status} {body}");
+    ensure!(
+        status == StatusCode::OK && body["result"] == "already_recorded",
+        "{status} {body}"
+    );
     ensure!(store.load_case(&case).await?.context("case")?.version == version + 1);
 
     // A crime reference no case has: kept for a person, never guessed.
@@ -509,9 +576,15 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
         &json!({"source": "niche", "record_id": "R-3", "crime_reference": "44/2026/9999"}),
     )
     .await?;
-    ensure!(status == StatusCode::ACCEPTED && body["result"] == "unmatched", "{status} {body}");
+    ensure!(
+        status == StatusCode::ACCEPTED && body["result"] == "unmatched",
+        "{status} {body}"
+    );
     let unmatched = store.unmatched(FORCE, 10).await?;
-    ensure!(unmatched.len() == 1 && unmatched[0].record_id == "R-3", "{unmatched:?}");
+    ensure!(
+        unmatched.len() == 1 && unmatched[0].record_id == "R-3",
+        "{unmatched:?}"
+    );
 
     // Once the victim's view is heard, the outcome is matched by the crime reference alone.
     let lead = actor("CI-0101", &[AccountRole::Staff, AccountRole::ForceLead]);
@@ -536,7 +609,10 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
     )
     .await?;
     ensure!(status == StatusCode::CREATED, "{status} {body}");
-    ensure!(body["steps"] == json!(["outcome_finalised"]) && body["case_id"] == case.to_string(), "{body}");
+    ensure!(
+        body["steps"] == json!(["outcome_finalised"]) && body["case_id"] == case.to_string(),
+        "{body}"
+    );
 
     // The CSV import: the same records again change nothing; a new row is recorded, an
     // unknown reference listed, a row naming another crime reference refused.
@@ -562,8 +638,16 @@ async fn crimes_are_matched_recorded_once_and_refused_by_the_plan(
         .map(|row| serde_json::to_value(&row.outcome))
         .collect::<Result<_, _>>()?;
     ensure!(
-        results.iter().map(|o| o["result"].as_str().unwrap_or_default()).collect::<Vec<_>>()
-            == vec!["already_recorded", "already_recorded", "unmatched", "refused"],
+        results
+            .iter()
+            .map(|o| o["result"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            == vec![
+                "already_recorded",
+                "already_recorded",
+                "unmatched",
+                "refused"
+            ],
         "{results:?}"
     );
     ensure!(store.load_case(&case).await?.context("case")?.version == v);

@@ -379,7 +379,9 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.audit("admin-import-people").await?;
     b.submit("#check").await?;
     ensure!(
-        b.text(".govuk-error-summary").await?.contains("Select a CSV file"),
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("Select a CSV file"),
         "no error for a missing file"
     );
     b.audit("admin-import-no-file").await?;
@@ -394,7 +396,11 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             && problems.contains("row 3, column \"id\": \"PC-5002\" is also on row 2"),
         "{problems}"
     );
-    ensure!(b.text(".govuk-error-summary").await?.contains("nothing was saved"));
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("nothing was saved")
+    );
     b.audit("admin-import-problems").await?;
     b.c.find(Locator::Css("#file"))
         .await?
@@ -404,20 +410,30 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.submit("#check").await?;
     ensure!(b.text("h1").await? == "Check what importing this people file would do");
     let dry = b.text("#dry-run").await?;
-    ensure!(dry.contains("New people") && dry.contains("Leaving"), "{dry}");
+    ensure!(
+        dry.contains("New people") && dry.contains("Leaving"),
+        "{dry}"
+    );
     ensure!(
         b.text("#new").await? == "PC New Starter, Northern Response Team 2",
         "the new person is not named in words"
     );
-    ensure!(!b.page_text().await?.contains("PC-5001"), "an id on the dry run");
+    ensure!(
+        !b.page_text().await?.contains("PC-5001"),
+        "an id on the dry run"
+    );
     b.audit("admin-import-dry-run").await?;
     ensure!(
-        pledge_store::Store::person(app.store(), "PC-5001").await?.is_none(),
+        pledge_store::Store::person(app.store(), "PC-5001")
+            .await?
+            .is_none(),
         "saved before confirming"
     );
     b.submit("#confirm").await?;
     ensure!(
-        b.text("#notice").await?.starts_with("Imported: 1 new, 0 changed"),
+        b.text("#notice")
+            .await?
+            .starts_with("Imported: 1 new, 0 changed"),
         "no success notice"
     );
     b.audit("admin-import-done").await?;

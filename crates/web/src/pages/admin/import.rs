@@ -61,9 +61,15 @@ impl Kind {
     fn intro(self) -> Vec<String> {
         let common = "Choose the CSV file your system exported. Pledge checks all of it first and shows what would change; nothing is saved until you confirm. A file with any problem saves nothing: every problem is listed by row and column.".to_owned();
         let first = match self {
-            Kind::People => "People from your HR system's export. Each person needs an id, a name and the unit they belong to. Anyone in your force who is missing from a full file has left: they are kept, marked as left, and lose access to Pledge.",
-            Kind::Units => "Units from your HR system's export: each unit's id, name and the unit it is part of. Units are added and changed, never removed.",
-            Kind::Crimes => "Crime records from your records management system: each record's id, the crime reference, the classification and the outcome. Each is recorded on its case through the plan's rules; a record that matches no case is kept below for someone to resolve.",
+            Kind::People => {
+                "People from your HR system's export. Each person needs an id, a name and the unit they belong to. Anyone in your force who is missing from a full file has left: they are kept, marked as left, and lose access to Pledge."
+            }
+            Kind::Units => {
+                "Units from your HR system's export: each unit's id, name and the unit it is part of. Units are added and changed, never removed."
+            }
+            Kind::Crimes => {
+                "Crime records from your records management system: each record's id, the crime reference, the classification and the outcome. Each is recorded on its case through the plan's rules; a record that matches no case is kept below for someone to resolve."
+            }
         };
         vec![first.to_owned(), common]
     }
@@ -259,7 +265,8 @@ fn directory(mut p: ImportPage, r: &DirectoryReport, upload: Option<&str>) -> Im
 fn crime_line(row: u64, record: &str, o: &CrimeOutcome) -> (&'static str, String) {
     let at = format!("Row {row} (record {record})");
     match o {
-        CrimeOutcome::Recorded { case_id, steps } | CrimeOutcome::WouldRecord { case_id, steps } => (
+        CrimeOutcome::Recorded { case_id, steps }
+        | CrimeOutcome::WouldRecord { case_id, steps } => (
             "record",
             format!(
                 "{at}: case {case_id}: {}",
@@ -274,16 +281,17 @@ fn crime_line(row: u64, record: &str, o: &CrimeOutcome) -> (&'static str, String
                     .join(" and ")
             ),
         ),
-        CrimeOutcome::AlreadyRecorded { case_id, .. } => {
-            ("already", format!("{at}: already recorded on case {case_id}"))
-        }
+        CrimeOutcome::AlreadyRecorded { case_id, .. } => (
+            "already",
+            format!("{at}: already recorded on case {case_id}"),
+        ),
         CrimeOutcome::NothingNew { case_id } => {
             ("already", format!("{at}: case {case_id} already says this"))
         }
         CrimeOutcome::Unmatched { reason } => ("unmatched", format!("{at}: {reason}")),
-        CrimeOutcome::Refused { case_id, reason, .. } => {
-            ("refused", format!("{at}: case {case_id}: {reason}"))
-        }
+        CrimeOutcome::Refused {
+            case_id, reason, ..
+        } => ("refused", format!("{at}: case {case_id}: {reason}")),
     }
 }
 
@@ -292,7 +300,11 @@ fn crimes(mut p: ImportPage, r: &CrimeReport, upload: Option<&str>) -> ImportPag
         return with_file_errors(p, &r.errors);
     }
     let mut groups: Vec<(&'static str, &str, Vec<String>)> = vec![
-        ("record", if r.dry_run { "To record" } else { "Recorded" }, Vec::new()),
+        (
+            "record",
+            if r.dry_run { "To record" } else { "Recorded" },
+            Vec::new(),
+        ),
         ("refused", "Refused by the plan's rules", Vec::new()),
         ("unmatched", "No matching case", Vec::new()),
         ("already", "Already recorded", Vec::new()),
@@ -305,10 +317,14 @@ fn crimes(mut p: ImportPage, r: &CrimeReport, upload: Option<&str>) -> ImportPag
     }
     p.summary = vec![("Rows in the file".into(), r.rows.len().to_string())];
     for (id, heading, lines) in groups {
-        p.summary.push((heading.to_owned(), lines.len().to_string()));
+        p.summary
+            .push((heading.to_owned(), lines.len().to_string()));
         let sample = Sample {
             count: lines.len(),
-            first: lines.into_iter().take(pledge_app::import::SAMPLE_ROWS).collect(),
+            first: lines
+                .into_iter()
+                .take(pledge_app::import::SAMPLE_ROWS)
+                .collect(),
         };
         let id = match id {
             "record" => "record",
@@ -354,7 +370,10 @@ async fn with_unmatched(state: &AppState, user: &PageUser, mut p: ImportPage) ->
                     u.crime_reference,
                     u.reason,
                     u.received_at
-                        .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC))
+                        .to_zoned(
+                            jiff::tz::TimeZone::get("Europe/London")
+                                .unwrap_or(jiff::tz::TimeZone::UTC),
+                        )
                         .strftime("%-d %B %Y %H:%M")
                         .to_string(),
                 ]
@@ -571,7 +590,10 @@ async fn run(
             )
         }
         Kind::Units => Ran::Directory(app.import_units(actor, file, mapping, dry_run, now).await?),
-        Kind::Crimes => Ran::Crimes(app.import_crimes(actor, file, mapping, dry_run, now).await?),
+        Kind::Crimes => Ran::Crimes(
+            app.import_crimes(actor, file, mapping, dry_run, now)
+                .await?,
+        ),
     })
 }
 
@@ -593,7 +615,10 @@ pub async fn confirm(
             .upload(&id, &user.actor.log_id())
             .await
             .map_err(pledge_app::AppError::from)?
-            .filter(|u| u.kind == kind.slug());
+            .filter(|u| {
+                u.kind == kind.slug()
+                    && u.created_at.as_second() > state.now().as_second() - 24 * 3600
+            });
         let Some(upload) = upload else {
             return Ok(with_problem(
                 p,
@@ -603,8 +628,12 @@ pub async fn confirm(
         let options: Options = serde_json::from_str(&upload.options).unwrap_or_default();
         let mapping = Mapping::from_toml(&options.mapping).unwrap_or_default();
         let ran = run(&state, user, kind, &upload.body, &mapping, &options, false).await?;
+        let now = state.now();
+        let day_ago = now
+            .checked_sub(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(now);
         store
-            .remove_uploads(&id, upload.created_at)
+            .remove_uploads(&id, day_ago)
             .await
             .map_err(pledge_app::AppError::from)?;
         let p = match ran {
