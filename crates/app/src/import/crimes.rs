@@ -163,6 +163,14 @@ impl<S: Store + DirectoryStore> App<S> {
         if let Some(c) = &record.classification {
             check_source_id("classification", c, 64)?;
         }
+        if let Some(r) = &record.pledge_reference
+            && r.chars().count() > 64
+        {
+            return Err(AppError::invalid(
+                "pledge_reference",
+                "at most 64 characters",
+            ));
+        }
         let outcome = record
             .outcome_type
             .map(OutcomeType::new)
