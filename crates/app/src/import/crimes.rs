@@ -157,6 +157,12 @@ impl<S: Store + DirectoryStore> App<S> {
         else {
             return Err(AppError::Forbidden("import crime records".into()));
         };
+        // An empty optional field is an absent one.
+        let record = &CrimeRecord {
+            pledge_reference: record.pledge_reference.clone().filter(|r| !r.is_empty()),
+            classification: record.classification.clone().filter(|c| !c.is_empty()),
+            ..record.clone()
+        };
         check_source_id("source", &record.source, 64)?;
         check_source_id("record_id", &record.record_id, 128)?;
         check_source_id("crime_reference", &record.crime_reference, 64)?;
