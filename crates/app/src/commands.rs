@@ -45,11 +45,11 @@ pub struct RecordedStep {
     pub event: Event,
 }
 
-fn person_id(actor: &Actor) -> AppResult<PersonId> {
+pub(crate) fn person_id(actor: &Actor) -> AppResult<PersonId> {
     PersonId::parse(&actor.log_id()).map_err(|e| AppError::Internal(format!("actor id: {e}")))
 }
 
-fn check_time(at: Timestamp, now: Timestamp) -> AppResult<()> {
+pub(crate) fn check_time(at: Timestamp, now: Timestamp) -> AppResult<()> {
     if at > now + FUTURE_TOLERANCE {
         return Err(AppError::invalid("at", format!("{at} is in the future")));
     }

@@ -11,6 +11,7 @@ mod commands;
 mod confirmation;
 mod error;
 mod idempotency;
+pub mod import;
 mod meetings;
 pub mod notifications;
 pub mod on_call;

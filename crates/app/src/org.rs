@@ -17,7 +17,7 @@ fn allowed_force<'a>(actor: &'a Actor, action: OrgAction, what: &str) -> AppResu
     }
 }
 
-fn check_id(field: &str, id: &str) -> AppResult<()> {
+pub(crate) fn check_id(field: &str, id: &str) -> AppResult<()> {
     let ok = (1..=64).contains(&id.len())
         && id
             .chars()

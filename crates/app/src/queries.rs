@@ -282,7 +282,7 @@ impl<S: Store> App<S> {
     }
 
     /// The scope of a list for the actor (see [`case_list_scope`]), or Forbidden.
-    async fn list_scope(&self, actor: &Actor, list: CaseList) -> AppResult<CaseScope> {
+    pub(crate) async fn list_scope(&self, actor: &Actor, list: CaseList) -> AppResult<CaseScope> {
         let chain = match (actor, actor.force()) {
             (
                 Actor::Person {

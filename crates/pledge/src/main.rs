@@ -53,6 +53,9 @@ enum Command {
     /// API tokens for force systems: create (printed once) and revoke.
     #[command(subcommand)]
     Token(cmd::token::Command),
+    /// Import a force's people and units (HR export) or crime records (CSV; docs/imports.md).
+    #[command(subcommand)]
+    Import(cmd::import::Command),
 }
 
 #[derive(Subcommand)]
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::StressAppend(args) => cmd::run_async(cmd::stress_append::run(args)),
         Command::User(c) => cmd::run_async(cmd::user_add::run_command(c)),
         Command::Token(c) => cmd::run_async(cmd::token::run(c)),
+        Command::Import(c) => cmd::run_async(cmd::import::run(c)),
     };
     match result {
         Ok(code) => code,

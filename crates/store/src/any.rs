@@ -316,3 +316,62 @@ impl crate::on_call::OnCallStore for AnyStore {
         delegate!(self, s => s.shifts_between(force, from, to))
     }
 }
+
+impl crate::directory::DirectoryStore for AnyStore {
+    async fn import_directory(
+        &self,
+        import: &crate::directory::DirectoryImport,
+    ) -> Result<crate::directory::DirectoryImported> {
+        delegate!(self, s => s.import_directory(import))
+    }
+    async fn leavers(&self) -> Result<Vec<crate::directory::Leaver>> {
+        delegate!(self, s => s.leavers())
+    }
+    async fn leavers_open_obligations(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> Result<Vec<ObligationRow>> {
+        delegate!(self, s => s.leavers_open_obligations(force, limit))
+    }
+    async fn cases_with_crime_reference(&self, reference: &str) -> Result<Vec<CaseId>> {
+        delegate!(self, s => s.cases_with_crime_reference(reference))
+    }
+    async fn append_from_source(
+        &self,
+        append: Append,
+        record: crate::directory::SourceRecord,
+    ) -> Result<crate::directory::SourceAppend> {
+        delegate!(self, s => s.append_from_source(append, record))
+    }
+    async fn source_record(
+        &self,
+        source: &str,
+        record_id: &str,
+    ) -> Result<Option<crate::directory::SourceRecord>> {
+        delegate!(self, s => s.source_record(source, record_id))
+    }
+    async fn keep_unmatched(&self, record: &crate::directory::UnmatchedRecord) -> Result<()> {
+        delegate!(self, s => s.keep_unmatched(record))
+    }
+    async fn unmatched(
+        &self,
+        force: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::directory::UnmatchedRecord>> {
+        delegate!(self, s => s.unmatched(force, limit))
+    }
+    async fn keep_upload(&self, upload: &crate::directory::ImportUpload) -> Result<()> {
+        delegate!(self, s => s.keep_upload(upload))
+    }
+    async fn upload(
+        &self,
+        id: &str,
+        actor: &str,
+    ) -> Result<Option<crate::directory::ImportUpload>> {
+        delegate!(self, s => s.upload(id, actor))
+    }
+    async fn remove_uploads(&self, id: &str, before: Timestamp) -> Result<u64> {
+        delegate!(self, s => s.remove_uploads(id, before))
+    }
+}

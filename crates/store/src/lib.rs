@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod any;
 pub mod chain;
+pub mod directory;
 mod encode;
 mod error;
 pub mod idempotency;
@@ -24,6 +25,10 @@ mod verify;
 
 pub use accounts::{Account, AccountStore, ApiToken, Failures, LoginFailures, Session};
 pub use any::{AnyStore, open};
+pub use directory::{
+    DirectoryImport, DirectoryImported, DirectoryStore, ImportUpload, Leaver, SourceAppend,
+    SourceRecord, UnmatchedRecord,
+};
 pub use error::{Result, StoreError};
 pub use idempotency::{IdempotencyReservation, IdempotencyStore, IdempotentResponse};
 pub use integrity::{

@@ -337,6 +337,7 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
                     h.index % 1_000_000
                 ),
                 safety_reference: safety,
+                classification: None,
             },
         );
     }

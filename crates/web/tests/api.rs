@@ -14,6 +14,8 @@ mod cases;
 mod harness;
 #[path = "api/idempotency.rs"]
 mod idempotency;
+#[path = "api/imports.rs"]
+mod imports;
 #[path = "api/input_bounds.rs"]
 mod input_bounds;
 #[path = "api/notifications.rs"]

@@ -10,6 +10,7 @@ pub mod actor;
 mod admin;
 pub mod create;
 pub mod flow;
+mod leaver;
 pub mod oidc;
 pub mod password;
 pub mod session;

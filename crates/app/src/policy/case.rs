@@ -141,6 +141,10 @@ pub enum CaseAction {
     /// See the confirmation of a recorded assault: its reference and what the plan does next
     /// (not the case itself).
     ViewConfirmation,
+    /// Attach a record of the force's own crime system (crime reference, classification,
+    /// outcome) to the case: the system's token with `cases:write`, an administrator or the
+    /// force lead of the force, the case's officer in the case if an investigator.
+    ImportFromSource,
 }
 
 /// Whether an actor may act.
@@ -172,6 +176,7 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
             Record(G::Supervision | G::Investigation | G::VictimVoice | G::Management) => {
                 rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite)
             }
+            ImportFromSource => rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite),
             ViewAsVictim | ViewWelfareDetail | Record(G::Welfare | G::VictimOwn | G::System) => {
                 false
             }
@@ -204,6 +209,11 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
                 ViewAsVictim | Record(G::VictimOwn) => false,
                 Record(G::Management) => rel.has(ChainOfCommand) || lead,
                 Record(G::System) => false,
+                ImportFromSource => {
+                    admin
+                        || lead
+                        || (rel.has(OfficerInCase) && actor.has(AccountRole::Investigator))
+                }
             }
         }
     };

@@ -22,6 +22,10 @@ pub enum OrgAction {
     /// Install a plan version and put a plan in force from a date (administrators and the
     /// force's Op Hampshire lead; never a system token).
     PutPlanInForce,
+    /// Send records of the force's crime system to be attached to its cases (the system's
+    /// token with `cases:write`; administrators, the force lead and investigators). Each case
+    /// is then decided again ([`crate::policy::CaseAction::ImportFromSource`]).
+    ImportCrimes,
 }
 
 /// Decides an organisation action on `force`'s data. Default deny.
@@ -51,5 +55,13 @@ pub fn decide_org(actor: &Actor, action: OrgAction, force: &str) -> bool {
             actor.has(AccountRole::Administrator) || actor.has(AccountRole::ForceLead)
         }
         (OrgAction::PutPlanInForce, Actor::System { .. }) => false,
+        (OrgAction::ImportCrimes, Actor::System { .. }) => actor.scoped(TokenScope::CasesWrite),
+        (OrgAction::ImportCrimes, Actor::Person { .. }) => [
+            AccountRole::Administrator,
+            AccountRole::ForceLead,
+            AccountRole::Investigator,
+        ]
+        .into_iter()
+        .any(|r| actor.has(r)),
     }
 }

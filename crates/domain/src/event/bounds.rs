@@ -61,6 +61,7 @@ pub const TEXTS: &[(&str, Text)] = &[
     // References in other systems.
     ("crime_reference", Text::Line(64)),
     ("safety_reference", Text::Line(64)),
+    ("classification", Text::Line(64)),
     ("reference", Text::Line(64)),
     ("obligation", Text::Line(64)),
     ("tier", Text::Line(64)),
@@ -205,8 +206,10 @@ pub fn check(event: &Event, assault: Option<Timestamp>) -> Result<(), Refusal> {
         EventKind::CrimeRecorded {
             crime_reference,
             safety_reference,
+            classification,
         } => {
             text("crime_reference", "crime_reference", crime_reference)?;
+            optional("classification", classification.as_deref())?;
             optional("safety_reference", safety_reference.as_deref())
         }
         EventKind::OicAssigned { officer } => person("officer", officer),

@@ -60,6 +60,10 @@ pub enum EventKind {
         /// Health-and-safety reference, if already known.
         #[serde(default)]
         safety_reference: Option<String>,
+        /// The crime classification as the records management system holds it (e.g. the Home
+        /// Office offence code), where it gives one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        classification: Option<String>,
     },
     /// An officer in the case is assigned.
     OicAssigned {

@@ -408,6 +408,7 @@ pub mod ev {
         EventKind::CrimeRecorded {
             crime_reference: "44260412345".into(),
             safety_reference: Some("H&S-1".into()),
+            classification: None,
         }
     }
     pub fn oic(officer: &str) -> EventKind {

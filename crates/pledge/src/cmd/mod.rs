@@ -5,6 +5,7 @@ pub mod backup;
 pub mod demo;
 pub mod evaluate;
 pub mod generate;
+pub mod import;
 pub mod migrate;
 pub mod oidc_args;
 pub mod plan_check;

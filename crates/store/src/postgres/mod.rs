@@ -20,6 +20,7 @@
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
 mod accounts;
+mod directory;
 mod idempotency;
 mod integrity;
 mod notify;
@@ -512,7 +513,7 @@ impl Store for PostgresStore {
     }
 
     async fn save_person(&self, p: &Person, expected: Option<u64>) -> Result<u64> {
-        org::save_person(&self.pool, p, expected).await
+        org::save_person(&mut *self.pool.acquire().await?, p, expected).await
     }
 
     async fn person_version(&self, id: &str) -> Result<Option<u64>> {
@@ -536,7 +537,7 @@ impl Store for PostgresStore {
     }
 
     async fn save_unit(&self, u: &Unit, expected: Option<u64>) -> Result<u64> {
-        org::save_unit(&self.pool, u, expected).await
+        org::save_unit(&mut *self.pool.acquire().await?, u, expected).await
     }
 
     async fn unit_version(&self, id: &str) -> Result<Option<u64>> {

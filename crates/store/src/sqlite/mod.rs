@@ -23,6 +23,7 @@
 //! tombstone and that the case has a disposal record, which is itself in the access chain.
 
 mod accounts;
+mod directory;
 mod idempotency;
 mod integrity;
 mod notify;
@@ -565,7 +566,7 @@ impl Store for SqliteStore {
     }
 
     async fn save_person(&self, p: &Person, expected: Option<u64>) -> Result<u64> {
-        org::save_person(&self.pool, p, expected).await
+        org::save_person(&mut *self.pool.acquire().await?, p, expected).await
     }
 
     async fn person_version(&self, id: &str) -> Result<Option<u64>> {
@@ -589,7 +590,7 @@ impl Store for SqliteStore {
     }
 
     async fn save_unit(&self, u: &Unit, expected: Option<u64>) -> Result<u64> {
-        org::save_unit(&self.pool, u, expected).await
+        org::save_unit(&mut *self.pool.acquire().await?, u, expected).await
     }
 
     async fn unit_version(&self, id: &str) -> Result<Option<u64>> {

@@ -4,7 +4,7 @@
 
 use crate::error::{Result, StoreError};
 use crate::model::{Person, Unit};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// Why a conditional write changed nothing: the row belongs to another force, or it changed.
 fn refusal(
@@ -35,7 +35,11 @@ fn version(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-pub(super) async fn save_unit(pool: &SqlitePool, u: &Unit, expected: Option<u64>) -> Result<u64> {
+pub(super) async fn save_unit(
+    pool: &mut SqliteConnection,
+    u: &Unit,
+    expected: Option<u64>,
+) -> Result<u64> {
     let expected_i = expected.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
     let saved: Option<i64> = match expected_i {
         None => {
@@ -48,7 +52,7 @@ pub(super) async fn save_unit(pool: &SqlitePool, u: &Unit, expected: Option<u64>
             .bind(&u.name)
             .bind(&u.force)
             .bind(&u.parent)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await?
         }
         Some(v) => {
@@ -61,7 +65,7 @@ pub(super) async fn save_unit(pool: &SqlitePool, u: &Unit, expected: Option<u64>
             .bind(&u.force)
             .bind(&u.parent)
             .bind(v)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await?
         }
     };
@@ -71,7 +75,7 @@ pub(super) async fn save_unit(pool: &SqlitePool, u: &Unit, expected: Option<u64>
     let existing: Option<(String, i64)> =
         sqlx::query_as("SELECT force, version FROM unit WHERE id = ?1")
             .bind(&u.id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await?;
     Err(refusal(
         &format!("unit {}", u.id),
@@ -82,7 +86,7 @@ pub(super) async fn save_unit(pool: &SqlitePool, u: &Unit, expected: Option<u64>
 }
 
 pub(super) async fn save_person(
-    pool: &SqlitePool,
+    pool: &mut SqliteConnection,
     p: &Person,
     expected: Option<u64>,
 ) -> Result<u64> {
@@ -105,7 +109,7 @@ pub(super) async fn save_person(
         .bind(&p.unit)
         .bind(&p.line_manager)
         .bind(&p.staff_association)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *pool)
         .await?,
         Some(v) => sqlx::query_scalar(
             "UPDATE person SET name = ?2, email = ?3, workforce_role = ?4, unit = ?5, \
@@ -121,7 +125,7 @@ pub(super) async fn save_person(
         .bind(&p.line_manager)
         .bind(&p.staff_association)
         .bind(v)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *pool)
         .await?,
     };
     if let Some(v) = saved {
@@ -131,13 +135,13 @@ pub(super) async fn save_person(
         "SELECT (SELECT force FROM unit WHERE id = person.unit), version FROM person WHERE id = ?1",
     )
     .bind(&p.id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *pool)
     .await?;
     let force: Option<String> = match &p.unit {
         Some(u) => {
             sqlx::query_scalar("SELECT force FROM unit WHERE id = ?1")
                 .bind(u)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *pool)
                 .await?
         }
         None => None,

@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod body;
 pub mod cases;
+pub mod crimes;
 pub mod idempotency;
 pub mod json;
 pub mod meetings;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::timeline))
         .routes(routes!(cases::victim_view))
         .routes(routes!(cases::access_log))
+        .routes(routes!(crimes::record))
         .routes(routes!(steps::list))
         .routes(routes!(steps::record))
         .routes(routes!(tasks::mine))

@@ -1,4 +1,5 @@
-//! Administration: people and units (each with a CSV upload), plans and their versions,
+//! Administration: people and units (imported from files on the import pages, `import.rs`),
+//! plans and their versions,
 //! meeting calendars (add and remove dates), API tokens (create, shown once; revoke) and
 //! accounts (create, with a one-time password shown once; disable, enable, reset two-factor,
 //! unlock), for administrators only. Every change goes through the application services
@@ -6,11 +7,11 @@
 //! `revoke_token_as`, `create_account_as`, `edit_account`, `reset_two_factor`,
 //! `unlock_account`), which ask the policy, so the checks live there, not here.
 //!
-//! A CSV upload is row by row, not all-or-nothing: every valid row is saved (saving is an
-//! upsert, so sending the corrected file again is safe), and every rejected row is listed
-//! with its row number and column.
+//! Imports (people, units, crimes) are all-or-nothing per file, with a dry run first: see
+//! `import.rs` and docs/imports.md.
 
 mod access;
+pub mod import;
 mod meetings;
 mod notices;
 mod on_call;
@@ -23,7 +24,7 @@ pub use on_call::{add_shift, import_rota, on_call, remove_shift};
 use super::error::PageError;
 use super::form::{ErrorItem, FormField};
 use super::layout::Layout;
-use super::session::{PageForm, PageUser};
+use super::session::PageUser;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -31,9 +32,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use pledge_app::AppError;
-use pledge_store::{Person, Unit};
-use std::future::Future;
 
 /// A page of administration: forms, then a table.
 #[derive(Template, WebTemplate)]
@@ -142,9 +140,12 @@ impl SecretPage {
     }
 }
 
-const LINKS: [(&str, &str); 8] = [
+pub(super) const LINKS: [(&str, &str); 11] = [
     ("/admin/people", "People"),
     ("/admin/units", "Units"),
+    ("/admin/import/people", "Import people"),
+    ("/admin/import/units", "Import units"),
+    ("/admin/import/crimes", "Import crimes"),
     ("/admin/plans", "Plans"),
     ("/admin/meetings", "Meeting calendars"),
     ("/admin/on-call", "On-call rota"),
@@ -223,288 +224,99 @@ pub async fn index(user: PageUser) -> Response {
     respond(r, layout)
 }
 
-// ---- CSV uploads (people, units): shared row-by-row reading and saving.
-
-/// The columns of an upload; the first two (`id`, `name`) are required.
-struct Upload {
-    /// The page's name for what is uploaded (`people`).
-    what: &'static str,
-    /// The column names of the first line.
-    columns: &'static [&'static str],
-}
-
-const PEOPLE: Upload = Upload {
-    what: "people",
-    columns: &[
-        "id",
-        "name",
-        "email",
-        "workforce_role",
-        "unit",
-        "line_manager",
-        "staff_association",
-    ],
-};
-
-const UNITS: Upload = Upload {
-    what: "units",
-    columns: &["id", "name", "parent"],
-};
-
-/// The result of an upload: how many rows were saved and the rejected rows' messages.
-struct Uploaded {
-    saved: usize,
-    errors: Vec<String>,
-}
-
-impl Upload {
-    /// The upload form's field.
-    fn field(&self, text: &str, error: Option<String>) -> FormField {
-        FormField::new("", "csv", &format!("Add or update {} from CSV", self.what), "textarea")
-            .hint(&format!(
-                "Paste the file. First line: {}. Valid rows are saved even when others are rejected; send the corrected file again to fix them.",
-                self.columns.join(",")
-            ))
-            .value(text)
-            .error(error)
-    }
-
-    /// Reads the CSV and saves each row with `save` (given the row's cells in the order of
-    /// `columns`, "" for an absent column); rows are numbered counting the header as row 1.
-    async fn run<F, Fut, T>(&self, text: &str, mut save: F) -> Uploaded
-    where
-        F: FnMut(Vec<String>) -> Fut,
-        Fut: Future<Output = Result<T, AppError>>,
-    {
-        let mut out = Uploaded {
-            saved: 0,
-            errors: Vec::new(),
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => csv::StringRecord::from(vec![format!("{e}")]),
-        };
-        let index: Vec<Option<usize>> = self
-            .columns
-            .iter()
-            .map(|c| headers.iter().position(|h| h == *c))
-            .collect();
-        if index.iter().take(2).any(Option::is_none) {
-            out.errors.push(format!(
-                "Row 1: the first line must name the columns, including {} and {}",
-                self.columns[0], self.columns[1]
-            ));
-            return out;
-        }
-        for (i, record) in reader.records().enumerate() {
-            let row = i + 2;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    out.errors.push(format!("Row {row}: cannot be read: {e}"));
-                    continue;
-                }
-            };
-            let cells = index
-                .iter()
-                .map(|i| i.and_then(|i| record.get(i)).unwrap_or("").to_owned())
-                .collect();
-            match save(cells).await {
-                Ok(_) => out.saved += 1,
-                Err(AppError::Invalid { field, message }) => out
-                    .errors
-                    .push(format!("Row {row}: column {field}: {message}")),
-                Err(AppError::Internal(cause)) => {
-                    tracing::error!(%cause, row, "upload row failed");
-                    out.errors.push(format!(
-                        "Row {row}: could not be saved because of a fault in Pledge; try again"
-                    ));
-                }
-                Err(e) => out.errors.push(format!("Row {row}: {e}")),
-            }
-        }
-        out
-    }
-}
-
-/// An optional cell: None when empty.
-fn opt(cell: &mut String) -> Option<String> {
-    Some(std::mem::take(cell)).filter(|s| !s.is_empty())
-}
-
-/// Fills a page with an upload's form and results.
-fn with_upload(
-    mut p: AdminPage,
-    upload: &Upload,
-    action: &'static str,
-    button: &'static str,
-    text: &str,
-    result: Option<Uploaded>,
-) -> AdminPage {
-    let (saved, errors) = match result {
-        Some(r) => (Some(r.saved), r.errors),
-        None => (None, Vec::new()),
-    };
-    p.layout = p.layout.with_errors(!errors.is_empty());
-    p.forms.push(AdminForm {
-        action,
-        heading: if upload.what == "people" {
-            "Upload people"
-        } else {
-            "Upload units"
-        },
-        fields: vec![upload.field(text, errors.first().cloned())],
-        button,
-    });
-    p.errors = errors
+async fn people_page(state: &AppState, user: &PageUser) -> Result<AdminPage, PageError> {
+    admin_only(user)?;
+    let now = state.now();
+    let people = state.app().people_of_force(&user.actor, now).await?;
+    let left: std::collections::HashMap<String, String> = state
+        .app()
+        .leavers_of_force(&user.actor)
+        .await?
+        .into_iter()
+        .map(|l| (l.person.id, l.left_on.strftime("%-d %B %Y").to_string()))
+        .collect();
+    let units: std::collections::HashMap<String, String> = state
+        .app()
+        .units_of_force(&user.actor)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let names: std::collections::HashMap<&str, &str> = people
         .iter()
-        .map(|m| ErrorItem {
-            href: "#csv".into(),
-            message: m.clone(),
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let rows = people
+        .iter()
+        .map(|p| {
+            Row::from(vec![
+                p.id.clone(),
+                p.name.clone(),
+                p.workforce_role
+                    .as_deref()
+                    .map(|r| r.replace('_', " "))
+                    .unwrap_or_default(),
+                p.unit
+                    .as_deref()
+                    .map(|u| units.get(u).cloned().unwrap_or_else(|| u.to_owned()))
+                    .unwrap_or_default(),
+                p.line_manager
+                    .as_deref()
+                    .map(|m| names.get(m).copied().unwrap_or(m).to_owned())
+                    .unwrap_or_default(),
+                left.get(&p.id)
+                    .map(|d| format!("Left on {d}"))
+                    .unwrap_or_default(),
+            ])
         })
         .collect();
-    p.upload_errors = errors;
-    if let Some(n) = saved {
-        let noun = match (upload.what, n) {
-            ("people", 1) => "person",
-            ("people", _) => "people",
-            (_, 1) => "unit",
-            _ => "units",
-        };
-        p.saved = format!("{n} {noun} saved.");
-    }
-    p
-}
-
-async fn people_page(
-    state: &AppState,
-    user: &PageUser,
-    text: &str,
-    result: Option<Uploaded>,
-) -> Result<AdminPage, PageError> {
-    admin_only(user)?;
-    let people = state
-        .app()
-        .people_of_force(&user.actor, state.now())
-        .await?;
-    let p = page(
+    let mut p = page(
         user.layout("People", "/admin"),
         "People",
-        vec!["Id", "Name", "Role", "Unit", "Line manager"],
-        people
-            .into_iter()
-            .map(|p| {
-                Row::from(vec![
-                    p.id,
-                    p.name,
-                    p.workforce_role.unwrap_or_default(),
-                    p.unit.unwrap_or_default(),
-                    p.line_manager.unwrap_or_default(),
-                ])
-            })
-            .collect(),
+        vec!["Id", "Name", "Role", "Unit", "Line manager", "Left"],
+        rows,
     );
-    Ok(with_upload(
-        p,
-        &PEOPLE,
-        "/admin/people/upload",
-        "Upload people",
-        text,
-        result,
-    ))
+    p.intro.push(
+        "To add, change or remove people, import your HR system's export: Import people.".into(),
+    );
+    Ok(p)
 }
 
 /// `GET /admin/people`.
 pub async fn people(State(state): State<AppState>, user: PageUser) -> Response {
     let layout = user.layout("People", "/admin");
-    respond(people_page(&state, &user, "", None).await, layout)
+    respond(people_page(&state, &user).await, layout)
 }
 
-/// `POST /admin/people/upload`: saves each valid row; lists the others by row and column.
-pub async fn upload_people(State(state): State<AppState>, form: PageForm) -> Response {
-    let user = &form.user;
-    let layout = user.layout("People", "/admin");
-    if let Err(e) = admin_only(user) {
-        return e.page(layout);
-    }
-    let text = form.fields.get("csv").to_owned();
-    let (app, actor, now) = (state.app(), &user.actor, state.now());
-    let result = PEOPLE
-        .run(&text, |mut c| {
-            let person = Person {
-                id: std::mem::take(&mut c[0]),
-                name: std::mem::take(&mut c[1]),
-                email: opt(&mut c[2]),
-                workforce_role: opt(&mut c[3]),
-                unit: opt(&mut c[4]),
-                line_manager: opt(&mut c[5]),
-                staff_association: opt(&mut c[6]),
-            };
-            app.save_person(actor, person, None, now)
-        })
-        .await;
-    respond(people_page(&state, user, &text, Some(result)).await, layout)
-}
-
-async fn units_page(
-    state: &AppState,
-    user: &PageUser,
-    text: &str,
-    result: Option<Uploaded>,
-) -> Result<AdminPage, PageError> {
+async fn units_page(state: &AppState, user: &PageUser) -> Result<AdminPage, PageError> {
     admin_only(user)?;
     let units = state.app().units_of_force(&user.actor).await?;
-    let p = page(
+    let names: std::collections::HashMap<String, String> = units
+        .iter()
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect();
+    let mut p = page(
         user.layout("Units", "/admin"),
         "Units",
         vec!["Id", "Name", "Part of"],
         units
             .into_iter()
-            .map(|u| Row::from(vec![u.id, u.name, u.parent.unwrap_or_default()]))
+            .map(|u| {
+                let parent = u
+                    .parent
+                    .map(|p| names.get(&p).cloned().unwrap_or(p))
+                    .unwrap_or_default();
+                Row::from(vec![u.id, u.name, parent])
+            })
             .collect(),
     );
-    Ok(with_upload(
-        p,
-        &UNITS,
-        "/admin/units/upload",
-        "Upload units",
-        text,
-        result,
-    ))
+    p.intro
+        .push("To add or change units, import your HR system's export: Import units.".into());
+    Ok(p)
 }
 
 /// `GET /admin/units`.
 pub async fn units(State(state): State<AppState>, user: PageUser) -> Response {
     let layout = user.layout("Units", "/admin");
-    respond(units_page(&state, &user, "", None).await, layout)
-}
-
-/// `POST /admin/units/upload`: saves each valid row through `App::save_unit` (which refuses a
-/// cycle in the chain of command); lists the others by row and column. A unit's parent must
-/// exist already, so list parents before the units under them.
-pub async fn upload_units(State(state): State<AppState>, form: PageForm) -> Response {
-    let user = &form.user;
-    let layout = user.layout("Units", "/admin");
-    if let Err(e) = admin_only(user) {
-        return e.page(layout);
-    }
-    let text = form.fields.get("csv").to_owned();
-    let (app, actor) = (state.app(), &user.actor);
-    let force = actor.force().unwrap_or_default().to_owned();
-    let result = UNITS
-        .run(&text, |mut c| {
-            let unit = Unit {
-                id: std::mem::take(&mut c[0]),
-                name: std::mem::take(&mut c[1]),
-                force: force.clone(),
-                parent: opt(&mut c[2]),
-            };
-            app.save_unit(actor, unit, None)
-        })
-        .await;
-    respond(units_page(&state, user, &text, Some(result)).await, layout)
+    respond(units_page(&state, &user).await, layout)
 }

@@ -72,13 +72,18 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))
         .route("/admin/people", get(admin::people))
-        .route("/admin/people/upload", post(admin::upload_people))
         .route("/admin/units", get(admin::units))
-        .route("/admin/units/upload", post(admin::upload_units))
         .route("/admin/plans", get(plans::index))
         .route("/admin/plans/preview", post(plans::preview))
         .route("/admin/plans/install", post(plans::install))
         .route("/admin/plans/in-force", post(plans::put_in_force))
+        .route(
+            "/admin/import/{kind}",
+            get(admin::import::form).post(admin::import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(admin::import::MAX_UPLOAD_BYTES),
+            ),
+        )
+        .route("/admin/import/{kind}/confirm", post(admin::import::confirm))
         .route(
             "/admin/meetings",
             get(admin::meetings).post(admin::add_meeting),

@@ -1,6 +1,7 @@
 //! The leadership overview: overdue obligations by unit and point, serious injuries and
-//! hospitalisations in the last days, hate crimes, and cases with no arrest. Built from
-//! `App::overdue` and `App::list_cases`, which decide who may see what.
+//! hospitalisations in the last days, hate crimes, cases with no arrest, and open obligations
+//! owned by people who have left (to be reassigned). Built from `App::overdue`,
+//! `App::list_cases` and `App::leavers_open_obligations`, which decide who may see what.
 
 use super::error::PageError;
 use super::home::CaseRow;
@@ -61,6 +62,8 @@ pub struct OverviewPage {
     pub hate: Vec<CaseRow>,
     /// Cases in the period with no arrest (arrest is the preferred outcome, OSSR 23(ii)).
     pub no_arrest: Vec<CaseRow>,
+    /// Open obligations owned by people who have left the force: to be reassigned.
+    pub leavers: Vec<OverdueRow>,
 }
 
 /// Query of the overview.
@@ -97,6 +100,10 @@ pub async fn page(
             )
             .await?;
         let counts = state.app().overdue_counts(&user.actor, now).await?;
+        let leavers = state
+            .app()
+            .leavers_open_obligations(&user.actor, 200, now)
+            .await?;
         let names = Names::load(&state, &user).await;
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
@@ -148,6 +155,17 @@ pub async fn page(
                 .iter()
                 .filter(|c| !c.arrested)
                 .map(|c| names.case_row(c))
+                .collect(),
+            leavers: leavers
+                .into_iter()
+                .map(|(person, row)| OverdueRow {
+                    case_id: row.case_id.to_string(),
+                    unit: names.unit(&row.unit),
+                    point: names.point(&row.point),
+                    title: row.title.clone(),
+                    owner: person.name,
+                    late: words::due(row.due_at, now),
+                })
                 .collect(),
         })
     }

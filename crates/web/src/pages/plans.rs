@@ -370,7 +370,8 @@ async fn preview_page(
                 date_error,
                 date,
                 backtest: {
-                    let forces: Vec<String> = user.actor.force().map(str::to_owned).into_iter().collect();
+                    let forces: Vec<String> =
+                        user.actor.force().map(str::to_owned).into_iter().collect();
                     let may = !forces.is_empty()
                         && !matches!(
                             pledge_app::policy::decide_backtest(Some(&user.actor), &forces, false),

@@ -345,8 +345,8 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.audit("forbidden").await?;
     b.sign_out().await?;
 
-    // ---- Administrator (two-factor): every administration page; CSV uploads of people and
-    // units; an API token created (shown once) and revoked; an account; a meeting date.
+    // ---- Administrator (two-factor): every administration page; a people file imported
+    // (upload, dry run, confirmation); an API token created (shown once) and revoked; an account; a meeting date.
     b.sign_in(app, "ADM-9000").await?;
     for page in [
         "",
@@ -356,44 +356,90 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         "/meetings",
         "/tokens",
         "/accounts",
+        "/import/units",
+        "/import/crimes",
     ] {
         b.go(&format!("/admin{page}")).await?;
         b.audit(&format!("admin{}", page.replace('/', "-"))).await?;
     }
+    // Imports: a real file upload, checked first (the dry run in words), then confirmed.
+    let dir = std::env::temp_dir().join(format!("pledge-browser-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let people = dir.join("people.csv");
+    std::fs::write(
+        &people,
+        "id,name,email,workforce_role,unit,line_manager,staff_association\nPC-5001,PC New Starter,,officer,north-response,PS-2231,federation\n",
+    )?;
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "id,name,unit\nPC-5002,PC Lost,atlantis\nPC-5002,PC Twice,north-response\n",
+    )?;
+    b.go("/admin/import/people").await?;
+    b.audit("admin-import-people").await?;
+    b.submit("#check").await?;
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("Select a CSV file"),
+        "no error for a missing file"
+    );
+    b.audit("admin-import-no-file").await?;
+    b.c.find(Locator::Css("#file"))
+        .await?
+        .send_keys(&bad.display().to_string())
+        .await?;
+    b.submit("#check").await?;
+    let problems = b.text("#problems").await?;
+    ensure!(
+        problems.contains("row 2, column \"unit\": no unit \"atlantis\" in your force")
+            && problems.contains("row 3, column \"id\": \"PC-5002\" is also on row 2"),
+        "{problems}"
+    );
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("nothing was saved")
+    );
+    b.audit("admin-import-problems").await?;
+    b.c.find(Locator::Css("#file"))
+        .await?
+        .send_keys(&people.display().to_string())
+        .await?;
+    b.click("#partial").await?;
+    b.submit("#check").await?;
+    ensure!(b.text("h1").await? == "Check what importing this people file would do");
+    let dry = b.text("#dry-run").await?;
+    ensure!(
+        dry.contains("New people") && dry.contains("Leaving"),
+        "{dry}"
+    );
+    ensure!(
+        b.text("#new").await? == "PC New Starter, Northern Response Team 2",
+        "the new person is not named in words"
+    );
+    ensure!(
+        !b.page_text().await?.contains("PC-5001"),
+        "an id on the dry run"
+    );
+    b.audit("admin-import-dry-run").await?;
+    ensure!(
+        pledge_store::Store::person(app.store(), "PC-5001")
+            .await?
+            .is_none(),
+        "saved before confirming"
+    );
+    b.submit("#confirm").await?;
+    ensure!(
+        b.text("#notice")
+            .await?
+            .starts_with("Imported: 1 new, 0 changed"),
+        "no success notice"
+    );
+    b.audit("admin-import-done").await?;
     b.go("/admin/people").await?;
-    b.fill(
-        "#csv",
-        "id,name,email,workforce_role,unit,line_manager,staff_association\nPC-5001,PC New Starter,,officer,north-response,PS-2231,federation\n,No Id,,officer,north-response,,\n",
-    )
-    .await?;
-    b.submit("form[action='/admin/people/upload'] button")
-        .await?;
-    ensure!(b.text("#upload-saved").await? == "1 person saved.");
-    let errors = b.text("#upload-errors").await?;
-    ensure!(
-        errors.contains("Row 3") && errors.contains("column id"),
-        "{errors}"
-    );
     ensure!(b.page_text().await?.contains("PC New Starter"));
-    b.audit("admin-upload-errors").await?;
-
-    // Units from CSV: a good row, a bad id and a cycle in the chain of command.
-    b.go("/admin/units").await?;
-    b.fill(
-        "#csv",
-        "id,name,parent\nnorth-training,Northern Training,north-response\nbad id!,Bad,\nnorth-response,Northern Response Team 2,north-training\n",
-    )
-    .await?;
-    b.submit("form[action='/admin/units/upload'] button")
-        .await?;
-    ensure!(b.text("#upload-saved").await? == "1 unit saved.");
-    let errors = b.text("#upload-errors").await?;
-    ensure!(
-        errors.contains("Row 3: column id") && errors.contains("Row 4: column parent"),
-        "{errors}"
-    );
-    ensure!(b.page_text().await?.contains("Northern Training"));
-    b.audit("admin-units-upload-errors").await?;
+    let _ = std::fs::remove_dir_all(&dir);
 
     // API tokens: nothing answered, then a token shown once, then revoked.
     b.go("/admin/tokens").await?;
