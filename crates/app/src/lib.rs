@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod org;
 pub mod policy;
 mod queries;
+pub mod reports;
 mod timeline;
 
 pub use actor::{AccountRole, Actor, TokenScope};

@@ -6,8 +6,10 @@ mod accounts;
 mod case;
 mod notifications;
 mod org;
+mod reports;
 
 pub use accounts::*;
 pub use case::*;
 pub use notifications::*;
 pub use org::*;
+pub use reports::*;

@@ -8,6 +8,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod people;
 pub mod plans;
+pub mod reports;
 pub mod steps;
 pub mod tasks;
 
@@ -37,4 +38,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::remove))
         .routes(routes!(plans::list))
         .routes(routes!(plans::read))
+        .routes(routes!(reports::pack))
+        .routes(routes!(reports::set, reports::list))
 }

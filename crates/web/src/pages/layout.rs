@@ -60,6 +60,15 @@ impl Layout {
             ("/cases/new", "Record an assault", true),
             ("/overview", "Overview", leader),
             (
+                "/reports",
+                "Scrutiny pack",
+                pledge_app::policy::decide_report(
+                    actor,
+                    pledge_app::policy::ReportAction::PanelPack,
+                    actor.force().unwrap_or_default(),
+                ),
+            ),
+            (
                 "/admin",
                 "Administration",
                 pledge_app::policy::may_administer_accounts(actor),

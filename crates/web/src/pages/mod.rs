@@ -16,6 +16,8 @@ mod layout;
 mod names;
 mod notifications;
 mod overview;
+mod report;
+pub use report::{PackQuery, request as report_request};
 mod record;
 mod recorded;
 mod session;
@@ -62,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/victim", get(victim::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
+        .route("/reports", get(report::page))
+        .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))
