@@ -201,13 +201,28 @@ async fn organisation_data<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
     );
     // Another force sees none of them; a unit of another force, an unknown unit or an
     // unknown role is refused naming the field, and nothing is written.
-    ensure!(db.headcounts_on("Wessex", "2026-06-30".parse()?).await?.is_empty());
+    ensure!(
+        db.headcounts_on("Wessex", "2026-06-30".parse()?)
+            .await?
+            .is_empty()
+    );
     let mut other = h("SOU-C", "2026-05-01", "officer", 1);
     other.force = "Wessex".into();
-    ensure!(matches!(db.set_headcount(&other).await, Err(StoreError::Refused { field, .. }) if field == "unit"));
-    ensure!(matches!(db.set_headcount(&h("NOWHERE", "2026-05-01", "officer", 1)).await, Err(StoreError::Refused { field, .. }) if field == "unit"));
-    ensure!(matches!(db.set_headcount(&h("SOU-C", "2026-05-01", "sergeant", 1)).await, Err(StoreError::Refused { field, .. }) if field == "role"));
-    ensure!(db.headcounts_on("Hampshire", "2026-06-30".parse()?).await?.len() == 3);
+    ensure!(
+        matches!(db.set_headcount(&other).await, Err(StoreError::Refused { field, .. }) if field == "unit")
+    );
+    ensure!(
+        matches!(db.set_headcount(&h("NOWHERE", "2026-05-01", "officer", 1)).await, Err(StoreError::Refused { field, .. }) if field == "unit")
+    );
+    ensure!(
+        matches!(db.set_headcount(&h("SOU-C", "2026-05-01", "sergeant", 1)).await, Err(StoreError::Refused { field, .. }) if field == "role")
+    );
+    ensure!(
+        db.headcounts_on("Hampshire", "2026-06-30".parse()?)
+            .await?
+            .len()
+            == 3
+    );
     Ok(())
 }
 
