@@ -22,6 +22,8 @@ mod openapi;
 mod ops;
 #[path = "api/recorded.rs"]
 mod recorded;
+#[path = "api/reports.rs"]
+mod reports;
 #[path = "api/seeded.rs"]
 mod seeded;
 #[path = "api/sign_in.rs"]

@@ -501,7 +501,9 @@ async fn expected_pack(
 
 /// Row `label` of table `id` as the page shows it: its cells' text.
 async fn shown_row(b: &Browser, id: &str, label: &str) -> anyhow::Result<Vec<String>> {
-    let rows = b.c.find_all(Locator::Css(&format!("#table-{id} tbody tr"))).await?;
+    let rows =
+        b.c.find_all(Locator::Css(&format!("#table-{id} tbody tr")))
+            .await?;
     for r in rows {
         let head = r.find(Locator::Css("th")).await?.text().await?;
         if head.trim() == label {
@@ -537,7 +539,11 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
         for row in &want.table(id).context("table")?.rows {
             let shown = shown_row(b, id, &row.label).await?;
             let expected: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
-            ensure!(shown == expected, "{id} / {}: page {shown:?}, pack {expected:?}", row.label);
+            ensure!(
+                shown == expected,
+                "{id} / {}: page {shown:?}, pack {expected:?}",
+                row.label
+            );
         }
     }
     let page = b.page_text().await?;
@@ -546,7 +552,12 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
         "the panel version says how it is suppressed: {page}"
     );
     // No names, collar numbers or case references in the panel version.
-    for leak in ["PC-4410", "WX-2026-", "Suspect ran off", "Repeat victims, named"] {
+    for leak in [
+        "PC-4410",
+        "WX-2026-",
+        "Suspect ran off",
+        "Repeat victims, named",
+    ] {
         ensure!(!page.contains(leak), "the panel pack shows {leak}");
     }
     // The charts are drawn on the server, beside their tables.
@@ -556,7 +567,11 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
     b.audit("pack-panel").await?;
     // A bad date is an error on the page naming the field.
     b.go("/reports?from=yesterday").await?;
-    ensure!(b.text(".govuk-error-summary").await?.contains("enter a date"));
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("enter a date")
+    );
     b.audit("pack-error").await?;
     b.sign_out().await?;
 
@@ -564,15 +579,23 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
     b.sign_in(app, "CI-0101").await?;
     b.go("/reports").await?;
     b.pick("#version", "named").await?;
-    b.submit("form[action='/reports'] button[type=submit]").await?;
+    b.submit("form[action='/reports'] button[type=submit]")
+        .await?;
     let page = b.page_text().await?;
-    ensure!(page.contains("This pack names colleagues and cases"), "{page}");
+    ensure!(
+        page.contains("This pack names colleagues and cases"),
+        "{page}"
+    );
     ensure!(page.contains("Reasons given for no arrest"), "{page}");
     let named = expected_pack(app, "CI-0101", &[Staff, ForceLead], true).await?;
     for row in &named.table("assaults").context("assaults")?.rows {
         let shown = shown_row(b, "assaults", &row.label).await?;
         let expected: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
-        ensure!(shown == expected, "named assaults / {}: {shown:?} vs {expected:?}", row.label);
+        ensure!(
+            shown == expected,
+            "named assaults / {}: {shown:?} vs {expected:?}",
+            row.label
+        );
     }
     b.audit("pack-named").await?;
     b.sign_out().await?;
