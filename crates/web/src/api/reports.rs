@@ -19,20 +19,20 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct PackParams {
     /// First day, `YYYY-MM-DD` (default: a year before `to`).
-    #[param(max_length = 10)]
+    #[param(max_length = 10, format = Date)]
     from: Option<String>,
     /// Last day, inclusive, `YYYY-MM-DD` (default: yesterday).
-    #[param(max_length = 10)]
+    #[param(max_length = 10, format = Date)]
     to: Option<String>,
     /// A unit of your force, with the units under it (default: the whole force).
     #[param(max_length = 64)]
     unit: Option<String>,
     /// Trends by `month` (default) or `quarter`.
-    #[param(max_length = 7)]
+    #[param(max_length = 7, pattern = "^(month|quarter)$")]
     by: Option<String>,
     /// `panel` (default: anonymised and suppressed) or `named` (force lead and
     /// administrators; logged).
-    #[param(max_length = 5)]
+    #[param(max_length = 5, pattern = "^(panel|named)$")]
     version: Option<String>,
 }
 
@@ -75,10 +75,10 @@ pub struct HeadcountBody {
     #[schema(min_length = 1, max_length = 64)]
     unit: String,
     /// From when the figure holds, `YYYY-MM-DD`.
-    #[schema(max_length = 10)]
+    #[schema(max_length = 10, format = Date)]
     on: String,
     /// `officer`, `special_constable`, `pcso`, `staff` or `volunteer`.
-    #[schema(max_length = 20)]
+    #[schema(max_length = 20, pattern = "^(officer|special_constable|pcso|staff|volunteer)$")]
     role: String,
     /// People.
     #[schema(maximum = 1000000)]
@@ -119,7 +119,7 @@ pub async fn set(
 #[serde(deny_unknown_fields)]
 pub struct OnParams {
     /// `YYYY-MM-DD` (default: today).
-    #[param(max_length = 10)]
+    #[param(max_length = 10, format = Date)]
     on: Option<String>,
 }
 
