@@ -159,6 +159,21 @@ pub(crate) fn draft(
         .map(|r| (words::role(r).to_owned(), role_n(&[r])))
         .collect();
     let mut rows = breakdown(g, victim_total, parts);
+    // The headline officers (officers and specials) and staff (staff and PCSOs) are sums of
+    // these rows: tie them, or a shown sum would reveal a hidden part.
+    let role_cell = |rows: &[(String, Vec<Draft>)], i: usize| match rows[i].1[0] {
+        Draft::Count(c) => Some(c),
+        _ => None,
+    };
+    if let (Some(o), Some(sc), Some(pcso), Some(st)) = (
+        role_cell(&rows, 0),
+        role_cell(&rows, 1),
+        role_cell(&rows, 2),
+        role_cell(&rows, 3),
+    ) {
+        g.line(vec![officers, o, sc]);
+        g.line(vec![staff, st, pcso]);
+    }
     if let Some(last) = rows.last_mut() {
         last.0 = "All colleagues assaulted".into();
     }
@@ -406,7 +421,17 @@ pub(crate) fn draft(
             .count(),
     ));
     let mut rows = vec![("Charged".into(), vec![Draft::Count(charged)])];
-    rows.extend(breakdown(g, total, parts));
+    let parts_rows = breakdown(g, total, parts);
+    // "No outcome yet" is the row before the total; the victims' table's "Outcome
+    // finalised" is the total minus it.
+    let no_outcome = parts_rows
+        .len()
+        .checked_sub(2)
+        .and_then(|i| match parts_rows[i].1[0] {
+            Draft::Count(c) => Some(c),
+            _ => None,
+        });
+    rows.extend(parts_rows);
     g.table(table(
         "outcomes",
         "Charges and outcomes",
@@ -473,6 +498,9 @@ pub(crate) fn draft(
     let b = count(g, before);
     let nb = count(g, with_outcome.len() - before);
     g.line(vec![wo, b, nb]);
+    if let Some(no) = no_outcome {
+        g.line(vec![total, wo, no]);
+    }
     let flag = |f: fn(&CaseReport) -> bool| cases.iter().filter(|c| f(c)).count();
     let support = count(g, flag(|c| c.facts.support_referred));
     let opted = count(g, flag(|c| c.facts.support_opted_out));

@@ -108,6 +108,11 @@ pub struct Pack {
 }
 
 impl Pack {
+    /// A date as a person reads it: "29 November 2026".
+    pub fn date_words(&self, d: &Date) -> String {
+        words::date(*d)
+    }
+
     /// A table by id.
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)

@@ -129,7 +129,13 @@ pub(crate) fn draft(
         for (col, c) in columns.iter_mut().zip(&cells) {
             col.push(*c);
         }
-        let cases = g.count(t.cases.len() as u64);
+        // Where the obligation applies once per case, its cases are its applied count: the
+        // same cell, so both are shown or hidden together.
+        let cases = if t.cases.len() as u64 == applied {
+            cells[0]
+        } else {
+            g.count(t.cases.len() as u64)
+        };
         let esc = g.count(escalations.get(o.as_str()).copied().unwrap_or(0));
         let n = t.days.len() as u64;
         let mut row = vec![Draft::Text(t.point.clone()), Draft::Count(cases)];

@@ -117,3 +117,23 @@ pub fn outcome(n: u8) -> String {
         format!("Outcome {n}: {name}")
     }
 }
+
+/// A date in words: "29 November 2026".
+pub fn date(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = usize::try_from(d.month() - 1).unwrap_or(0);
+    format!("{} {} {}", d.day(), MONTHS[month.min(11)], d.year())
+}

@@ -78,7 +78,10 @@ pub struct HeadcountBody {
     #[schema(max_length = 10, format = Date)]
     on: String,
     /// `officer`, `special_constable`, `pcso`, `staff` or `volunteer`.
-    #[schema(max_length = 20, pattern = "^(officer|special_constable|pcso|staff|volunteer)$")]
+    #[schema(
+        max_length = 20,
+        pattern = "^(officer|special_constable|pcso|staff|volunteer)$"
+    )]
     role: String,
     /// People.
     #[schema(maximum = 1000000)]
