@@ -19,6 +19,7 @@ pub mod org;
 pub mod plans;
 pub mod policy;
 mod queries;
+pub mod reports;
 mod timeline;
 
 pub use actor::{AccountRole, Actor, TokenScope};

@@ -42,6 +42,8 @@ enum Command {
     /// Cases past their retention review date, and disposal of one.
     #[command(subcommand)]
     Retention(cmd::retention::Command),
+    /// The scrutiny panel's pack for a force and period: html, csv, json or pdf.
+    Report(cmd::report::Args),
     /// Fill a store with realistic synthetic cases (deterministic for a seed).
     Generate(cmd::generate::Args),
     /// Append single-event commands until killed, printing each acknowledged append (crash test).
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::run_async(cmd::backup::run(args)),
         Command::Restore(args) => cmd::restore::run(args),
         Command::Retention(c) => cmd::run_async(cmd::retention::run(c)),
+        Command::Report(args) => cmd::run_async(cmd::report::run(args)),
         Command::Generate(args) => cmd::run_async(cmd::generate::run(args)),
         Command::StressAppend(args) => cmd::run_async(cmd::stress_append::run(args)),
         Command::User(c) => cmd::run_async(cmd::user_add::run_command(c)),

@@ -142,8 +142,14 @@ impl Store for AnyStore {
     async fn set_headcount(&self, headcount: &Headcount) -> Result<()> {
         delegate!(self, s => s.set_headcount(headcount))
     }
-    async fn headcounts(&self) -> Result<Vec<Headcount>> {
-        delegate!(self, s => s.headcounts())
+    async fn headcounts_on(&self, force: &str, on: jiff::civil::Date) -> Result<Vec<Headcount>> {
+        delegate!(self, s => s.headcounts_on(force, on))
+    }
+    async fn report_rows(&self, scope: &crate::ReportScope) -> Result<Vec<crate::CaseReport>> {
+        delegate!(self, s => s.report_rows(scope))
+    }
+    async fn report_obligations(&self, scope: &crate::ReportScope) -> Result<Vec<ObligationRow>> {
+        delegate!(self, s => s.report_obligations(scope))
     }
     async fn due_for_review(
         &self,

@@ -114,6 +114,7 @@ pub(crate) fn assemble(
     summaries: Vec<CaseSummary>,
     obligations: Vec<(ObligationRow, bool)>,
     people: Vec<(String, String, String)>,
+    reports: Vec<crate::report::CaseReport>,
 ) -> Result<Vec<StoredReadModel>> {
     let mut by_id: HashMap<&str, StoredReadModel> = ids
         .iter()
@@ -125,6 +126,7 @@ pub(crate) fn assemble(
                     summary: None,
                     obligations: Vec::new(),
                     people: Vec::new(),
+                    report: None,
                 },
             )
         })
@@ -137,6 +139,11 @@ pub(crate) fn assemble(
     for (o, open) in obligations {
         if let Some(m) = by_id.get_mut(o.case_id.as_str()) {
             m.obligations.push((o, open));
+        }
+    }
+    for r in reports {
+        if let Some(m) = by_id.get_mut(r.case_id.as_str()) {
+            m.report = Some(r);
         }
     }
     for (case, person, relation) in people {
@@ -298,6 +305,8 @@ pub struct StoredReadModel {
     pub obligations: Vec<(ObligationRow, bool)>,
     /// Its `case_person` rows `(person, relation)`, sorted.
     pub people: Vec<(String, String)>,
+    /// Its `case_report` row.
+    pub report: Option<crate::report::CaseReport>,
 }
 
 /// Cases per page when comparing read models.
@@ -390,9 +399,11 @@ async fn check_case<S: Store>(
             summary: None,
             obligations: Vec::new(),
             people: Vec::new(),
+            report: None,
         });
         if case.disposed.is_some() {
             let has_rows = stored.summary.is_some()
+                || stored.report.is_some()
                 || !stored.obligations.is_empty()
                 || !stored.people.is_empty();
             return Ok(has_rows.then(|| {
@@ -465,6 +476,27 @@ pub fn first_difference(expected: &Expected, stored: &StoredReadModel) -> Option
             format!("stored {:?}, events say {:?}", stored.people, people),
         );
     }
+    match &stored.report {
+        None => {
+            return Some(read_model_problem(
+                id,
+                "deleted",
+                format!("case {id}: its case_report row is missing"),
+            ));
+        }
+        Some(h) if *h != want.report => {
+            let w = &want.report;
+            let (col, wv, hv) = differ("force", &w.force, &h.force)
+                .or_else(|| differ("unit", &w.unit, &h.unit))
+                .or_else(|| differ("occurred_at", &w.occurred_at, &h.occurred_at))
+                .unwrap_or(("facts", format!("{:?}", w.facts), format!("{:?}", h.facts)));
+            return edited(
+                &format!("case_report.{col}"),
+                format!("stored {hv}, events say {wv}"),
+            );
+        }
+        Some(_) => {}
+    }
     let open = encode::case_open(&want.summary);
     for (i, w) in want.obligations.iter().enumerate() {
         let Some((h, h_open)) = stored.obligations.get(i) else {
@@ -516,6 +548,7 @@ fn as_stored(p: &Projection) -> Projection {
     let mut p = p.clone();
     p.summary.occurred_at = us(p.summary.occurred_at);
     p.summary.reported_at = us(p.summary.reported_at);
+    p.report.occurred_at = us(p.report.occurred_at);
     for o in &mut p.obligations {
         o.started_at = o.started_at.map(us);
         o.due_at = o.due_at.map(us);

@@ -18,6 +18,7 @@ pub mod plans;
 pub mod postgres;
 pub mod projection;
 pub mod rebuild;
+pub mod report;
 mod rows;
 mod scope;
 pub mod sqlite;
@@ -40,6 +41,7 @@ pub use on_call::{OnCallShift, OnCallStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
+pub use report::{CaseFacts, CaseReport, HEADCOUNT_ROLES, Headcount, ReportScope, VictimFact};
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
@@ -212,10 +214,26 @@ pub trait Store: PlanStore + OnCallStore + Send + Sync {
         calendar: &str,
         unit: Option<&str>,
     ) -> impl Future<Output = Result<Vec<MeetingDate>>> + Send;
-    /// Sets a unit's headcount for a year.
+    /// Sets how many people of a workforce role a unit has from a date (replacing a figure
+    /// for the same unit, date and role). A unit of another force is refused naming `unit`.
     fn set_headcount(&self, headcount: &Headcount) -> impl Future<Output = Result<()>> + Send;
-    /// Every headcount row.
-    fn headcounts(&self) -> impl Future<Output = Result<Vec<Headcount>>> + Send;
+    /// A force's headcounts in force on a date: for each unit and role, the latest figure
+    /// dated on or before it.
+    fn headcounts_on(
+        &self,
+        force: &str,
+        on: jiff::civil::Date,
+    ) -> impl Future<Output = Result<Vec<Headcount>>> + Send;
+    /// The report rows of the cases in a scope, by occurrence time.
+    fn report_rows(
+        &self,
+        scope: &ReportScope,
+    ) -> impl Future<Output = Result<Vec<CaseReport>>> + Send;
+    /// The obligation rows of the cases in a scope, by case and plan order.
+    fn report_obligations(
+        &self,
+        scope: &ReportScope,
+    ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
 
     /// Cases reported before `reported_before` and not yet disposed of (retention review).
     fn due_for_review(

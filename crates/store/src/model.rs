@@ -2,6 +2,7 @@
 //! data and access-log entries. Plain data; the backends map it to tables.
 
 use crate::idempotency::IdempotencyReservation;
+pub use crate::report::Headcount;
 use jiff::Timestamp;
 use pledge_domain::Event;
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,8 @@ pub struct Projection {
     pub summary: CaseSummary,
     /// One row per obligation (and instance).
     pub obligations: Vec<ObligationRow>,
+    /// The per-case report row (the scrutiny pack's facts).
+    pub report: crate::report::CaseReport,
 }
 
 /// A case's summary, for lists and search.
@@ -393,17 +396,6 @@ pub struct MeetingDate {
     pub unit: String,
     /// When.
     pub at: Timestamp,
-}
-
-/// Headcount of a unit in a year, for rates per 1,000.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Headcount {
-    /// Unit.
-    pub unit: String,
-    /// Year.
-    pub year: i32,
-    /// People.
-    pub headcount: u32,
 }
 
 /// A record that a case's personal data was disposed of.

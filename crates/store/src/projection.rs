@@ -81,8 +81,10 @@ pub fn project(
             }
         })
         .collect();
+    let report = crate::report::case_report(case_id, state)?;
     Some(Projection {
         summary,
         obligations,
+        report,
     })
 }

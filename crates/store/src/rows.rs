@@ -185,10 +185,35 @@ pub(crate) fn meeting(r: &impl Get) -> Result<MeetingDate> {
 /// A `headcount` row.
 pub(crate) fn headcount(r: &impl Get) -> Result<Headcount> {
     let unit = r.text("unit")?;
+    let on = r.text("on_date")?;
     Ok(Headcount {
-        year: uint(r.int("year")?, &format!("headcount of {unit} year"))?,
-        headcount: uint(r.int("headcount")?, &format!("headcount of {unit}"))?,
+        force: r.text("force")?,
+        on: on.parse().map_err(|e| {
+            StoreError::Corrupt(format!("headcount of {unit}: on_date \"{on}\": {e}"))
+        })?,
+        role: r.text("role")?,
+        count: uint(r.int("count")?, &format!("headcount of {unit} count"))?,
         unit,
+    })
+}
+
+/// The `case_report` columns [`case_report`] reads.
+pub(crate) const REPORT_COLS: &str = "case_id, force, unit, occurred_at, facts";
+
+/// A `case_report` row.
+pub(crate) fn case_report(r: &impl Get) -> Result<crate::report::CaseReport> {
+    let id = r.text("case_id")?;
+    let facts = r.text("facts")?;
+    Ok(crate::report::CaseReport {
+        occurred_at: timestamp(
+            r.int("occurred_at")?,
+            &format!("case_report {id} occurred_at"),
+        )?,
+        force: r.text("force")?,
+        unit: r.text("unit")?,
+        facts: serde_json::from_str(&facts)
+            .map_err(|e| StoreError::Corrupt(format!("case_report {id} facts: {e}")))?,
+        case_id: case_id(id)?,
     })
 }
 

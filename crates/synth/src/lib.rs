@@ -1,6 +1,6 @@
 //! Deterministic synthetic data for Pledge: the forces of England and Wales and British
 //! Transport Police, their units (a chain of command sized by headcount), the people cases
-//! name, TRM meeting calendars, headcounts per unit and year, and realistic assault cases.
+//! name, TRM meeting calendars, headcounts per unit, date and workforce role, and realistic assault cases.
 //!
 //! Every case is recorded through the domain ([`pledge_domain::Case::record`], so the plan's
 //! rules apply) and projected into its read models exactly as `pledge rebuild` would (UK

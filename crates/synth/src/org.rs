@@ -1,5 +1,5 @@
 //! The organisation: forces (with the plan each uses), units in a chain of command sized by
-//! headcount, the people cases name, TRM meeting calendars and headcounts per unit and year.
+//! headcount, the people cases name, TRM meeting calendars and headcounts per unit, date and workforce role.
 
 use crate::pick::{Weighted, mix};
 use crate::{Error, Result};
@@ -544,12 +544,22 @@ pub(crate) fn build(
             let specials = officers * 0.05;
             let volunteers = officers * 0.02;
             for year in first_year..=last_year {
-                let head = (officers + staff + pcsos + specials) * year_factor(year);
-                b.org.headcounts.push(Headcount {
-                    unit: b.org.units[unit].id.clone(),
-                    year: i32::from(year),
-                    headcount: head.round() as u32,
-                });
+                let f = year_factor(year);
+                for (role, n) in [
+                    ("officer", officers),
+                    ("staff", staff),
+                    ("pcso", pcsos),
+                    ("special_constable", specials),
+                    ("volunteer", volunteers),
+                ] {
+                    b.org.headcounts.push(headcount(
+                        spec.name,
+                        &b.org.units[unit].id,
+                        year,
+                        role,
+                        n * f,
+                    ));
+                }
             }
             let id = next_id(&mut b, "CI");
             let chief_inspector = b.person(id, WorkforceRole::Officer, unit, Some(chief), code)?;
@@ -630,11 +640,17 @@ pub(crate) fn build(
         }
         let hq_head = f64::from(spec.officers) * 0.1 * 2.0;
         for year in first_year..=last_year {
-            b.org.headcounts.push(Headcount {
-                unit: b.org.units[hq].id.clone(),
-                year: i32::from(year),
-                headcount: (hq_head * year_factor(year)).round() as u32,
-            });
+            let f = year_factor(year);
+            // Headquarters: as many staff as officers.
+            for role in ["officer", "staff"] {
+                b.org.headcounts.push(headcount(
+                    spec.name,
+                    &b.org.units[hq].id,
+                    year,
+                    role,
+                    hq_head / 2.0 * f,
+                ));
+            }
         }
         let quality = b.rng.random_range(-0.08..0.06);
         b.org.forces.push(ForceOrg {
@@ -651,4 +667,15 @@ pub(crate) fn build(
         });
     }
     Ok(b.org)
+}
+
+/// A unit's headcount of a role from 1 April of a year (the start of the police year).
+fn headcount(force: &str, unit: &str, year: i16, role: &str, n: f64) -> Headcount {
+    Headcount {
+        force: force.to_owned(),
+        unit: unit.to_owned(),
+        on: jiff::civil::date(year, 4, 1),
+        role: role.to_owned(),
+        count: n.round() as u32,
+    }
 }

@@ -12,6 +12,7 @@ pub mod openapi;
 mod ops;
 pub mod pages;
 pub mod problem;
+pub mod report;
 pub mod serve;
 mod state;
 

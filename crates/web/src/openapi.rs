@@ -33,6 +33,7 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
         (name = "cases", description = "Assaults and their cases"),
         (name = "steps", description = "Every plan step as a command"),
         (name = "tasks", description = "Work lists"),
+        (name = "reports", description = "The scrutiny panel's pack and the headcounts behind its rates"),
         (name = "notifications", description = "The caller's own notifications"),
         (name = "organisation", description = "People and units"),
         (name = "plans", description = "The force's plans"),

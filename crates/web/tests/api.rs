@@ -30,6 +30,8 @@ mod ops;
 mod plan_register;
 #[path = "api/recorded.rs"]
 mod recorded;
+#[path = "api/reports.rs"]
+mod reports;
 #[path = "api/seeded.rs"]
 mod seeded;
 #[path = "api/sign_in.rs"]

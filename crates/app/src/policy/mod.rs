@@ -7,9 +7,11 @@ mod backtest;
 mod case;
 mod notifications;
 mod org;
+mod reports;
 
 pub use accounts::*;
 pub use backtest::*;
 pub use case::*;
 pub use notifications::*;
 pub use org::*;
+pub use reports::*;

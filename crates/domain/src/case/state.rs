@@ -54,6 +54,10 @@ pub struct Report {
     pub hate_crime: Vec<HateStrand>,
     /// Force used by officers.
     pub force_used: bool,
+    /// What the colleague was doing (for the scrutiny pack's circumstances).
+    pub activity: Option<Activity>,
+    /// Aggravating causal factors.
+    pub causal_factors: Vec<CausalFactor>,
 }
 
 /// A waiver of an obligation.
@@ -106,6 +110,10 @@ pub struct CaseState {
     /// when it was made, not to updates already due or given before it.
     update_frequencies: Vec<(Timestamp, u16)>,
     waivers: Vec<Waiver>,
+    /// The obligation id of each `obligation_escalated` event, in recorded order.
+    escalations: Vec<String>,
+    /// The reason of each `no_arrest_recorded` event, in recorded order.
+    no_arrest_reasons: Vec<String>,
     outcome: Option<OutcomeType>,
     closed_at: Option<Timestamp>,
     events: usize,
@@ -220,6 +228,8 @@ impl CaseState {
                     offence: *offence,
                     hate_crime: hate_crime.clone(),
                     force_used: circumstances.force_used,
+                    activity: circumstances.activity,
+                    causal_factors: circumstances.causal_factors.clone(),
                 });
             }
             EventKind::OicAssigned { officer } => self.oic = Some(officer.clone()),
@@ -253,6 +263,10 @@ impl CaseState {
                 reason: reason.clone(),
             }),
             EventKind::OutcomeFinalised { outcome_type } => self.outcome = Some(*outcome_type),
+            EventKind::ObligationEscalated { obligation, .. } => {
+                self.escalations.push(obligation.clone())
+            }
+            EventKind::NoArrestRecorded { reason } => self.no_arrest_reasons.push(reason.clone()),
             EventKind::CaseClosed { .. } => self.closed_at = Some(event.at),
             _ => {}
         }
@@ -451,6 +465,32 @@ impl CaseState {
     /// Waivers recorded.
     pub fn waivers(&self) -> &[Waiver] {
         &self.waivers
+    }
+
+    /// The obligation id of each escalation recorded, in recorded order.
+    pub fn escalations(&self) -> &[String] {
+        &self.escalations
+    }
+
+    /// The reasons given for not arresting, in recorded order (free text).
+    pub fn no_arrest_reasons(&self) -> &[String] {
+        &self.no_arrest_reasons
+    }
+
+    /// The last verdict given (`guilty`, `not_guilty`, `discontinued`), if any.
+    pub fn verdict(&self) -> Option<&'static str> {
+        let last = self.marks_of(EventType::VerdictGiven).last()?;
+        let names = EventType::VerdictGiven.qualifiers();
+        (0..names.len())
+            .find(|i| last.qualifiers & (1 << i) != 0)
+            .map(|i| names[i])
+    }
+
+    /// Whether the emergency-worker aggravation was applied at every sentence passed
+    /// (`None` before any sentence).
+    pub fn aggravation_applied(&self) -> Option<bool> {
+        self.has(EventType::Sentenced)
+            .then_some(!self.aggravation_not_applied)
     }
 
     /// The outcome, once finalised.

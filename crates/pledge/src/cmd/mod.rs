@@ -15,6 +15,7 @@ pub mod plan_install;
 pub mod plan_list;
 pub mod plan_show;
 pub mod rebuild;
+pub mod report;
 pub mod restore;
 pub mod retention;
 pub mod serve;

@@ -52,6 +52,9 @@ pub(super) async fn read_models(pool: &PgPool, ids: &[CaseId]) -> Result<Vec<Sto
     let mut q = QueryBuilder::new("SELECT case_id, person, relation FROM case_person");
     in_list(&mut q, ids);
     let people = q.build().fetch_all(&mut *tx).await?;
+    let mut q = QueryBuilder::new(format!("SELECT {} FROM case_report", rows::REPORT_COLS));
+    in_list(&mut q, ids);
+    let reports = q.build().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     crate::integrity::assemble(
         ids,
@@ -63,6 +66,10 @@ pub(super) async fn read_models(pool: &PgPool, ids: &[CaseId]) -> Result<Vec<Sto
         people
             .iter()
             .map(|r| Ok((r.text("case_id")?, r.text("person")?, r.text("relation")?)))
+            .collect::<Result<_>>()?,
+        reports
+            .iter()
+            .map(rows::case_report)
             .collect::<Result<_>>()?,
     )
 }
@@ -77,7 +84,7 @@ pub(super) async fn orphans(pool: &PgPool, limit: u32) -> Result<Vec<CaseId>> {
 }
 
 const ORPHANS: &str = "SELECT case_id FROM (SELECT case_id FROM case_summary \
-     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person) r \
+     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person UNION SELECT case_id FROM case_report) r \
      WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.case_id = r.case_id) \
      OR EXISTS (SELECT 1 FROM disposal d WHERE d.case_id = r.case_id) \
      ORDER BY case_id LIMIT $1";

@@ -583,23 +583,73 @@ impl Store for PostgresStore {
     }
 
     async fn set_headcount(&self, h: &Headcount) -> Result<()> {
+        crate::report::check_headcount(h)?;
+        let force: Option<String> = sqlx::query_scalar("SELECT force FROM unit WHERE id = $1")
+            .bind(&h.unit)
+            .fetch_optional(&self.pool)
+            .await?;
+        if force.as_deref() != Some(h.force.as_str()) {
+            return Err(StoreError::Refused {
+                field: "unit".into(),
+                message: format!("there is no unit \"{}\" in force \"{}\"", h.unit, h.force),
+            });
+        }
         sqlx::query(
-            "INSERT INTO headcount (unit, year, headcount) VALUES ($1, $2, $3) \
-             ON CONFLICT (unit, year) DO UPDATE SET headcount = excluded.headcount",
+            "INSERT INTO headcount (force, unit, on_date, role, count) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (force, unit, role, on_date) DO UPDATE SET count = excluded.count",
         )
+        .bind(&h.force)
         .bind(&h.unit)
-        .bind(i64::from(h.year))
-        .bind(i64::from(h.headcount))
+        .bind(h.on.to_string())
+        .bind(&h.role)
+        .bind(i64::from(h.count))
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    async fn headcounts(&self) -> Result<Vec<Headcount>> {
-        let rows = sqlx::query("SELECT * FROM headcount ORDER BY unit, year")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(rows::headcount).collect()
+    async fn headcounts_on(&self, force: &str, on: jiff::civil::Date) -> Result<Vec<Headcount>> {
+        let rows = sqlx::query(
+            "SELECT force, unit, on_date, role, count FROM headcount \
+             WHERE force = $1 AND on_date <= $2 ORDER BY unit, role, on_date",
+        )
+        .bind(force)
+        .bind(on.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let all = rows
+            .iter()
+            .map(rows::headcount)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(crate::report::latest_per_unit_role(all))
+    }
+
+    async fn report_rows(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<crate::report::CaseReport>> {
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(format!(
+            "SELECT {} FROM case_report WHERE force = ",
+            rows::REPORT_COLS
+        ));
+        push_report_scope(&mut q, scope);
+        q.push(" ORDER BY occurred_at, case_id");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(rows::case_report).collect()
+    }
+
+    async fn report_obligations(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<ObligationRow>> {
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(format!(
+            "SELECT {} FROM obligation WHERE case_id IN (SELECT case_id FROM case_report WHERE force = ",
+            rows::OBLIGATION_COLS
+        ));
+        push_report_scope(&mut q, scope);
+        q.push(") ORDER BY case_id, ord");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(rows::obligation).collect()
     }
 
     async fn due_for_review(
@@ -719,4 +769,27 @@ impl PostgresStore {
         tx.rollback().await?;
         Ok(out)
     }
+}
+
+/// The force, units and period of a report query, after `WHERE force = `.
+fn push_report_scope(
+    q: &mut sqlx::QueryBuilder<sqlx::Postgres>,
+    scope: &crate::report::ReportScope,
+) {
+    q.push_bind(scope.force.clone());
+    if let Some(units) = &scope.units {
+        q.push(" AND unit IN (");
+        if units.is_empty() {
+            q.push("NULL");
+        }
+        let mut sep = q.separated(", ");
+        for u in units {
+            sep.push_bind(u.clone());
+        }
+        q.push(")");
+    }
+    q.push(" AND occurred_at >= ")
+        .push_bind(encode::micros(scope.from))
+        .push(" AND occurred_at < ")
+        .push_bind(encode::micros(scope.to));
 }

@@ -155,6 +155,17 @@ pub(super) async fn projection(tx: &mut PgConnection, p: &Projection) -> Result<
     .bind(encode::int(s.version, "summary version")?)
     .execute(&mut *tx)
     .await?;
+    let r = &p.report;
+    sqlx::query(
+        "INSERT INTO case_report (case_id, force, unit, occurred_at, facts) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(&r.force)
+    .bind(&r.unit)
+    .bind(encode::micros(r.occurred_at))
+    .bind(crate::report::facts_json(r)?)
+    .execute(&mut *tx)
+    .await?;
     let people = encode::case_people(s);
     if !people.is_empty() {
         let mut q: QueryBuilder<Postgres> =
@@ -198,6 +209,7 @@ async fn delete_read_models(tx: &mut PgConnection, id: &str) -> Result<()> {
     for sql in [
         "DELETE FROM obligation WHERE case_id = $1",
         "DELETE FROM case_person WHERE case_id = $1",
+        "DELETE FROM case_report WHERE case_id = $1",
         "DELETE FROM case_summary WHERE case_id = $1",
     ] {
         sqlx::query(sql).bind(id).execute(&mut *tx).await?;

@@ -51,6 +51,9 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
     let mut q = QueryBuilder::new("SELECT case_id, person, relation FROM case_person");
     in_list(&mut q, ids);
     let people = q.build().fetch_all(&mut *tx).await?;
+    let mut q = QueryBuilder::new(format!("SELECT {} FROM case_report", rows::REPORT_COLS));
+    in_list(&mut q, ids);
+    let reports = q.build().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     crate::integrity::assemble(
         ids,
@@ -62,6 +65,10 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
         people
             .iter()
             .map(|r| Ok((r.text("case_id")?, r.text("person")?, r.text("relation")?)))
+            .collect::<Result<_>>()?,
+        reports
+            .iter()
+            .map(rows::case_report)
             .collect::<Result<_>>()?,
     )
 }
@@ -76,7 +83,7 @@ pub(super) async fn orphans(pool: &SqlitePool, limit: u32) -> Result<Vec<CaseId>
 }
 
 const ORPHANS: &str = "SELECT case_id FROM (SELECT case_id FROM case_summary \
-     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person) r \
+     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person UNION SELECT case_id FROM case_report) r \
      WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.case_id = r.case_id) \
      OR EXISTS (SELECT 1 FROM disposal d WHERE d.case_id = r.case_id) \
      ORDER BY case_id LIMIT ?";

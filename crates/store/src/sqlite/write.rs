@@ -312,6 +312,7 @@ fn push_projection(
         for sql in [
             "DELETE FROM obligation WHERE case_id = ",
             "DELETE FROM case_person WHERE case_id = ",
+            "DELETE FROM case_report WHERE case_id = ",
             "DELETE FROM case_summary WHERE case_id = ",
         ] {
             q.push(sql).push_bind(id).push(";\n");
@@ -377,6 +378,24 @@ fn push_projection(
             .push(")");
     }
     q.push(";\n");
+    // The report row: rewritten only when its facts or area changed.
+    let r = &p.report;
+    q.push("INSERT INTO case_report (case_id, force, unit, occurred_at, facts) VALUES (")
+        .push_bind(id)
+        .push(", ")
+        .push_bind(r.force.as_str())
+        .push(", ")
+        .push_bind(r.unit.as_str())
+        .push(", ")
+        .push_bind(encode::micros(r.occurred_at))
+        .push(", ")
+        .push_bind(crate::report::facts_json(r)?)
+        .push(
+            ") ON CONFLICT (case_id) DO UPDATE SET force = excluded.force, unit = excluded.unit, \
+             occurred_at = excluded.occurred_at, facts = excluded.facts \
+             WHERE (case_report.force, case_report.unit, case_report.occurred_at, case_report.facts) \
+             IS NOT (excluded.force, excluded.unit, excluded.occurred_at, excluded.facts);\n",
+        );
     let people = encode::case_people(s);
     let people_known = known.and_then(|k| k.people.as_ref()).is_some_and(|old| {
         let mut new: Vec<(&str, &str)> = people.iter().map(|(p, r)| (p.as_str(), *r)).collect();
@@ -532,6 +551,7 @@ async fn delete_read_models(tx: &mut SqliteConnection, id: &str) -> Result<()> {
     for sql in [
         "DELETE FROM obligation WHERE case_id = ?",
         "DELETE FROM case_person WHERE case_id = ?",
+        "DELETE FROM case_report WHERE case_id = ?",
         "DELETE FROM case_summary WHERE case_id = ?",
     ] {
         sqlx::query(sql).bind(id).execute(&mut *tx).await?;
@@ -802,6 +822,26 @@ async fn bulk_read_models(
                 .push_bind(s.no_arrest_reason)
                 .push_bind(s.outcome_type.map(i64::from))
                 .push_bind(x.version);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    let reports = batch
+        .iter()
+        .map(|a| {
+            let r = &a.projection.report;
+            Ok((r, crate::report::facts_json(r)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for chunk in reports.chunks(BULK_ROWS) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO case_report (case_id, force, unit, occurred_at, facts) ",
+        );
+        q.push_values(chunk, |mut b, (r, facts)| {
+            b.push_bind(r.case_id.as_str())
+                .push_bind(r.force.as_str())
+                .push_bind(r.unit.as_str())
+                .push_bind(encode::micros(r.occurred_at))
+                .push_bind(facts.as_str());
         });
         q.build().execute(&mut *tx).await?;
     }

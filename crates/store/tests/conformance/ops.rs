@@ -169,49 +169,59 @@ async fn organisation_data<S: Backend>(db: &TestDb<S>) -> anyhow::Result<()> {
     ensure!(db.meetings("trm", Some("SOU-C")).await? == vec![m("SOU-C", "2026-12-01T10:00:00Z")]);
     ensure!(db.meetings("other", None).await?.len() == 1);
 
-    db.set_headcount(&Headcount {
-        unit: "SOU-C".into(),
-        year: 2026,
-        headcount: 410,
-    })
-    .await?;
-    db.set_headcount(&Headcount {
-        unit: "HQ".into(),
-        year: 2026,
-        headcount: 900,
-    })
-    .await?;
-    db.set_headcount(&Headcount {
-        unit: "SOU-C".into(),
-        year: 2026,
-        headcount: 420,
-    })
-    .await?;
-    db.set_headcount(&Headcount {
-        unit: "SOU-C".into(),
-        year: 2025,
-        headcount: 400,
-    })
-    .await?;
-    let h = db.headcounts().await?;
+    // Headcounts per unit, date and role: a figure holds from its date until the next one.
+    let h = |unit: &str, on: &str, role: &str, count: u32| Headcount {
+        force: "Hampshire".into(),
+        unit: unit.into(),
+        on: on.parse().unwrap_or_default(),
+        role: role.into(),
+        count,
+    };
+    for x in [
+        h("SOU-C", "2025-04-01", "officer", 400),
+        h("SOU-C", "2026-04-01", "officer", 410),
+        h("SOU-C", "2026-04-01", "staff", 120),
+        h("HQ", "2026-01-01", "officer", 900),
+        h("SOU-C", "2026-04-01", "officer", 420), // replaces 410
+        h("SOU-C", "2027-04-01", "officer", 999), // not yet
+    ] {
+        db.set_headcount(&x).await?;
+    }
     ensure!(
-        h == vec![
-            Headcount {
-                unit: "HQ".into(),
-                year: 2026,
-                headcount: 900
-            },
-            Headcount {
-                unit: "SOU-C".into(),
-                year: 2025,
-                headcount: 400
-            },
-            Headcount {
-                unit: "SOU-C".into(),
-                year: 2026,
-                headcount: 420
-            },
-        ]
+        db.headcounts_on("Hampshire", "2026-06-30".parse()?).await?
+            == vec![
+                h("HQ", "2026-01-01", "officer", 900),
+                h("SOU-C", "2026-04-01", "officer", 420),
+                h("SOU-C", "2026-04-01", "staff", 120),
+            ]
+    );
+    ensure!(
+        db.headcounts_on("Hampshire", "2025-12-31".parse()?).await?
+            == vec![h("SOU-C", "2025-04-01", "officer", 400)]
+    );
+    // Another force sees none of them; a unit of another force, an unknown unit or an
+    // unknown role is refused naming the field, and nothing is written.
+    ensure!(
+        db.headcounts_on("Wessex", "2026-06-30".parse()?)
+            .await?
+            .is_empty()
+    );
+    let mut other = h("SOU-C", "2026-05-01", "officer", 1);
+    other.force = "Wessex".into();
+    ensure!(
+        matches!(db.set_headcount(&other).await, Err(StoreError::Refused { field, .. }) if field == "unit")
+    );
+    ensure!(
+        matches!(db.set_headcount(&h("NOWHERE", "2026-05-01", "officer", 1)).await, Err(StoreError::Refused { field, .. }) if field == "unit")
+    );
+    ensure!(
+        matches!(db.set_headcount(&h("SOU-C", "2026-05-01", "sergeant", 1)).await, Err(StoreError::Refused { field, .. }) if field == "role")
+    );
+    ensure!(
+        db.headcounts_on("Hampshire", "2026-06-30".parse()?)
+            .await?
+            .len()
+            == 3
     );
     Ok(())
 }

@@ -506,6 +506,10 @@ async fn edited_read_models_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::
         "UPDATE obligation SET owner_person = 'PC-EVIL' WHERE case_id = 'T2-07' AND instance = 0",
         // A case's summary gone (and with it its rows).
         "DELETE FROM case_summary WHERE case_id = 'T2-01'",
+        // The pack's facts of a case changed (a survey never sent).
+        "UPDATE case_report SET facts = replace(facts, '\"survey_sent\":false', '\"survey_sent\":true') WHERE case_id = 'T1-04'",
+        // The pack's row of a case gone.
+        "DELETE FROM case_report WHERE case_id = 'T0-07'",
         // A case that has no events.
         "INSERT INTO case_summary (case_id, plan_id, plan_version, force, unit, occurred_at, reported_at, \
          injury, hospitalised, hate_crime, status, oic, supervisor, victims, arrested, no_arrest_reason, \
@@ -525,8 +529,10 @@ async fn edited_read_models_are_detected<S: Backend>(db: &TestDb<S>) -> anyhow::
         })
     };
     ensure!(
-        problems.len() == 5
+        problems.len() == 7
             && found("T0-22", "edited", "case_summary.oic")
+            && found("T1-04", "edited", "case_report.facts")
+            && found("T0-07", "deleted", "case_report row is missing")
             && found("T1-13", "edited", "case_person")
             && found("T2-07", "edited", "obligation.owner_person")
             && found("T2-01", "deleted", "case_summary row is missing")

@@ -12,6 +12,7 @@ pub mod on_call;
 pub mod people;
 pub mod plan_register;
 pub mod plans;
+pub mod reports;
 pub mod steps;
 pub mod tasks;
 
@@ -51,4 +52,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(plans::read))
         .routes(routes!(backtest::run))
+        .routes(routes!(reports::pack))
+        .routes(routes!(reports::set, reports::list))
 }

@@ -192,20 +192,31 @@ pub fn people() -> Vec<DemoPerson> {
     ]
 }
 
-/// Headcount per unit for this year and last (for rates per 1,000).
-pub fn headcounts(year: i32) -> Vec<Headcount> {
+/// Headcounts per unit and workforce role from 1 January of last year and of this year (for
+/// rates per 1,000 officers and per 1,000 staff).
+pub fn headcounts(year: i16) -> Vec<Headcount> {
     let mut v = Vec::new();
     for y in [year - 1, year] {
-        for (unit, n) in [
-            ("north-response", 48),
-            ("north-cid", 22),
-            ("south-response", 41),
+        for (unit, officers, staff, pcsos, specials, volunteers) in [
+            ("north-response", 48, 12, 6, 4, 2),
+            ("north-cid", 22, 8, 0, 0, 0),
+            ("south-response", 41, 10, 5, 3, 1),
         ] {
-            v.push(Headcount {
-                unit: unit.into(),
-                year: y,
-                headcount: n,
-            });
+            for (role, n) in [
+                ("officer", officers),
+                ("staff", staff),
+                ("pcso", pcsos),
+                ("special_constable", specials),
+                ("volunteer", volunteers),
+            ] {
+                v.push(Headcount {
+                    force: FORCE.into(),
+                    unit: unit.into(),
+                    on: jiff::civil::date(y, 1, 1),
+                    role: role.into(),
+                    count: n,
+                });
+            }
         }
     }
     v

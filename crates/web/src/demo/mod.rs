@@ -28,7 +28,7 @@ pub async fn seed(app: &App<AnyStore>, now: jiff::Timestamp) -> anyhow::Result<u
             .context("adding a demo person")?;
     }
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    for h in force::headcounts(i32::from(today.year())) {
+    for h in force::headcounts(today.year()) {
         store
             .set_headcount(&h)
             .await

@@ -67,6 +67,15 @@ impl Layout {
                     .any(|r| actor.has(r)),
             ),
             (
+                "/reports",
+                "Scrutiny pack",
+                pledge_app::policy::decide_report(
+                    actor,
+                    pledge_app::policy::ReportAction::PanelPack,
+                    actor.force().unwrap_or_default(),
+                ),
+            ),
+            (
                 "/admin",
                 "Administration",
                 pledge_app::policy::may_administer_accounts(actor),

@@ -19,6 +19,8 @@ mod notifications;
 mod overview;
 mod plans;
 mod provider_sign_in;
+mod report;
+pub use report::{PackQuery, request as report_request};
 mod record;
 mod recorded;
 mod session;
@@ -68,6 +70,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
         .route("/backtest", get(backtest::form_page).post(backtest::run))
+        .route("/reports", get(report::page))
+        .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/admin", get(admin::index))

@@ -334,6 +334,9 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         b.sign_out().await?;
     }
 
+    // ---- The scrutiny pack: the analyst's panel version, the force lead's named one.
+    pack_journey(b, app).await?;
+
     // ---- Welfare: tasks page.
     b.sign_in(app, "TRIM-07").await?;
     b.audit("tasks-welfare").await?;
@@ -512,6 +515,135 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     ensure!(b.page_text().await?.contains("10:30"));
     b.audit("admin-meeting-added").await?;
+    b.sign_out().await?;
+    Ok(())
+}
+
+/// The figures the page should show: the same pack the application makes for the page's
+/// default request (the twelve months to yesterday).
+async fn expected_pack(
+    app: &crate::harness::TestApp,
+    who: &str,
+    roles: &[pledge_app::AccountRole],
+    named: bool,
+) -> anyhow::Result<pledge_app::reports::Pack> {
+    let now = app.state.now();
+    let today = now
+        .to_zoned(jiff::tz::TimeZone::get("Europe/London")?)
+        .date();
+    let q = pledge_web::pages::PackQuery {
+        version: if named { "named" } else { "panel" }.into(),
+        ..Default::default()
+    };
+    let req = pledge_web::pages::report_request("Wessex Constabulary", &q, today)?;
+    let actor = pledge_app::Actor::Person {
+        id: who.into(),
+        roles: roles.iter().copied().collect(),
+        unit: Some("force-hq".into()),
+        force: Some("Wessex Constabulary".into()),
+    };
+    Ok(app.state.app().report_pack(&actor, &req, now).await?)
+}
+
+/// Row `label` of table `id` as the page shows it: its cells' text.
+async fn shown_row(b: &Browser, id: &str, label: &str) -> anyhow::Result<Vec<String>> {
+    let rows =
+        b.c.find_all(Locator::Css(&format!("#table-{id} tbody tr")))
+            .await?;
+    for r in rows {
+        let head = r.find(Locator::Css("th")).await?.text().await?;
+        if head.trim() == label {
+            let mut out = Vec::new();
+            for c in r.find_all(Locator::Css("td")).await? {
+                out.push(c.text().await?.trim().to_owned());
+            }
+            return Ok(out);
+        }
+    }
+    anyhow::bail!("no row {label} in table {id}")
+}
+
+async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Result<()> {
+    use pledge_app::AccountRole::{Analyst, ForceLead, Staff};
+    b.sign_in(app, "AN-5005").await?;
+    // The menu leads to it.
+    b.go("/").await?;
+    b.click("#navigation a[href='/reports']").await?;
+    ensure!(b.text("h1").await? == "Scrutiny pack");
+    let want = expected_pack(app, "AN-5005", &[Staff, Analyst], false).await?;
+    let assaults = want.table("assaults").context("assaults table")?;
+    ensure!(
+        !matches!(
+            assaults.rows[0].cells[0],
+            pledge_app::reports::Cell::Count { value: 0 }
+        ),
+        "the demo has assaults in the last twelve months: {:?}",
+        assaults.rows[0]
+    );
+    // Every row of the assaults, injury and arrests tables as the pack has it.
+    for id in ["assaults", "injury", "arrests", "point_by_point"] {
+        for row in &want.table(id).context("table")?.rows {
+            let shown = shown_row(b, id, &row.label).await?;
+            let expected: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+            ensure!(
+                shown == expected,
+                "{id} / {}: page {shown:?}, pack {expected:?}",
+                row.label
+            );
+        }
+    }
+    let page = b.page_text().await?;
+    ensure!(
+        page.contains("Safe to publish") && page.contains("fewer than 5"),
+        "the panel version says how it is suppressed: {page}"
+    );
+    // No names, collar numbers or case references in the panel version.
+    for leak in [
+        "PC-4410",
+        "WX-2026-",
+        "Suspect ran off",
+        "Repeat victims, named",
+    ] {
+        ensure!(!page.contains(leak), "the panel pack shows {leak}");
+    }
+    // The charts are drawn on the server, beside their tables.
+    ensure!(b.c.find_all(Locator::Css("svg.pledge-chart")).await?.len() >= 3);
+    // The analyst is not offered the named version.
+    ensure!(b.c.find_all(Locator::Css("#version")).await?.is_empty());
+    b.audit("pack-panel").await?;
+    // A bad date is an error on the page naming the field.
+    b.go("/reports?from=yesterday").await?;
+    ensure!(
+        b.text(".govuk-error-summary")
+            .await?
+            .contains("enter a date")
+    );
+    b.audit("pack-error").await?;
+    b.sign_out().await?;
+
+    // The force lead: the named version, with the free-text reasons the panel never sees.
+    b.sign_in(app, "CI-0101").await?;
+    b.go("/reports").await?;
+    b.pick("#version", "named").await?;
+    b.submit("form[action='/reports'] button[type=submit]")
+        .await?;
+    let page = b.page_text().await?;
+    ensure!(
+        page.contains("This pack names colleagues and cases"),
+        "{page}"
+    );
+    ensure!(page.contains("Reasons given for no arrest"), "{page}");
+    let named = expected_pack(app, "CI-0101", &[Staff, ForceLead], true).await?;
+    for row in &named.table("assaults").context("assaults")?.rows {
+        let shown = shown_row(b, "assaults", &row.label).await?;
+        let expected: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+        ensure!(
+            shown == expected,
+            "named assaults / {}: {shown:?} vs {expected:?}",
+            row.label
+        );
+    }
+    b.audit("pack-named").await?;
     b.sign_out().await?;
     Ok(())
 }
