@@ -287,6 +287,12 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             return Ok(report);
         }
         report.applied = true;
+        if mode == ImportMode::Full {
+            // A full file is the whole force on this day: its headcounts, for the pack's rates
+            // per 1,000 (every unit of the force, an emptied one at zero).
+            self.record_headcounts(&force, &dir.units, &report.headcounts, today)
+                .await?;
+        }
         self.log_import(actor, &report, now).await?;
         let ended = self
             .end_access_of_leavers(actor, &force, now)
@@ -294,6 +300,38 @@ impl<S: Store + DirectoryStore + AccountStore> App<S> {
             .map_err(|e| AppError::Internal(format!("ending leavers' access: {e}")))?;
         report.access_ended = ended.len();
         Ok(report)
+    }
+
+    /// Stores a full import's headcounts per unit and workforce role, dated `on`.
+    async fn record_headcounts(
+        &self,
+        force: &str,
+        units: &[pledge_store::Unit],
+        counts: &[UnitHeadcount],
+        on: jiff::civil::Date,
+    ) -> AppResult<()> {
+        for unit in units.iter().filter(|u| u.force == force) {
+            let c = counts.iter().find(|h| h.unit == unit.id);
+            let of = |f: fn(&UnitHeadcount) -> u32| c.map(f).unwrap_or(0);
+            for (role, count) in [
+                ("officer", of(|h| h.officers)),
+                ("special_constable", of(|h| h.specials)),
+                ("pcso", of(|h| h.pcsos)),
+                ("staff", of(|h| h.staff)),
+                ("volunteer", of(|h| h.volunteers)),
+            ] {
+                self.store
+                    .set_headcount(&pledge_store::Headcount {
+                        force: force.to_owned(),
+                        unit: unit.id.clone(),
+                        on,
+                        role: role.to_owned(),
+                        count,
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Imports (or checks) a units file of the actor's force: new and changed units, written

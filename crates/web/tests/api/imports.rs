@@ -140,6 +140,19 @@ async fn a_full_import_marks_leavers_ends_their_access_and_flags_their_work(
         .await?;
     ensure!(done.applied && done.errors.is_empty(), "{done:?}");
     ensure!(done.access_ended == 1, "{done:?}");
+    // The full file is the force's headcount today, for the pack's rates per 1,000.
+    let stored: u32 = store
+        .headcounts_on("Wessex Constabulary", app.state.app().today(now))
+        .await?
+        .iter()
+        .filter(|h| h.on == app.state.app().today(now))
+        .map(|h| h.count)
+        .sum();
+    let expected: u32 = done.headcounts.iter().map(|h| h.total()).sum();
+    ensure!(
+        stored > 0 && stored <= expected,
+        "headcounts stored {stored}, import counted {expected}"
+    );
     ensure!(store.person("PC-7001").await?.is_some());
     ensure!(store.person("AN-5005").await?.map(|p| p.name).as_deref() == Some("Alex Morgan-Reid"));
     let leavers = store.leavers().await?;
