@@ -13,5 +13,6 @@ mod cli {
     pub mod harness;
     pub mod idempotency_crash;
     pub mod pg_dump;
+    pub mod plan_install;
     pub mod serve;
 }
