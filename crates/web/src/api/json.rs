@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The most characters of a document sent whole as one text (a plan file).
-pub const DOCUMENT_CHARS: usize = 1 << 20;
+pub const DOCUMENT_CHARS: usize = 200_000;
 
 /// The most characters any text of a request body may have, whatever the field; the domain
 /// bounds each event field more tightly (docs/events.md, "Limits on every field").

@@ -62,7 +62,7 @@ pub struct Period {
 
 /// The force's on-call rota for a period (supervisors and above; an HR system).
 #[utoipa::path(get, path = "/on-call", tag = "organisation", operation_id = "on_call_rota",
-    security(("session" = []), ("token" = [])), params(Period),
+    params(Period),
     responses((status = 200, description = "Shifts overlapping the period, by start", body = Vec<Shift>),
               (status = 403, description = "You may not see the rota", body = Problem),
               (status = 422, description = "A period that ends before it starts or is longer than 92 days", body = Problem)))]
@@ -108,7 +108,7 @@ pub struct ShiftRequest {
 
 /// Puts a shift on the rota (administrators; an HR system with `people:write`).
 #[utoipa::path(post, path = "/on-call", tag = "organisation", operation_id = "add_on_call_shift",
-    security(("session" = []), ("token" = [])), request_body = ShiftRequest,
+    request_body = ShiftRequest,
     responses((status = 201, description = "On the rota", body = Shift),
               (status = 403, description = "You may not change the rota", body = Problem),
               (status = 422, description = "A role decided by the case, a person not of your force, an end not after the start", body = Problem)))]
@@ -144,7 +144,7 @@ pub struct Imported {
 /// times RFC 3339 or London `YYYY-MM-DD HH:MM`). All or nothing: any wrong row and nothing is
 /// saved; the problem lists each as `row N` with its column.
 #[utoipa::path(post, path = "/on-call/import", tag = "organisation", operation_id = "import_on_call_rota",
-    security(("session" = []), ("token" = [])),
+
     request_body(content = String, content_type = "text/csv", description = "The rota as CSV"),
     responses((status = 201, description = "Every row added", body = Imported),
               (status = 403, description = "You may not change the rota", body = Problem),
@@ -206,7 +206,7 @@ pub async fn import(
 
 /// Takes a shift off the rota.
 #[utoipa::path(delete, path = "/on-call/{id}", tag = "organisation", operation_id = "remove_on_call_shift",
-    security(("session" = []), ("token" = [])),
+
     params(("id" = i64, Path, description = "The shift's id")),
     responses((status = 204, description = "Removed"),
               (status = 403, description = "You may not change the rota", body = Problem),

@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     /// The plan file's text (TOML, as `pledge plan check` reads it).
-    #[schema(max_length = 262_144)]
+    #[schema(max_length = 200_000)]
     source: String,
 }
 
@@ -61,7 +61,7 @@ pub struct PreviewAnswer {
 /// Checks a plan file (every problem with its line and column) and compares it with your
 /// force's plan in force, point by point. Nothing is recorded.
 #[utoipa::path(post, path = "/plan-previews", tag = "plans", operation_id = "preview_plan",
-    security(("session" = []), ("token" = [])),
+
     request_body = PreviewRequest,
     responses((status = 200, description = "What would change", body = PreviewAnswer),
               (status = 403, description = "Only administrators and the force's Op Hampshire lead", body = Problem),
@@ -103,7 +103,7 @@ pub async fn preview(
 #[serde(deny_unknown_fields)]
 pub struct InstallRequest {
     /// The plan file's text.
-    #[schema(max_length = 262_144)]
+    #[schema(max_length = 200_000)]
     source: String,
     /// The day new cases start opening under it (today or later; today means from now).
     #[schema(value_type = String, format = Date, example = "2026-12-01")]
@@ -189,7 +189,7 @@ fn schedule_answer(state: &AppState, s: PlanSchedule) -> ScheduleAnswer {
 /// must be your force's own (not a built-in plan's); a version, once installed, never
 /// changes: change the file's `version` for a new one.
 #[utoipa::path(post, path = "/plans", tag = "plans", operation_id = "install_plan",
-    security(("session" = []), ("token" = [])),
+
     request_body = InstallRequest,
     responses((status = 201, description = "Installed; the force's schedule", body = ScheduleAnswer),
               (status = 403, description = "Only administrators and the force's Op Hampshire lead", body = Problem),
@@ -211,7 +211,7 @@ pub async fn install(
 /// Your force's plans: the one new cases open under now, those coming into force, and every
 /// entry.
 #[utoipa::path(get, path = "/plans-in-force", tag = "plans", operation_id = "plan_schedule",
-    security(("session" = []), ("token" = [])),
+
     responses((status = 200, description = "The schedule", body = ScheduleAnswer),
               (status = 403, description = "An actor without a force", body = Problem)))]
 pub async fn schedule(
@@ -224,7 +224,7 @@ pub async fn schedule(
 
 /// Puts a plan (built in, or one your force installed) in force from a day.
 #[utoipa::path(post, path = "/plans-in-force", tag = "plans", operation_id = "put_plan_in_force",
-    security(("session" = []), ("token" = [])),
+
     request_body = InForceRequest,
     responses((status = 201, description = "Recorded; the force's schedule", body = ScheduleAnswer),
               (status = 403, description = "Only administrators and the force's Op Hampshire lead", body = Problem),

@@ -39,7 +39,7 @@ pub struct PackParams {
 /// The scrutiny pack of your force: every table, suppressed in the panel version (counts
 /// from 1 to 4 as `fewer_than`, others `withheld`). See docs/reports.md.
 #[utoipa::path(get, path = "/reports/pack", tag = "reports", params(PackParams),
-    security(("session" = []), ("token" = [])),
+
     responses((status = 200, description = "The pack", body = Object),
               (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 422, description = "A field is wrong (a date, the period, an unknown unit)", body = Problem)))]
@@ -91,7 +91,7 @@ pub struct HeadcountBody {
 /// Sets how many people of a role a unit of your force has from a date (administrators; an
 /// HR system's token with `people:write`).
 #[utoipa::path(post, path = "/headcounts", tag = "reports", request_body = HeadcountBody,
-    security(("session" = []), ("token" = [])),
+
     responses((status = 204, description = "Saved"),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn set(
@@ -129,7 +129,7 @@ pub struct OnParams {
 /// Your force's headcounts in force on a date: for each unit and role, the latest figure
 /// dated on or before it.
 #[utoipa::path(get, path = "/headcounts", tag = "reports", params(OnParams),
-    security(("session" = []), ("token" = [])),
+
     responses((status = 200, description = "Headcounts", body = Object),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
