@@ -6,7 +6,7 @@
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
-use crate::policy::{OrgAction, decide_org};
+use crate::policy::OrgAction;
 use jiff::Timestamp;
 use pledge_domain::plan::Role;
 use pledge_store::{OnCallShift, Store};
@@ -65,10 +65,7 @@ impl std::fmt::Display for RowProblem {
 }
 
 fn allowed(actor: &Actor, action: OrgAction, what: &str) -> AppResult<String> {
-    match actor.force() {
-        Some(force) if decide_org(actor, action, force) => Ok(force.to_owned()),
-        _ => Err(AppError::Forbidden(what.to_owned())),
-    }
+    crate::org::allowed_force(actor, action, what).map(str::to_owned)
 }
 
 impl<S: Store> App<S> {

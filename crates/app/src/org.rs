@@ -10,7 +10,11 @@ use jiff::Timestamp;
 use pledge_store::{AccessAction, AccessEntry, MeetingDate, Person, Store, Unit};
 
 /// The actor's force when the policy allows `action` on it.
-fn allowed_force<'a>(actor: &'a Actor, action: OrgAction, what: &str) -> AppResult<&'a str> {
+pub(crate) fn allowed_force<'a>(
+    actor: &'a Actor,
+    action: OrgAction,
+    what: &str,
+) -> AppResult<&'a str> {
     match actor.force() {
         Some(force) if decide_org(actor, action, force) => Ok(force),
         _ => Err(AppError::Forbidden(what.to_owned())),

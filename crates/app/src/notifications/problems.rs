@@ -3,8 +3,8 @@
 
 use crate::actor::Actor;
 use crate::app::App;
-use crate::error::{AppError, AppResult};
-use crate::policy::{OrgAction, decide_org};
+use crate::error::AppResult;
+use crate::policy::OrgAction;
 use pledge_store::Store;
 use pledge_store::notify::{NotificationStore, StoredNotification};
 
@@ -14,12 +14,11 @@ pub const PROBLEMS_LIMIT: u32 = 200;
 impl<S: Store + NotificationStore> App<S> {
     /// The actor's force's notifications that reached nobody, newest first (administrators).
     pub async fn notification_problems(&self, actor: &Actor) -> AppResult<Vec<StoredNotification>> {
-        let force = actor
-            .force()
-            .filter(|f| decide_org(actor, OrgAction::Maintain, f))
-            .ok_or_else(|| {
-                AppError::Forbidden("see the notifications that reached nobody".into())
-            })?;
+        let force = crate::org::allowed_force(
+            actor,
+            OrgAction::Maintain,
+            "see the notifications that reached nobody",
+        )?;
         Ok(self
             .store
             .notification_problems(force, PROBLEMS_LIMIT)

@@ -5,7 +5,7 @@
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
-use crate::policy::{OrgAction, decide_org};
+use crate::policy::OrgAction;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pledge_domain::plan::{Change, MAX_PLAN_BYTES, compare};
@@ -164,11 +164,12 @@ impl<S: Store> App<S> {
 
 /// The actor's force, when they may put plans in force there.
 fn plan_force(actor: &Actor) -> AppResult<String> {
-    actor
-        .force()
-        .filter(|f| decide_org(actor, OrgAction::PutPlanInForce, f))
-        .map(str::to_owned)
-        .ok_or_else(|| AppError::Forbidden("install plans or put a plan in force".into()))
+    crate::org::allowed_force(
+        actor,
+        OrgAction::PutPlanInForce,
+        "install plans or put a plan in force",
+    )
+    .map(str::to_owned)
 }
 
 /// A plan file checked as `pledge plan check` checks it, with a force's own id.

@@ -3,40 +3,63 @@
 use crate::app::App;
 use crate::error::{AppError, AppResult};
 use pledge_domain::event::values::PlanRef;
-use pledge_domain::{Plan, load_plan};
-use pledge_store::Store;
+use pledge_domain::{Plan, PlanLibrary, load_plan};
+use pledge_store::{PlanEntry, Store};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// A library with the register's installed versions added.
+pub struct RegisterLibrary {
+    /// The plans.
+    pub library: PlanLibrary,
+    /// Which force installed each installed plan id.
+    pub owners: BTreeMap<String, String>,
+    /// Installed versions that could not be loaded, in words.
+    pub problems: Vec<String>,
+}
+
+/// Adds every installed version of the register to `base` (a version also in `base`, given
+/// as a file at start, keeps the file's). Used by the service and by `pledge verify`/`rebuild`.
+pub fn with_register(base: PlanLibrary, entries: Vec<PlanEntry>) -> RegisterLibrary {
+    let mut library = base;
+    let mut owners = BTreeMap::new();
+    let mut problems = Vec::new();
+    for e in entries {
+        let Some(source) = e.source else { continue };
+        owners.entry(e.plan_id.clone()).or_insert(e.force.clone());
+        if library.get(&e.plan_id, e.version).is_some() {
+            continue;
+        }
+        let origin = format!("{}@{} (installed)", e.plan_id, e.version);
+        match load_plan(&origin, &source) {
+            Ok(plan) => {
+                if let Err(message) = library.add(plan) {
+                    problems.push(format!("{origin}: {message}"));
+                }
+            }
+            Err(e) => problems.push(format!("{origin} no longer loads: {e}")),
+        }
+    }
+    RegisterLibrary {
+        library,
+        owners,
+        problems,
+    }
+}
 
 impl<S: Store> App<S> {
     /// Loads every plan version in the register that is not loaded yet (another server may
     /// have installed one). Returns how many versions the library now has.
     pub async fn refresh_plans(&self) -> AppResult<usize> {
         let entries = self.store.plan_register().await?;
-        let mut lib = self.base_plans.clone();
-        let mut owners = std::collections::BTreeMap::new();
-        for e in entries {
-            let Some(source) = e.source else { continue };
-            owners.entry(e.plan_id.clone()).or_insert(e.force.clone());
-            if lib.get(&e.plan_id, e.version).is_some() {
-                // Also given on the command line: the file there is the one this server uses.
-                tracing::warn!(
-                    plan = %format!("{}@{}", e.plan_id, e.version),
-                    "an installed plan version is also given as a plan file; using the file"
-                );
-                continue;
-            }
-            let origin = format!("{}@{} (installed)", e.plan_id, e.version);
-            match load_plan(&origin, &source) {
-                Ok(plan) => {
-                    if let Err(message) = lib.add(plan) {
-                        tracing::warn!(%origin, %message, "installed plan not loaded");
-                    }
-                }
-                // Checked when installed: a failure now means this Pledge reads plans
-                // differently from the one that installed it. Cases under it will say so.
-                Err(e) => tracing::error!(%origin, error = %e, "installed plan no longer loads"),
-            }
+        let loaded = with_register(self.base_plans.clone(), entries);
+        for problem in &loaded.problems {
+            // Checked when installed: a failure now means this Pledge reads plans differently
+            // from the one that installed it. Cases under it will say so.
+            tracing::error!(%problem, "installed plan version not loaded");
         }
+        let lib = loaded.library;
+        let owners = loaded.owners;
         let n = lib.iter().count();
         replace(&self.plans, lib);
         replace(&self.plan_owners, owners);

@@ -14,3 +14,4 @@ mod library;
 
 pub use in_force::{PlanSchedule, ScheduledPlan, in_force_at};
 pub use install::PlanPreview;
+pub use library::{RegisterLibrary, with_register};

@@ -48,21 +48,14 @@ pub async fn library_for_store(
     store: &impl pledge_store::PlanStore,
     files: &[impl AsRef<Path>],
 ) -> anyhow::Result<PlanLibrary> {
-    let mut lib = library_with(files)?;
     let entries = store
         .plan_register()
         .await
         .context("cannot read the plan register")?;
-    for e in entries {
-        let Some(source) = e.source else { continue };
-        if lib.get(&e.plan_id, e.version).is_some() {
-            continue;
-        }
-        let origin = format!("{}@{} (installed)", e.plan_id, e.version);
-        let plan = pledge_domain::load_plan(&origin, &source)
-            .with_context(|| format!("{origin} no longer loads"))?;
-        lib.add(plan)
-            .map_err(|m| anyhow::anyhow!("{origin}: {m}"))?;
+    let loaded = pledge_app::plans::with_register(library_with(files)?, entries);
+    if let Some(problem) = loaded.problems.first() {
+        anyhow::bail!("{problem}");
     }
+    let lib = loaded.library;
     Ok(lib)
 }
