@@ -28,9 +28,20 @@ impl XorShift {
     }
 }
 
-/// Runs stress-append once, kills it after `after`, and returns the acknowledged appends
-/// (complete lines only: a line cut short by the kill was not acknowledged).
-fn one_round(url: &str, after: Duration) -> Vec<(String, u64)> {
+/// When a round's kill moment is measured from.
+#[derive(Clone, Copy)]
+enum KillAfter {
+    /// From the spawn: the kill may land in start-up or in the appends.
+    Spawn,
+    /// From the first acknowledged append: the kill lands among the appends however slow
+    /// start-up is on a loaded machine.
+    FirstAppend,
+}
+
+/// Runs stress-append once, kills it `after` the moment `from` names, and returns the
+/// acknowledged appends (complete lines only: a line cut short by the kill was not
+/// acknowledged).
+fn one_round(url: &str, from: KillAfter, after: Duration) -> Vec<(String, u64)> {
     let mut child = harness::pledge()
         .args(["stress-append", "--database", url])
         .stdout(Stdio::piped())
@@ -38,6 +49,7 @@ fn one_round(url: &str, after: Duration) -> Vec<(String, u64)> {
         .spawn()
         .expect("spawn pledge stress-append");
     let stdout = child.stdout.take().expect("piped stdout");
+    let (first_tx, first_rx) = std::sync::mpsc::channel::<()>();
     let reader = std::thread::spawn(move || {
         let mut acked = Vec::new();
         let mut lines = BufReader::new(stdout);
@@ -56,11 +68,18 @@ fn one_round(url: &str, after: Duration) -> Vec<(String, u64)> {
                     };
                     let version: u64 = version.parse().expect("a version number");
                     acked.push((case.to_owned(), version));
+                    let _ = first_tx.send(());
                 }
             }
         }
         acked
     });
+    if let KillAfter::FirstAppend = from {
+        // Start-up under heavy load can take seconds; a minute without an append is a failure.
+        first_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("stress-append acknowledged no append within 60 s");
+    }
     std::thread::sleep(after);
     // `Child::kill` is SIGKILL on Unix: no chance to flush, close or roll back.
     let _ = child.kill();
@@ -121,8 +140,14 @@ fn crash_test(db: &TestDb) {
     let mut acked: BTreeMap<String, u64> = BTreeMap::new();
     let mut total = 0usize;
     for round in 0..ROUNDS {
-        let after = Duration::from_millis(rng.between(20, 450));
-        let lines = one_round(&db.url, after);
+        // Every other round waits for the first append, so the appends are killed part-way
+        // even when start-up is slower than the kill moment.
+        let (from, after) = if round % 2 == 0 {
+            (KillAfter::Spawn, rng.between(20, 450))
+        } else {
+            (KillAfter::FirstAppend, rng.between(0, 300))
+        };
+        let lines = one_round(&db.url, from, Duration::from_millis(after));
         total += lines.len();
         for (case, version) in lines {
             let v = acked.entry(case).or_insert(0);
