@@ -54,7 +54,12 @@ async fn all_cases(store: &AnyStore) -> Vec<StoredCase> {
 }
 
 /// (table, row label) -> count, per force, from the first event of each case alone.
-fn recount(cases: &[StoredCase], force: &str, from: Timestamp, to: Timestamp) -> BTreeMap<(&'static str, String), u64> {
+fn recount(
+    cases: &[StoredCase],
+    force: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> BTreeMap<(&'static str, String), u64> {
     let mut r: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
     let severity = [
         ("none", "No injury"),
@@ -109,7 +114,12 @@ fn recount(cases: &[StoredCase], force: &str, from: Timestamp, to: Timestamp) ->
         }
         let worst = victims
             .iter()
-            .map(|v| severity.iter().position(|(k, _)| *k == v.injury.as_str()).unwrap())
+            .map(|v| {
+                severity
+                    .iter()
+                    .position(|(k, _)| *k == v.injury.as_str())
+                    .unwrap()
+            })
             .max()
             .unwrap_or(0);
         add("injury", severity[worst].1);
@@ -163,7 +173,10 @@ fn first(p: &NationalPicture, table: &str, label: &str) -> (Vec<Option<Figure>>,
         .find(|r| r.label == label)
         .unwrap_or_else(|| panic!("{table}: no row {label}"));
     (
-        r.by_force.iter().map(|f| f.as_ref().map(|v| v[0])).collect(),
+        r.by_force
+            .iter()
+            .map(|f| f.as_ref().map(|v| v[0]))
+            .collect(),
         r.total[0],
     )
 }
@@ -191,13 +204,21 @@ async fn merged_figures_match_a_recount(kind: &str) {
             to,
             threshold: 5,
         };
-        let e = national::build_export(&store, &calendar, &req, now).await.unwrap();
+        let e = national::build_export(&store, &calendar, &req, now)
+            .await
+            .unwrap();
         // Nothing personal: no person id, case id or unit id of the force in the file.
         let text = serde_json::to_string_pretty(&e).unwrap();
         let code = FORCES.iter().find(|(_, f)| *f == force).unwrap().0;
-        assert!(!text.contains(&format!("{code}-")), "{kind}: an id in {force}'s export");
+        assert!(
+            !text.contains(&format!("{code}-")),
+            "{kind}: an id in {force}'s export"
+        );
         assert_eq!(e.schema_version, SCHEMA_VERSION);
-        assert!(!e.plan_versions.is_empty(), "{kind}: {force} has no plan versions");
+        assert!(
+            !e.plan_versions.is_empty(),
+            "{kind}: {force} has no plan versions"
+        );
         let heads = store.heads().await.unwrap();
         assert_eq!(e.log_head.label(), heads.events_label());
         files.push((format!("{code}.json"), text));
@@ -214,7 +235,14 @@ async fn merged_figures_match_a_recount(kind: &str) {
         .iter()
         .map(|(_, f)| recount(&cases, f, start, end))
         .collect();
-    assert!(counts.iter().all(|c| c.get(&("assaults", "Assaults".into())).copied().unwrap_or(0) > 100), "{kind}: a year of cases per force");
+    assert!(
+        counts.iter().all(|c| c
+            .get(&("assaults", "Assaults".into()))
+            .copied()
+            .unwrap_or(0)
+            > 100),
+        "{kind}: a year of cases per force"
+    );
     let mut hidden_seen = 0;
     for (table, label) in CHECKED {
         let (by_force, total) = first(&picture, table, label);
@@ -225,11 +253,18 @@ async fn merged_figures_match_a_recount(kind: &str) {
         for (fi, f) in by_force.iter().enumerate() {
             let w = want[fi];
             match f {
-                Some(Figure::Count { value }) => assert_eq!(*value, w, "{kind} {table}/{label} force {fi}"),
-                Some(Figure::FewerThan { threshold }) => {
-                    assert!((1..*threshold).contains(&w), "{kind} {table}/{label}: {w} hidden as fewer than {threshold}");
+                Some(Figure::Count { value }) => {
+                    assert_eq!(*value, w, "{kind} {table}/{label} force {fi}")
                 }
-                Some(Figure::Withheld) => assert!(w >= 1, "{kind} {table}/{label}: a withheld zero"),
+                Some(Figure::FewerThan { threshold }) => {
+                    assert!(
+                        (1..*threshold).contains(&w),
+                        "{kind} {table}/{label}: {w} hidden as fewer than {threshold}"
+                    );
+                }
+                Some(Figure::Withheld) => {
+                    assert!(w >= 1, "{kind} {table}/{label}: a withheld zero")
+                }
                 other => panic!("{kind} {table}/{label}: {other:?}"),
             }
         }
@@ -254,12 +289,18 @@ async fn merged_figures_match_a_recount(kind: &str) {
                 hidden_seen += 1;
                 assert_eq!(h, hidden);
                 assert_eq!(value, shown + u64::from(hidden), "{kind} {table}/{label}");
-                assert!(value <= sum, "{kind} {table}/{label}: at least {value} but {sum}");
+                assert!(
+                    value <= sum,
+                    "{kind} {table}/{label}: at least {value} but {sum}"
+                );
             }
             Total::NotApplicable => panic!("{kind} {table}/{label}: no total"),
         }
     }
-    assert!(hidden_seen > 0, "{kind}: the data should hide some force's cell");
+    assert!(
+        hidden_seen > 0,
+        "{kind}: the data should hide some force's cell"
+    );
 
     // Rates per 1,000: all forces' officers over all forces' headcounts, recounted.
     let mut heads = 0u64;
@@ -272,12 +313,20 @@ async fn merged_figures_match_a_recount(kind: &str) {
     }
     let officers: u64 = counts
         .iter()
-        .map(|c| c.get(&("assaults", "Officers assaulted".into())).copied().unwrap_or(0))
+        .map(|c| {
+            c.get(&("assaults", "Officers assaulted".into()))
+                .copied()
+                .unwrap_or(0)
+        })
         .sum();
     let all = picture.rates.last().unwrap();
     assert_eq!(all.area, "All forces");
     let want = ((officers as f64 * 1000.0 / heads as f64) * 10.0).round() / 10.0;
-    assert_eq!(all.per_1000_officers, Some(want), "{kind}: {officers} per {heads}");
+    assert_eq!(
+        all.per_1000_officers,
+        Some(want),
+        "{kind}: {officers} per {heads}"
+    );
 
     // Point by point: each obligation's national total of "applied" is the sum of the kept
     // columns (on time + late + missed + open + waived) where every force shows them.
@@ -295,7 +344,16 @@ async fn merged_figures_match_a_recount(kind: &str) {
     // The other formats carry the same figures.
     let csv = national::csv::picture(&picture).unwrap();
     let (_, total) = first(&picture, "assaults", "Assaults");
-    assert!(csv.contains(&format!("assaults,,Assaults,Assaults,All forces,{}", total.csv())) || csv.contains(&format!("assaults,,Assaults,Figure,All forces,{}", total.csv())), "{csv}");
+    assert!(
+        csv.contains(&format!(
+            "assaults,,Assaults,Assaults,All forces,{}",
+            total.csv()
+        )) || csv.contains(&format!(
+            "assaults,,Assaults,Figure,All forces,{}",
+            total.csv()
+        )),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -359,24 +417,38 @@ fn suppression_at_the_edges_across_forces() {
     // -> exact 0. Row 3: withheld and fewer than -> at least 2, nothing shown.
     let a = export("Force A", &[few, c(5), c(0), Figure::Withheld]);
     let b = export("Force B", &[c(5), c(5), c(0), few]);
-    let p = national::merge_texts(&[("a.json".into(), text(&a)), ("b.json".into(), text(&b))]).unwrap();
+    let p =
+        national::merge_texts(&[("a.json".into(), text(&a)), ("b.json".into(), text(&b))]).unwrap();
     let t = p.table("injury").unwrap();
     let totals: Vec<Total> = t.rows.iter().map(|r| r.total[0]).collect();
     assert_eq!(
         totals,
         vec![
-            Total::AtLeast { value: 6, hidden: 1 },
+            Total::AtLeast {
+                value: 6,
+                hidden: 1
+            },
             Total::Exact { value: 10 },
             Total::Exact { value: 0 },
-            Total::AtLeast { value: 2, hidden: 2 },
+            Total::AtLeast {
+                value: 2,
+                hidden: 2
+            },
         ]
     );
     assert_eq!(totals[0].display(), "at least 6");
     // A force missing a row (another plan's obligation) adds nothing and is not hidden.
     let mut c2 = export("Force C", &[c(7)]);
     c2.tables[0].rows[0].label = "row 9".into();
-    let p = national::merge_texts(&[("a.json".into(), text(&b)), ("c.json".into(), text(&c2))]).unwrap();
-    let r9 = p.table("injury").unwrap().rows.iter().find(|r| r.label == "row 9").unwrap();
+    let p = national::merge_texts(&[("a.json".into(), text(&b)), ("c.json".into(), text(&c2))])
+        .unwrap();
+    let r9 = p
+        .table("injury")
+        .unwrap()
+        .rows
+        .iter()
+        .find(|r| r.label == "row 9")
+        .unwrap();
     assert_eq!(r9.by_force[0], None);
     assert_eq!(r9.total[0], Total::Exact { value: 7 });
     // Rates: none for a hidden national total; exact ones per 1,000.
@@ -388,15 +460,22 @@ fn refusals_name_the_file_and_the_field() {
     let c = |value| Figure::Count { value };
     let a = export("Force A", &[c(5)]);
     let refused = |files: Vec<(&str, String)>| {
-        let files: Vec<(String, String)> = files.into_iter().map(|(n, t)| (n.to_owned(), t)).collect();
+        let files: Vec<(String, String)> =
+            files.into_iter().map(|(n, t)| (n.to_owned(), t)).collect();
         national::merge_texts(&files).unwrap_err()
     };
     // Another schema version.
     let mut v2: serde_json::Value = serde_json::to_value(&a).unwrap();
     v2["schema_version"] = 2.into();
     let r = refused(vec![("a.json", text(&a)), ("v2.json", v2.to_string())]);
-    assert_eq!((r.file.as_str(), r.field.as_str()), ("v2.json", "schema_version"));
-    assert!(r.to_string().contains("is 2; this Pledge reads version 1"), "{r}");
+    assert_eq!(
+        (r.file.as_str(), r.field.as_str()),
+        ("v2.json", "schema_version")
+    );
+    assert!(
+        r.to_string().contains("is 2; this Pledge reads version 1"),
+        "{r}"
+    );
     // The same force twice (the periods are the same, so they overlap).
     let r = refused(vec![("a.json", text(&a)), ("a2.json", text(&a))]);
     assert_eq!((r.file.as_str(), r.field.as_str()), ("a2.json", "force"));

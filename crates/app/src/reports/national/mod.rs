@@ -23,3 +23,23 @@ pub fn merge_texts(files: &[(String, String)]) -> Result<NationalPicture, Refusa
         .collect::<Result<Vec<_>, _>>()?;
     merge(&parsed)
 }
+
+impl<S: pledge_store::Store> crate::app::App<S> {
+    /// Merges exports given as (name, text) for an actor the policy allows
+    /// ([`crate::policy::decide_national`]); a refusal is an invalid field named
+    /// `NAME.FIELD`.
+    pub fn national_merge(
+        &self,
+        actor: &crate::actor::Actor,
+        files: &[(String, String)],
+    ) -> crate::error::AppResult<NationalPicture> {
+        if !crate::policy::decide_national(actor) {
+            return Err(crate::error::AppError::Forbidden(
+                "merge force exports into the national picture".into(),
+            ));
+        }
+        merge_texts(files).map_err(|r| {
+            crate::error::AppError::invalid(&format!("{}.{}", r.file, r.field), r.problem)
+        })
+    }
+}
