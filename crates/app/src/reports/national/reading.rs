@@ -43,7 +43,7 @@ pub fn tables(p: &NationalPicture) -> Vec<Table> {
     out.push(Table {
         id: "forces".into(),
         title: "Forces in this picture".into(),
-        about: "Each force's export: when it was made, the plan versions its cases were held to and its event log head then (check it with pledge verify --expect-head), and its workforce.".into(),
+        about: "Each force's export: when it was made, the plan versions its cases were held to and its event log head then (the whole hash is in the JSON and CSV, for pledge verify --expect-head), and its workforce.".into(),
         columns: vec![
             "Force".into(),
             "Exported".into(),
@@ -62,7 +62,9 @@ pub fn tables(p: &NationalPicture) -> Vec<Table> {
                 Row {
                     label: f.force.clone(),
                     cells: vec![
-                        Cell::Text { value: f.generated_at.to_string() },
+                        Cell::Text {
+                            value: f.generated_at.strftime("%-d %B %Y %H:%M UTC").to_string(),
+                        },
                         Cell::Text {
                             value: f
                                 .plan_versions
@@ -71,7 +73,17 @@ pub fn tables(p: &NationalPicture) -> Vec<Table> {
                                 .collect::<Vec<_>>()
                                 .join(", "),
                         },
-                        Cell::Text { value: f.log_head.label() },
+                        // The page shows the start of the hash; the JSON and CSV carry it
+                        // whole for `pledge verify --expect-head`.
+                        Cell::Text {
+                            value: format!(
+                                "event {}, hash {}…",
+                                crate::reports::table::thousands(
+                                    u64::try_from(f.log_head.sequence).unwrap_or(0)
+                                ),
+                                f.log_head.hash.get(..16).unwrap_or(&f.log_head.hash)
+                            ),
+                        },
                         Cell::Count { value: heads(&["officer", "special_constable"]) },
                         Cell::Count { value: heads(&["staff", "pcso"]) },
                     ],
