@@ -46,7 +46,15 @@ pub fn run(c: Command) -> anyhow::Result<ExitCode> {
             super::read_limited(path, FILE_LIMIT)?,
         ));
     }
-    let picture = national::merge_texts(&files).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A refused file is the input's fault, like a plan file's problems: exit 1, and nothing
+    // is written.
+    let picture = match national::merge_texts(&files) {
+        Ok(p) => p,
+        Err(refusal) => {
+            eprintln!("pledge: {refusal}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let body = match format {
         "json" => serde_json::to_string_pretty(&picture)?,
         "csv" => national::csv::picture(&picture).map_err(|e| anyhow::anyhow!("{e}"))?,

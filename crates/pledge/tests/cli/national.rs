@@ -235,7 +235,7 @@ fn national(url: &str) {
         "--out",
         &s(&d.join("w.json")),
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force: there is no force \"Wessex\""));
     let _ = std::fs::remove_dir_all(d);
 }
