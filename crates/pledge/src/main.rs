@@ -44,6 +44,12 @@ enum Command {
     Retention(cmd::retention::Command),
     /// The scrutiny panel's pack for a force and period: html, csv, json or pdf.
     Report(cmd::report::Args),
+    /// Export a force's anonymised, suppressed aggregate for the national picture.
+    #[command(subcommand)]
+    Export(cmd::export_national::Command),
+    /// The national picture: merge force exports.
+    #[command(subcommand)]
+    National(cmd::national_merge::Command),
     /// Fill a store with realistic synthetic cases (deterministic for a seed).
     Generate(cmd::generate::Args),
     /// Append single-event commands until killed, printing each acknowledged append (crash test).
@@ -93,6 +99,8 @@ fn main() -> ExitCode {
         Command::Restore(args) => cmd::restore::run(args),
         Command::Retention(c) => cmd::run_async(cmd::retention::run(c)),
         Command::Report(args) => cmd::run_async(cmd::report::run(args)),
+        Command::Export(c) => cmd::run_async(cmd::export_national::run(c)),
+        Command::National(c) => cmd::national_merge::run(c),
         Command::Generate(args) => cmd::run_async(cmd::generate::run(args)),
         Command::StressAppend(args) => cmd::run_async(cmd::stress_append::run(args)),
         Command::User(c) => cmd::run_async(cmd::user_add::run_command(c)),

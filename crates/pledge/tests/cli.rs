@@ -12,6 +12,7 @@ mod cli {
     pub mod generate;
     pub mod harness;
     pub mod idempotency_crash;
+    pub mod national;
     pub mod pg_dump;
     pub mod plan_install;
     pub mod serve;

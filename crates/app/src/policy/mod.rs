@@ -5,6 +5,7 @@
 mod accounts;
 mod backtest;
 mod case;
+mod national;
 mod notifications;
 mod org;
 mod reports;
@@ -12,6 +13,7 @@ mod reports;
 pub use accounts::*;
 pub use backtest::*;
 pub use case::*;
+pub use national::*;
 pub use notifications::*;
 pub use org::*;
 pub use reports::*;

@@ -7,6 +7,7 @@
 
 pub mod csv;
 mod measures;
+pub mod national;
 pub mod pdf;
 mod point_by_point;
 pub mod suppression;

@@ -7,6 +7,7 @@ pub mod crimes;
 pub mod idempotency;
 pub mod json;
 pub mod meetings;
+pub mod national;
 pub mod notifications;
 pub mod on_call;
 pub mod people;
@@ -54,4 +55,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(backtest::run))
         .routes(routes!(reports::pack))
         .routes(routes!(reports::set, reports::list))
+        .merge(
+            // Up to 100 force exports in one request: more than the API's usual limit.
+            OpenApiRouter::new().routes(routes!(national::merge)).layer(
+                axum::extract::DefaultBodyLimit::max(national::MAX_BODY_BYTES),
+            ),
+        )
 }

@@ -76,6 +76,11 @@ impl Layout {
                 ),
             ),
             (
+                "/national",
+                "National picture",
+                pledge_app::policy::decide_national(actor),
+            ),
+            (
                 "/admin",
                 "Administration",
                 pledge_app::policy::may_administer_accounts(actor),

@@ -15,6 +15,7 @@ mod form;
 mod home;
 mod layout;
 mod names;
+mod national;
 mod notifications;
 mod overview;
 mod plans;
@@ -70,6 +71,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
         .route("/backtest", get(backtest::form_page).post(backtest::run))
+        .route(
+            "/national",
+            get(national::form_page).post(national::merge).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::national::MAX_BODY_BYTES),
+            ),
+        )
         .route("/reports", get(report::page))
         .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))

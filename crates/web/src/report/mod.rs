@@ -2,6 +2,7 @@
 //! its charts drawn as SVG on the server. Shared by `pages::report` and the command line.
 
 pub mod chart;
+pub mod national;
 
 use askama::Template;
 use pledge_app::reports::{Pack, Table};
