@@ -2,6 +2,7 @@
 //! Pure and deterministic: `now` is a parameter.
 
 mod clocks;
+mod review;
 mod rollup;
 mod schedule;
 mod status;
@@ -9,6 +10,10 @@ mod view;
 
 pub use clocks::{Clocks, Meetings};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
+pub use review::{
+    MAX_REVIEW_PERIODS, PanelMeeting, ReviewPeriod, ReviewStanding, ReviewState, period_start,
+    review_periods, review_standing,
+};
 pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};
 pub use view::{EvaluationView, ObligationView, PointView, WaiverView};
