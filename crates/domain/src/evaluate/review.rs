@@ -243,9 +243,12 @@ mod tests {
         let mut unit = meeting(date(2026, 4, 20), date(2026, 1, 1), date(2026, 3, 31));
         unit.force_wide = false;
         let partial = meeting(date(2026, 4, 20), date(2026, 2, 1), date(2026, 3, 31));
-        let s = review_standing(&quarterly(0), date(2026, 1, 1), date(2026, 4, 21), &[
-            unit, partial,
-        ]);
+        let s = review_standing(
+            &quarterly(0),
+            date(2026, 1, 1),
+            date(2026, 4, 21),
+            &[unit, partial],
+        );
         assert_eq!(s.overdue.len(), 1);
         assert_eq!(s.overdue[0].from, date(2026, 1, 1));
         assert_eq!(s.next_due.map(|p| p.due), Some(date(2026, 3, 31)));

@@ -77,7 +77,10 @@ fn review_fields(r: &ForceReview) -> Vec<(&'static str, String)> {
         ("title", r.title.clone()),
         ("owner", r.owner.to_string()),
         ("every", r.every.as_str().to_owned()),
-        ("due after the period ends", format!("{} days", r.grace_days)),
+        (
+            "due after the period ends",
+            format!("{} days", r.grace_days),
+        ),
         ("Pledge's default", r.is_default.to_string()),
         ("escalates to", escalates.join(", ")),
         ("cites", r.cites.clone()),

@@ -164,7 +164,10 @@ pub fn render(plan: &Plan) -> String {
         if r.is_default {
             due.push_str(" (Pledge's default: the source sets no frequency)");
         }
-        line(format!("      Owner: {}. Due: {due}.", words::role(r.owner)));
+        line(format!(
+            "      Owner: {}. Due: {due}.",
+            words::role(r.owner)
+        ));
         line(
             "      Done when recorded: a panel meeting that considered the force's pack for the period."
                 .into(),
