@@ -7,6 +7,7 @@
 
 pub mod csv;
 mod measures;
+mod panel_review;
 pub mod pdf;
 mod point_by_point;
 pub mod suppression;
@@ -14,6 +15,9 @@ pub mod table;
 mod trends;
 mod words;
 
+pub use panel_review::{
+    MAX_ACTIONS_CHARS, MAX_CHAIR_CHARS, NewPanelReview, PanelReviews, pack_hash,
+};
 pub use table::{Cell, Row, Table};
 pub use trends::Bucket;
 
