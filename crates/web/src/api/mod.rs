@@ -9,6 +9,7 @@ pub mod json;
 pub mod meetings;
 pub mod notifications;
 pub mod on_call;
+pub mod panel_reviews;
 pub mod people;
 pub mod plan_register;
 pub mod plans;
@@ -42,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(meetings::remove))
         .routes(routes!(on_call::list, on_call::add))
+        .routes(routes!(panel_reviews::list, panel_reviews::record))
         .routes(routes!(on_call::import))
         .routes(routes!(on_call::remove))
         .routes(routes!(plans::list, plan_register::install))

@@ -17,6 +17,7 @@ mod layout;
 mod names;
 mod notifications;
 mod overview;
+mod panel;
 mod plans;
 mod provider_sign_in;
 mod report;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/overview", get(overview::page))
         .route("/backtest", get(backtest::form_page).post(backtest::run))
         .route("/reports", get(report::page))
+        .route("/reports/panel", get(panel::page).post(panel::record))
         .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))
