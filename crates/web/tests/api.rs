@@ -26,6 +26,8 @@ mod on_call;
 mod openapi;
 #[path = "api/ops.rs"]
 mod ops;
+#[path = "api/panel_reviews.rs"]
+mod panel_reviews;
 #[path = "api/plan_register.rs"]
 mod plan_register;
 #[path = "api/recorded.rs"]

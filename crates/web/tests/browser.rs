@@ -15,6 +15,8 @@ mod driver;
 mod harness;
 #[path = "browser/journeys.rs"]
 mod journeys;
+#[path = "browser/panel.rs"]
+mod panel;
 #[path = "browser/plans.rs"]
 mod plans;
 #[path = "api/seeded.rs"]
