@@ -38,5 +38,7 @@ mod reports;
 mod seeded;
 #[path = "api/sign_in.rs"]
 mod sign_in;
+#[path = "api/trm.rs"]
+mod trm;
 #[path = "api/two_forces.rs"]
 mod two_forces;

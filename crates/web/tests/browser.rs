@@ -21,5 +21,7 @@ mod panel;
 mod plans;
 #[path = "api/seeded.rs"]
 mod seeded;
+#[path = "browser/trm.rs"]
+mod trm;
 #[path = "browser/victim_part.rs"]
 mod victim_part;

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod reports;
 pub mod steps;
 pub mod tasks;
+pub mod trm;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list, cases::record))
         .routes(routes!(cases::read))
         .routes(routes!(cases::obligations))
+        .routes(routes!(trm::read))
         .routes(routes!(cases::timeline))
         .routes(routes!(cases::victim_view))
         .routes(routes!(cases::access_log))

@@ -21,6 +21,7 @@ mod panel;
 mod plans;
 mod provider_sign_in;
 mod report;
+mod trm;
 pub use report::{PackQuery, request as report_request};
 mod record;
 mod recorded;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/steps/{step}", post(case::record_step))
         .route("/cases/{case_id}/recorded", get(recorded::page))
         .route("/cases/{case_id}/victim", get(victim::page))
+        .route("/cases/{case_id}/trm", get(trm::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
         .route("/backtest", get(backtest::form_page).post(backtest::run))

@@ -101,7 +101,10 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
     b.sign_in(app, "AN-5005").await?;
     b.go("/reports/panel").await?;
     let page = b.page_text().await?;
-    ensure!(page.contains("Amira Khan") && !page.contains(ACTIONS), "{page}");
+    ensure!(
+        page.contains("Amira Khan") && !page.contains(ACTIONS),
+        "{page}"
+    );
     ensure!(!page.contains("Record a panel meeting"), "{page}");
     ensure!(!page.contains("scrutiny-panel"), "no ids: {page}");
     b.audit("panel-analyst").await?;
