@@ -242,6 +242,7 @@ fn describe(action: CaseAction) -> String {
         CaseAction::ViewWelfareDetail => "see confidential welfare detail".into(),
         CaseAction::ViewConfirmation => "see this confirmation".into(),
         CaseAction::ImportFromSource => "record crime system records on this case".into(),
+        CaseAction::ViewTrmBriefing => "see this case as the tasking meeting is briefed".into(),
         CaseAction::Record(g) => match g {
             Supervision => "record supervision steps in this case",
             Investigation => "record investigation steps in this case",

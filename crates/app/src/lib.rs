@@ -21,6 +21,7 @@ pub mod policy;
 mod queries;
 pub mod reports;
 mod timeline;
+mod trm;
 
 pub use actor::{AccountRole, Actor, TokenScope};
 pub use app::App;

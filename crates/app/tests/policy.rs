@@ -26,7 +26,7 @@ fn system(scopes: &[TokenScope]) -> Actor {
     }
 }
 
-const ACTIONS: [CaseAction; 11] = [
+const ACTIONS: [CaseAction; 12] = [
     CaseAction::View,
     CaseAction::ViewAsVictim,
     CaseAction::ViewAccessLog,
@@ -38,6 +38,7 @@ const ACTIONS: [CaseAction; 11] = [
     CaseAction::Record(StepGroup::VictimVoice),
     CaseAction::Record(StepGroup::Management),
     CaseAction::Record(StepGroup::System),
+    CaseAction::ViewTrmBriefing,
 ];
 
 /// Which actions each kind of actor is allowed; everything else must be refused.
@@ -83,6 +84,7 @@ fn the_table() {
                 A::Record(G::Supervision),
                 A::Record(G::Investigation),
                 A::Record(G::VictimVoice),
+                A::ViewTrmBriefing,
             ],
         ),
         (
@@ -106,6 +108,7 @@ fn the_table() {
                 A::Record(G::Investigation),
                 A::Record(G::VictimVoice),
                 A::Record(G::Management),
+                A::ViewTrmBriefing,
             ],
         ),
         (
@@ -119,13 +122,18 @@ fn the_table() {
                 A::Record(G::Investigation),
                 A::Record(G::VictimVoice),
                 A::Record(G::Management),
+                A::ViewTrmBriefing,
             ],
         ),
         (
             "welfare",
             person(&[Welfare]),
             rel(&[SameForce]),
-            vec![A::ViewWelfareDetail, A::Record(G::Welfare)],
+            vec![
+                A::ViewWelfareDetail,
+                A::Record(G::Welfare),
+                A::ViewTrmBriefing,
+            ],
         ),
         (
             "administrator",

@@ -323,6 +323,15 @@ impl crate::on_call::OnCallStore for AnyStore {
     }
 }
 
+impl crate::panel::PanelReviewStore for AnyStore {
+    async fn record_panel_review(&self, review: &crate::panel::PanelReview) -> Result<i64> {
+        delegate!(self, s => s.record_panel_review(review))
+    }
+    async fn panel_reviews(&self, force: &str) -> Result<Vec<crate::panel::PanelReview>> {
+        delegate!(self, s => s.panel_reviews(force))
+    }
+}
+
 impl crate::directory::DirectoryStore for AnyStore {
     async fn import_directory(
         &self,

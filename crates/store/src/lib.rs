@@ -13,6 +13,7 @@ pub mod integrity;
 pub mod model;
 pub mod notify;
 pub mod on_call;
+pub mod panel;
 mod period;
 pub mod plans;
 pub mod postgres;
@@ -38,6 +39,7 @@ pub use integrity::{
 pub use model::*;
 pub use notify::NotificationStore;
 pub use on_call::{OnCallShift, OnCallStore};
+pub use panel::{PanelReview, PanelReviewStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
@@ -51,7 +53,7 @@ use std::future::Future;
 ///
 /// Every method that returns case data is a read the caller must log (see
 /// [`Store::record_access`]); appends log their own access entry in the same transaction.
-pub trait Store: PlanStore + OnCallStore + Send + Sync {
+pub trait Store: PlanStore + OnCallStore + PanelReviewStore + Send + Sync {
     /// Applies embedded migrations; refuses a database from a newer Pledge.
     fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
 

@@ -22,6 +22,8 @@ mod log;
 mod ops;
 #[path = "conformance/overview_counts.rs"]
 mod overview_counts;
+#[path = "conformance/panel.rs"]
+mod panel;
 #[path = "conformance/period.rs"]
 mod period;
 #[path = "conformance/plans.rs"]

@@ -28,6 +28,8 @@ mod on_call;
 mod openapi;
 #[path = "api/ops.rs"]
 mod ops;
+#[path = "api/panel_reviews.rs"]
+mod panel_reviews;
 #[path = "api/plan_register.rs"]
 mod plan_register;
 #[path = "api/recorded.rs"]
@@ -38,5 +40,7 @@ mod reports;
 mod seeded;
 #[path = "api/sign_in.rs"]
 mod sign_in;
+#[path = "api/trm.rs"]
+mod trm;
 #[path = "api/two_forces.rs"]
 mod two_forces;

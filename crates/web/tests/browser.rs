@@ -17,9 +17,13 @@ mod harness;
 mod journeys;
 #[path = "browser/national.rs"]
 mod national;
+#[path = "browser/panel.rs"]
+mod panel;
 #[path = "browser/plans.rs"]
 mod plans;
 #[path = "api/seeded.rs"]
 mod seeded;
+#[path = "browser/trm.rs"]
+mod trm;
 #[path = "browser/victim_part.rs"]
 mod victim_part;

@@ -145,6 +145,10 @@ pub enum CaseAction {
     /// outcome) to the case: the system's token with `cases:write`, an administrator or the
     /// force lead of the force, the case's officer in the case if an investigator.
     ImportFromSource,
+    /// See the case as the tasking and resourcing meeting (TRM) is briefed on it: what
+    /// happened and where, never who (WMP 8). Welfare and TRiM staff of the force, the
+    /// victim's line and chain of command (who sit at the TRM), and the force lead.
+    ViewTrmBriefing,
 }
 
 /// Whether an actor may act.
@@ -177,6 +181,7 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
                 rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite)
             }
             ImportFromSource => rel.has(SameForce) && actor.scoped(TokenScope::CasesWrite),
+            ViewTrmBriefing => false,
             ViewAsVictim | ViewWelfareDetail | Record(G::Welfare | G::VictimOwn | G::System) => {
                 false
             }
@@ -214,6 +219,7 @@ pub fn decide(actor: &Actor, action: CaseAction, rel: &Relations) -> Decision {
                         || lead
                         || (rel.has(OfficerInCase) && actor.has(AccountRole::Investigator))
                 }
+                ViewTrmBriefing => welfare || line || lead,
             }
         }
     };

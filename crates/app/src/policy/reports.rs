@@ -13,6 +13,13 @@ pub enum ReportAction {
     NamedPack,
     /// Set the force's headcounts.
     SetHeadcounts,
+    /// Record a scrutiny panel meeting (OSSR 23(i)): the Op Hampshire lead, who runs the
+    /// panel, or an administrator.
+    RecordPanelReview,
+    /// See when the panel met, on which pack, and what is due: the pack's readers.
+    PanelReviewStanding,
+    /// Read the panel's actions (never in a pack): the force's leaders who act on them.
+    PanelActions,
 }
 
 /// Decides a report action on `force`. Default deny; an actor of no force, or of another
@@ -40,7 +47,27 @@ pub fn decide_report(actor: &Actor, action: ReportAction, force: &str) -> bool {
         (ReportAction::SetHeadcounts, Actor::System { .. }) => {
             actor.scoped(TokenScope::PeopleWrite)
         }
-        (ReportAction::PanelPack | ReportAction::NamedPack, Actor::System { .. }) => false,
+        (ReportAction::RecordPanelReview, Actor::Person { .. }) => {
+            actor.has(AccountRole::ForceLead) || actor.has(AccountRole::Administrator)
+        }
+        (ReportAction::PanelReviewStanding, Actor::Person { .. }) => {
+            decide_report(actor, ReportAction::PanelPack, force)
+        }
+        (ReportAction::PanelActions, Actor::Person { .. }) => [
+            AccountRole::SeniorLeader,
+            AccountRole::ForceLead,
+            AccountRole::Administrator,
+        ]
+        .into_iter()
+        .any(|r| actor.has(r)),
+        (
+            ReportAction::PanelPack
+            | ReportAction::NamedPack
+            | ReportAction::RecordPanelReview
+            | ReportAction::PanelReviewStanding
+            | ReportAction::PanelActions,
+            Actor::System { .. },
+        ) => false,
     }
 }
 
@@ -105,5 +132,47 @@ mod tests {
             ReportAction::SetHeadcounts,
             f
         ));
+    }
+
+    #[test]
+    fn who_records_and_reads_the_panel_reviews() {
+        use AccountRole::*;
+        let f = "Wessex";
+        // (roles, record, standing, actions)
+        let cases = [
+            (vec![Staff], false, false, false),
+            (vec![Staff, Supervisor, Inspector], false, false, false),
+            (vec![Staff, Analyst], false, true, false),
+            (vec![Staff, SeniorLeader], false, true, true),
+            (vec![Staff, ForceLead], true, true, true),
+            (vec![Staff, Administrator], true, true, true),
+        ];
+        for (roles, record, standing, actions) in cases {
+            let a = person(&roles, Some(f));
+            assert_eq!(
+                decide_report(&a, ReportAction::RecordPanelReview, f),
+                record,
+                "{roles:?}"
+            );
+            assert_eq!(
+                decide_report(&a, ReportAction::PanelReviewStanding, f),
+                standing,
+                "{roles:?}"
+            );
+            assert_eq!(
+                decide_report(&a, ReportAction::PanelActions, f),
+                actions,
+                "{roles:?}"
+            );
+            assert!(!decide_report(&a, ReportAction::RecordPanelReview, "Other"));
+            assert!(!decide_report(&a, ReportAction::PanelActions, "Other"));
+        }
+        let token = Actor::System {
+            name: "hr".into(),
+            scopes: BTreeSet::from([TokenScope::PeopleWrite, TokenScope::CasesRead]),
+            force: Some(f.into()),
+        };
+        assert!(!decide_report(&token, ReportAction::RecordPanelReview, f));
+        assert!(!decide_report(&token, ReportAction::PanelReviewStanding, f));
     }
 }

@@ -8,6 +8,7 @@
 pub mod csv;
 mod measures;
 pub mod national;
+mod panel_review;
 pub mod pdf;
 mod point_by_point;
 pub mod suppression;
@@ -15,6 +16,9 @@ pub mod table;
 mod trends;
 mod words;
 
+pub use panel_review::{
+    MAX_ACTIONS_CHARS, MAX_CHAIR_CHARS, NewPanelReview, PanelReviews, pack_hash,
+};
 pub use table::{Cell, Row, Table};
 pub use trends::Bucket;
 

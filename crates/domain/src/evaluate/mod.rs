@@ -2,12 +2,17 @@
 //! Pure and deterministic: `now` is a parameter.
 
 mod clocks;
+mod review;
 mod rollup;
 mod schedule;
 mod status;
 mod view;
 
 pub use clocks::{Clocks, Meetings};
+pub use review::{
+    MAX_REVIEW_PERIODS, PanelMeeting, ReviewPeriod, ReviewStanding, ReviewState, period_start,
+    review_periods, review_standing,
+};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
 pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};

@@ -1,7 +1,7 @@
 //! What changed between two versions of a plan, point by point: what a force's legal and
 //! professional-standards team reads before a new version is put in force.
 
-use super::model::{Obligation, Plan, Rule, roles_in_words};
+use super::model::{ForceReview, Obligation, Plan, Rule, roles_in_words};
 use std::fmt;
 
 /// One difference between an old and a new plan.
@@ -69,6 +69,22 @@ fn hours_in_words(hours: &[u32]) -> String {
         .map(|h| format!("{h} hours"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn review_fields(r: &ForceReview) -> Vec<(&'static str, String)> {
+    let escalates: Vec<&str> = r.escalates_to.iter().map(|r| r.as_str()).collect();
+    vec![
+        ("title", r.title.clone()),
+        ("owner", r.owner.to_string()),
+        ("every", r.every.as_str().to_owned()),
+        (
+            "due after the period ends",
+            format!("{} days", r.grace_days),
+        ),
+        ("Pledge's default", r.is_default.to_string()),
+        ("escalates to", escalates.join(", ")),
+        ("cites", r.cites.clone()),
+    ]
 }
 
 fn rule_fields(r: &Rule) -> Vec<(&'static str, String)> {
@@ -153,6 +169,21 @@ pub fn compare(old: &Plan, new: &Plan) -> Vec<Change> {
     for m in &old.meetings {
         if !new.meetings.iter().any(|o| o.id == m.id) {
             out.push(plan_wide(format!("meeting {} removed", m.id)));
+        }
+    }
+    for r in &new.reviews {
+        match old.review(&r.id) {
+            None => out.push(plan_wide(format!("review {} added: {}", r.id, r.title))),
+            Some(before) => {
+                for c in field_changes(&review_fields(before), &review_fields(r)) {
+                    out.push(plan_wide(format!("review {}: {c}", r.id)));
+                }
+            }
+        }
+    }
+    for r in &old.reviews {
+        if new.review(&r.id).is_none() {
+            out.push(plan_wide(format!("review {} removed", r.id)));
         }
     }
     for (k, p) in new.points.iter().enumerate() {

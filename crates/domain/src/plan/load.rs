@@ -374,6 +374,11 @@ impl Checker<'_> {
             },
             None => EscalationIntervals::default(),
         };
+        let reviews = raw
+            .review
+            .iter()
+            .filter_map(|r| self.review(r, &mut ids))
+            .collect();
 
         Plan {
             id: raw.id.into_inner(),
@@ -387,7 +392,64 @@ impl Checker<'_> {
             obligations,
             rules,
             escalation,
+            reviews,
         }
+    }
+
+    /// A `[[review]]`: a force-level recurring review. Its id shares the plan's id space.
+    fn review(&mut self, r: &RawReview, ids: &mut HashMap<String, ()>) -> Option<ForceReview> {
+        self.id(&r.id, "the review id");
+        if ids.insert(r.id.get_ref().clone(), ()).is_some() {
+            self.at(
+                r.id.span(),
+                0,
+                format!("the id \"{}\" is used twice in this plan", r.id.get_ref()),
+            );
+        }
+        if r.title.get_ref().trim().is_empty() {
+            self.at(r.title.span(), 0, "say in words what the review is");
+        }
+        let owner = self.role(&r.owner);
+        let escalates_to = r.escalates_to.iter().map(|s| self.role(s)).collect();
+        let every = ReviewEvery::parse(r.every.get_ref());
+        if every.is_none() {
+            self.at(
+                r.every.span(),
+                0,
+                format!(
+                    "\"{}\" is not a review period: write \"month\", \"quarter\" or \"year\"",
+                    r.every.get_ref()
+                ),
+            );
+        }
+        let grace_days = match &r.grace {
+            None => 0,
+            Some(g) => match Deadline::parse(g.get_ref()) {
+                Ok(Deadline::CalendarDays(d)) if d <= 366 => d,
+                _ => {
+                    self.at(
+                        g.span(),
+                        0,
+                        format!(
+                            "\"{}\" is not a grace period: write a number of days up to 366, \
+                             such as \"42 days\"",
+                            g.get_ref()
+                        ),
+                    );
+                    0
+                }
+            },
+        };
+        Some(ForceReview {
+            id: r.id.get_ref().clone(),
+            title: r.title.get_ref().clone(),
+            owner,
+            every: every?,
+            grace_days,
+            is_default: r.default,
+            escalates_to,
+            cites: r.cites.clone(),
+        })
     }
 
     /// An escalation interval: a number of hours or days (days of 24 hours).

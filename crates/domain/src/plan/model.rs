@@ -33,6 +33,8 @@ pub struct Plan {
     /// When overdue obligations are raised again (`[escalation]`); Pledge's defaults where
     /// the plan says nothing.
     pub escalation: EscalationIntervals,
+    /// Force-level recurring reviews (`[[review]]`): the scrutiny panel's.
+    pub reviews: Vec<ForceReview>,
 }
 
 /// When an overdue obligation is raised again: hours past its due time for the owner and
@@ -235,5 +237,77 @@ impl Plan {
     /// `id@version`, as shown to people.
     pub fn reference(&self) -> String {
         format!("{}@{}", self.id, self.version)
+    }
+}
+
+/// A force-level recurring review the plan asks for: not about one case but about how the
+/// force keeps the plan (OSSR recommendation 23(i): "The plan should be subject to frequent
+/// performance review using a scrutiny panel arrangement"). Each period's review is met by
+/// recording the panel meeting with the force's pack for that period; see
+/// [`crate::evaluate::review_periods`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForceReview {
+    /// Id, unique within the plan.
+    pub id: String,
+    /// What must happen, in words.
+    pub title: String,
+    /// Who arranges it (the force's Op Hampshire lead).
+    pub owner: Role,
+    /// How often.
+    pub every: ReviewEvery,
+    /// Days after a period ends by which its review is due.
+    pub grace_days: u32,
+    /// True when the source is silent on the frequency and the plan uses Pledge's default.
+    pub is_default: bool,
+    /// Who hears when a review is overdue, in order.
+    pub escalates_to: Vec<Role>,
+    /// The source text it comes from.
+    pub cites: String,
+}
+
+/// How often a force-level review recurs: calendar periods, so a force's quarters are the
+/// same quarters its packs report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewEvery {
+    /// Each calendar month.
+    Month,
+    /// Each calendar quarter (January to March, April to June, ...).
+    Quarter,
+    /// Each calendar year.
+    Year,
+}
+
+impl ReviewEvery {
+    /// The name used in plan files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewEvery::Month => "month",
+            ReviewEvery::Quarter => "quarter",
+            ReviewEvery::Year => "year",
+        }
+    }
+
+    /// Parses a plan file name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReviewEvery::Month, ReviewEvery::Quarter, ReviewEvery::Year]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+    }
+
+    /// Months in one period.
+    pub fn months(self) -> i8 {
+        match self {
+            ReviewEvery::Month => 1,
+            ReviewEvery::Quarter => 3,
+            ReviewEvery::Year => 12,
+        }
+    }
+}
+
+impl Plan {
+    /// The force-level review with this id.
+    pub fn review(&self, id: &str) -> Option<&ForceReview> {
+        self.reviews.iter().find(|r| r.id == id)
     }
 }

@@ -23,6 +23,25 @@ pub(crate) struct RawPlan {
     pub point: Vec<RawPoint>,
     #[serde(default)]
     pub escalation: Option<RawEscalation>,
+    #[serde(default)]
+    pub review: Vec<RawReview>,
+}
+
+/// `[[review]]`: a force-level recurring review (the scrutiny panel, OSSR 23(i)).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReview {
+    pub id: S,
+    pub title: S,
+    pub owner: S,
+    pub every: S,
+    #[serde(default)]
+    pub grace: Option<S>,
+    #[serde(default)]
+    pub default: bool,
+    #[serde(default)]
+    pub escalates_to: Vec<S>,
+    pub cites: String,
 }
 
 /// `[escalation]`: when an overdue obligation is raised again, for the whole plan.

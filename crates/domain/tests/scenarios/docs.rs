@@ -120,6 +120,20 @@ fn plan_table(plan: &pledge_domain::Plan) -> String {
         })
         .collect();
     out.push_str(&format!("\nRules: {}.\n", rules.join("; ")));
+    for r in &plan.reviews {
+        let escalates: Vec<&str> = r.escalates_to.iter().map(|x| x.as_str()).collect();
+        out.push_str(&format!(
+            "\nForce-level review `{}`: {}; owner `{}`; every {}, due {} days after it ends{}; met only by a recorded panel meeting that considered the force's pack covering the whole {}; overdue goes to {}.\n",
+            r.id,
+            r.title,
+            r.owner.as_str(),
+            r.every.as_str(),
+            r.grace_days,
+            if r.is_default { " (Pledge's default)" } else { "" },
+            r.every.as_str(),
+            if escalates.is_empty() { "nobody".to_owned() } else { escalates.join(", then ") },
+        ));
+    }
     if !plan.statement_tiers.is_empty() {
         let tiers: Vec<String> = plan
             .statement_tiers

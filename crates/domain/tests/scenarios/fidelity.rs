@@ -624,3 +624,35 @@ fn the_deadline_shown_is_the_one_applied_and_says_why() {
         ("24 hours", None)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// `[[review]]` sections are checked like the rest of a plan file: every problem with its
+// line and column.
+
+#[test]
+fn a_review_section_with_problems_names_each_with_line_and_column() {
+    let text = r#"id = "x"
+version = 1
+title = "X"
+source = "test"
+
+[[review]]
+id = "panel"
+title = "Panel"
+owner = "nobody"
+every = "fortnight"
+grace = "2 working days"
+cites = "test"
+"#;
+    let err = pledge_domain::load_plan("x.toml", text).unwrap_err();
+    let at: Vec<(usize, usize)> = err.problems.iter().map(|p| (p.line, p.column)).collect();
+    // (1, 6): the plan has no points, a problem of its own.
+    assert_eq!(at, vec![(1, 6), (9, 9), (10, 9), (11, 9)], "{err}");
+    assert!(err.problems[1].message.contains("unknown role `nobody`"));
+    assert!(
+        err.problems[2]
+            .message
+            .contains("\"month\", \"quarter\" or \"year\"")
+    );
+    assert!(err.problems[3].message.contains("grace period"));
+}

@@ -859,3 +859,75 @@ fn a_whole_case_kept_on_time_point_by_point() {
     }
     assert_eq!(s.point_of("vps-offered"), "g");
 }
+
+// OSSR recommendation 23(i) (seed 002): "Chief constables should implement, as a minimum
+// standard, the seven point plan developed by Hampshire Constabulary ... The plan should be
+// subject to frequent performance review using a scrutiny panel arrangement."
+
+mod scrutiny_panel {
+    use super::PLAN;
+    use crate::support::plan;
+    use jiff::civil::date;
+    use pledge_domain::evaluate::{PanelMeeting, ReviewState, review_periods, review_standing};
+    use pledge_domain::plan::{ReviewEvery, Role};
+
+    fn force_pack(
+        met_on: jiff::civil::Date,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> PanelMeeting {
+        PanelMeeting {
+            met_on,
+            pack_from: from,
+            pack_to: to,
+            force_wide: true,
+        }
+    }
+
+    #[test]
+    fn the_plan_is_reviewed_by_a_scrutiny_panel_every_quarter_owned_by_the_op_hampshire_lead() {
+        let p = plan(PLAN);
+        let r = p
+            .review("scrutiny-panel")
+            .expect("23(i) is a force-level review");
+        assert_eq!(r.every, ReviewEvery::Quarter);
+        assert_eq!(r.owner, Role::OpHampshireLead);
+        // "frequent" is all the seed says: quarterly is Pledge's default, and says so.
+        assert!(r.is_default);
+        assert!(
+            r.cites
+                .contains("frequent performance review using a scrutiny panel arrangement")
+        );
+    }
+
+    #[test]
+    fn a_quarter_not_reviewed_within_six_weeks_of_its_end_is_overdue() {
+        let r = plan(PLAN).review("scrutiny-panel").unwrap();
+        let periods = review_periods(r, date(2026, 1, 1), date(2026, 5, 13), &[]);
+        assert_eq!(periods[0].due, date(2026, 5, 12));
+        assert_eq!(periods[0].state, ReviewState::Overdue);
+        assert_eq!(periods[1].state, ReviewState::Open);
+        let on_the_due_day = review_periods(r, date(2026, 1, 1), date(2026, 5, 12), &[]);
+        assert_eq!(on_the_due_day[0].state, ReviewState::Open);
+    }
+
+    #[test]
+    fn the_panel_meeting_with_the_force_pack_for_the_quarter_meets_it() {
+        let r = plan(PLAN).review("scrutiny-panel").unwrap();
+        let q1 = force_pack(date(2026, 4, 28), date(2026, 1, 1), date(2026, 3, 31));
+        let s = review_standing(r, date(2026, 1, 1), date(2026, 6, 1), &[q1]);
+        assert!(s.overdue.is_empty());
+        assert_eq!(s.last_meeting, Some(0));
+        let next = s.next_due.expect("the running quarter is next");
+        assert_eq!((next.from, next.due), (date(2026, 4, 1), date(2026, 8, 11)));
+    }
+
+    #[test]
+    fn a_unit_pack_is_a_narrower_look_and_does_not_meet_the_force_review() {
+        let r = plan(PLAN).review("scrutiny-panel").unwrap();
+        let mut unit = force_pack(date(2026, 4, 28), date(2026, 1, 1), date(2026, 3, 31));
+        unit.force_wide = false;
+        let s = review_standing(r, date(2026, 1, 1), date(2026, 6, 1), &[unit]);
+        assert_eq!(s.overdue.len(), 1);
+    }
+}

@@ -149,5 +149,34 @@ pub fn render(plan: &Plan) -> String {
             ));
         }
     }
+    if !plan.reviews.is_empty() {
+        line(String::new());
+        line("Force-level reviews:".into());
+    }
+    for r in &plan.reviews {
+        line(format!("  - {} [{}]", r.title, r.id));
+        let mut due = format!(
+            "every {}, due {} days after the {} ends",
+            r.every.as_str(),
+            r.grace_days,
+            r.every.as_str()
+        );
+        if r.is_default {
+            due.push_str(" (Pledge's default: the source sets no frequency)");
+        }
+        line(format!(
+            "      Owner: {}. Due: {due}.",
+            words::role(r.owner)
+        ));
+        line(
+            "      Done when recorded: a panel meeting that considered the force's pack for the period."
+                .into(),
+        );
+        if !r.escalates_to.is_empty() {
+            let to: Vec<String> = r.escalates_to.iter().map(|x| words::role(*x)).collect();
+            line(format!("      Overdue goes to: {}.", to.join(", then ")));
+        }
+        line(format!("      From: {}", r.cites));
+    }
     s
 }

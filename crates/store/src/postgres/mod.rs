@@ -26,6 +26,7 @@ mod integrity;
 mod notify;
 mod on_call;
 mod org;
+mod panel;
 mod plans;
 mod read;
 mod write;

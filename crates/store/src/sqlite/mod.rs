@@ -29,6 +29,7 @@ mod integrity;
 mod notify;
 mod on_call;
 mod org;
+mod panel;
 mod plans;
 mod read;
 mod write;

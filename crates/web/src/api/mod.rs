@@ -10,12 +10,14 @@ pub mod meetings;
 pub mod national;
 pub mod notifications;
 pub mod on_call;
+pub mod panel_reviews;
 pub mod people;
 pub mod plan_register;
 pub mod plans;
 pub mod reports;
 pub mod steps;
 pub mod tasks;
+pub mod trm;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list, cases::record))
         .routes(routes!(cases::read))
         .routes(routes!(cases::obligations))
+        .routes(routes!(trm::read))
         .routes(routes!(cases::timeline))
         .routes(routes!(cases::victim_view))
         .routes(routes!(cases::access_log))
@@ -43,6 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(meetings::remove))
         .routes(routes!(on_call::list, on_call::add))
+        .routes(routes!(panel_reviews::list, panel_reviews::record))
         .routes(routes!(on_call::import))
         .routes(routes!(on_call::remove))
         .routes(routes!(plans::list, plan_register::install))

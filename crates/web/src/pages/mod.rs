@@ -18,9 +18,11 @@ mod names;
 mod national;
 mod notifications;
 mod overview;
+mod panel;
 mod plans;
 mod provider_sign_in;
 mod report;
+mod trm;
 pub use report::{PackQuery, request as report_request};
 mod record;
 mod recorded;
@@ -68,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case_id}/steps/{step}", post(case::record_step))
         .route("/cases/{case_id}/recorded", get(recorded::page))
         .route("/cases/{case_id}/victim", get(victim::page))
+        .route("/cases/{case_id}/trm", get(trm::page))
         .route("/cases/{case_id}/victim/{step}", post(victim::record_step))
         .route("/overview", get(overview::page))
         .route("/backtest", get(backtest::form_page).post(backtest::run))
@@ -78,6 +81,7 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/reports", get(report::page))
+        .route("/reports/panel", get(panel::page).post(panel::record))
         .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))

@@ -64,6 +64,8 @@ pub struct OverviewPage {
     pub no_arrest: Vec<CaseRow>,
     /// Open obligations owned by people who have left the force: to be reassigned.
     pub leavers: Vec<OverdueRow>,
+    /// The scrutiny panel's review (OSSR 23(i)), for those who may see it.
+    pub panel: Option<super::panel::PanelSummary>,
 }
 
 /// Query of the overview.
@@ -105,6 +107,14 @@ pub async fn page(
             .leavers_open_obligations(&user.actor, 200, now)
             .await?;
         let names = Names::load(&state, &user).await;
+        // Only the pack's readers see the panel's standing; others see the rest of the page.
+        let panel = match state.app().panel_reviews(&user.actor, now).await {
+            Ok(r) if r.review.is_some() => {
+                Some(super::panel::summary(&r, &|u: &str| names.unit(u)))
+            }
+            Ok(_) | Err(pledge_app::AppError::Forbidden(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
         Ok::<_, PageError>(OverviewPage {
@@ -167,6 +177,7 @@ pub async fn page(
                     late: words::due(row.due_at, now),
                 })
                 .collect(),
+            panel,
         })
     }
     .await;

@@ -94,6 +94,8 @@ pub struct PreviewPage {
     pub obligations: (usize, usize),
     /// Rules in force / in the file.
     pub rules: (usize, usize),
+    /// Force-level reviews (the scrutiny panel's) in force / in the file.
+    pub reviews: (usize, usize),
     /// What changes: (point in words, what).
     pub changes: Vec<(String, String)>,
     /// The file's text, sent again with the install form.
@@ -350,6 +352,7 @@ async fn preview_page(
                 points: (p.in_force.points.len(), p.plan.points.len()),
                 obligations: (p.in_force.obligations.len(), p.plan.obligations.len()),
                 rules: (p.in_force.rules.len(), p.plan.rules.len()),
+                reviews: (p.in_force.reviews.len(), p.plan.reviews.len()),
                 changes: p
                     .changes
                     .iter()

@@ -54,6 +54,8 @@ pub struct ReportPage<'a> {
     pub pack: Option<&'a Pack>,
     /// Its tables.
     pub tables: Vec<ShownTable<'a>>,
+    /// The scrutiny panel meetings that considered this very pack, in words.
+    pub considered: Vec<String>,
 }
 
 fn date(field: &str, s: &str) -> Result<Date, AppError> {
@@ -164,7 +166,26 @@ pub async fn page(
         .as_ref()
         .map(|p| shown(p, Some(&query)))
         .unwrap_or_default();
+    // "This pack was considered by the panel on ...": the meetings recorded on exactly this
+    // pack (same area and period). Those who may not see the reviews see the pack alone.
+    let considered = match (&pack, app.panel_reviews(&user.actor, now).await) {
+        (Some(p), Ok(r)) => {
+            let unit = (!form.unit.trim().is_empty()).then(|| form.unit.trim());
+            r.considered(unit, p.from, p.to)
+                .into_iter()
+                .map(|m| {
+                    format!(
+                        "This pack was considered by the scrutiny panel on {}, chaired by {}.",
+                        super::panel::day(m.met_on),
+                        m.chair
+                    )
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     ReportPage {
+        considered,
         layout,
         form,
         error,

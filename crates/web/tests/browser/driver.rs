@@ -213,6 +213,11 @@ impl Browser {
         self.text("body").await
     }
 
+    /// The page's HTML as the browser holds it (attributes and hidden text included).
+    pub async fn source(&self) -> anyhow::Result<String> {
+        Ok(self.c.source().await?)
+    }
+
     /// Types into a field (clearing it first).
     pub async fn fill(&self, css: &str, value: &str) -> anyhow::Result<()> {
         let e = self
