@@ -2,12 +2,14 @@
 //! Pure and deterministic: `now` is a parameter.
 
 mod clocks;
+mod next_steps;
 mod rollup;
 mod schedule;
 mod status;
 mod view;
 
 pub use clocks::{Clocks, Meetings};
+pub use next_steps::{PointSteps, next_steps};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
 pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};

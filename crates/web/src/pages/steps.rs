@@ -418,6 +418,12 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
     }
 }
 
+/// The success banner's words after a step is saved: `Saved: the crime.`
+pub fn done_words(t: EventType) -> String {
+    let (button, _) = spec(t);
+    format!("Saved: {}.", button.trim_start_matches("Record "))
+}
+
 /// The form fields of a step, filled from earlier answers and errors.
 pub fn fields(
     t: EventType,
