@@ -569,6 +569,7 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
     b.sign_in(app, "AN-5005").await?;
     // The menu leads to it.
     b.go("/").await?;
+    b.open_menu().await?;
     b.click("#navigation a[href='/reports']").await?;
     ensure!(b.text("h1").await? == "Scrutiny pack");
     let want = expected_pack(app, "AN-5005", &[Staff, Analyst], false).await?;
