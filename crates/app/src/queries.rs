@@ -78,6 +78,9 @@ pub struct VictimView {
     pub next: Vec<VictimPromise>,
     /// Who has looked at or changed the case, and when.
     pub accessed_by: Vec<StoredAccess>,
+    /// The names of the people in `accessed_by`, by person id (a victim is told who looked,
+    /// by name, not by collar number).
+    pub accessed_by_names: BTreeMap<String, String>,
     /// The victim's own parts of a report the plan asks of them, not yet given or declined.
     pub own_parts: Vec<OwnPart>,
 }
@@ -306,6 +309,13 @@ impl<S: Store> App<S> {
             Some(id) => Some(self.contact(id).await?),
             None => None,
         };
+        let mut accessed_by_names = BTreeMap::new();
+        for a in &accessed_by {
+            let who = &a.entry.actor;
+            if !who.starts_with("token:") && !accessed_by_names.contains_key(who) {
+                accessed_by_names.insert(who.clone(), self.contact(who).await?.name);
+            }
+        }
         Ok(VictimView {
             case_id: case_id.clone(),
             plan_title: plan.title.clone(),
@@ -319,6 +329,7 @@ impl<S: Store> App<S> {
             done,
             next,
             accessed_by,
+            accessed_by_names,
             own_parts,
         })
     }

@@ -503,7 +503,7 @@ pub async fn page(
             .recorded
             .as_deref()
             .and_then(EventType::parse)
-            .map(|t| steps::done_words(t))
+            .map(steps::done_words)
             .unwrap_or_default();
         Ok::<_, PageError>(build(&state, &user, detail, recorded, q.ob.as_deref()).await)
     }

@@ -63,8 +63,10 @@ const SYSTEMS: &[(&str, &str)] = &[
     ("injury_on_duty", "Injury on duty report"),
     ("other", "Other"),
 ];
+// No "Arrest": an arrest is recorded with "Record an arrest", which is itself a key decision
+// (the domain starts the victim's key-decision clock from it); offering it here too would
+// start a second clock for the same arrest.
 const DECISIONS: &[(&str, &str)] = &[
-    ("arrest", "Arrest"),
     ("charge", "Charge"),
     ("release", "Release"),
     ("bail", "Bail"),

@@ -194,7 +194,11 @@ async fn build(
             .take(50)
             .map(|a| Look {
                 at: words::when(a.entry.at),
-                who: a.entry.actor.clone(),
+                who: match v.accessed_by_names.get(&a.entry.actor) {
+                    Some(name) if *name == a.entry.actor => name.clone(),
+                    Some(name) => format!("{name} ({})", a.entry.actor),
+                    None => "An automated system of your force".to_owned(),
+                },
                 why: a.entry.justification.clone(),
             })
             .collect(),

@@ -60,9 +60,8 @@ async fn the_officer_in_the_case_and_the_victim_on_their_pages() -> anyhow::Resu
 
 /// Whether the element is wholly inside the viewport.
 async fn in_view(b: &Browser, css: &str) -> anyhow::Result<bool> {
-    let v = b
-        .c
-        .execute(
+    let v =
+        b.c.execute(
             "const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
              return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;",
             vec![Value::String(css.to_owned())],
@@ -148,14 +147,16 @@ async fn officer_in_the_case(
     let kd = b.text("#ob-victim-told-of-key-decisions-0").await?;
     ensure!(kd.contains("Starts when"), "{kd}");
     // Not a wall: the task list is a fraction of the old page of open forms.
-    let height = b
-        .c
-        .execute("return document.documentElement.scrollHeight", vec![])
-        .await?
-        .as_u64()
-        .unwrap_or(u64::MAX);
+    let height =
+        b.c.execute("return document.documentElement.scrollHeight", vec![])
+            .await?
+            .as_u64()
+            .unwrap_or(u64::MAX);
     eprintln!("case page at 360 px: {height} px tall");
-    ensure!(height < 9000, "the case page is {height} px tall on a phone");
+    ensure!(
+        height < 9000,
+        "the case page is {height} px tall on a phone"
+    );
     // The menu is folded behind "Menu" on a phone and opens when tapped.
     let menu_visible = |b: &Browser| {
         let c = b.c.clone();
@@ -167,9 +168,15 @@ async fn officer_in_the_case(
             .await
         }
     };
-    ensure!(menu_visible(b).await? == Value::Bool(false), "menu open on a phone");
+    ensure!(
+        menu_visible(b).await? == Value::Bool(false),
+        "menu open on a phone"
+    );
     b.open_menu().await?;
-    ensure!(menu_visible(b).await? == Value::Bool(true), "menu did not open");
+    ensure!(
+        menu_visible(b).await? == Value::Bool(true),
+        "menu did not open"
+    );
     b.go(&case).await?;
     b.audit_at("case-page", &WIDTHS).await?;
     b.size(DESKTOP).await?;
@@ -180,8 +187,10 @@ async fn officer_in_the_case(
     b.size(PHONE).await?;
 
     // The form of the key-decision obligation is the decision's.
-    b.go(&format!("{case}/obligations/victim-told-of-key-decisions/0"))
-        .await?;
+    b.go(&format!(
+        "{case}/obligations/victim-told-of-key-decisions/0"
+    ))
+    .await?;
     ensure!(
         b.c.find(fantoccini::Locator::Css(
             "form[action$='/steps/key_decision_made']"
@@ -192,9 +201,8 @@ async fn officer_in_the_case(
     );
     b.audit_at("obligation-page", &WIDTHS).await?;
     // Secondary buttons on the grey panel: at least 3:1 against it (WCAG 1.4.11).
-    let ratio = b
-        .c
-        .execute(
+    let ratio =
+        b.c.execute(
             r#"function lum(c) {
                  const v = c.match(/[\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
                    .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
@@ -256,7 +264,10 @@ async fn officer_in_the_case(
     // The arrest is a key decision: the victim must now be told, and telling them from the
     // key-decision obligation meets that obligation.
     let kd = b.text("#ob-victim-told-of-key-decisions-1").await?;
-    ensure!(kd.contains("Due in"), "arrest started no key-decision clock: {kd}");
+    ensure!(
+        kd.contains("Due in"),
+        "arrest started no key-decision clock: {kd}"
+    );
     complete(
         b,
         "ob-victim-told-of-key-decisions-1",
@@ -280,9 +291,18 @@ async fn victim(b: &mut Browser, app: &crate::harness::TestApp, id: &str) -> any
         "Your supervisor meets you to talk about your welfare",
         "You are told of each key decision",
     ] {
-        ensure!(page.contains(expected), "{expected:?} not on the victim's page");
+        ensure!(
+            page.contains(expected),
+            "{expected:?} not on the victim's page"
+        );
     }
-    for jargon in ["You reported being assaulted", "RIDDOR", "TRM", "HSE", "point b of the plan"] {
+    for jargon in [
+        "You reported being assaulted",
+        "RIDDOR",
+        "TRM",
+        "HSE",
+        "point b of the plan",
+    ] {
         ensure!(!page.contains(jargon), "{jargon:?} on the victim's page");
     }
     // Each promise once: nothing still to happen is also listed as done.
@@ -292,7 +312,8 @@ async fn victim(b: &mut Browser, app: &crate::harness::TestApp, id: &str) -> any
         ensure!(!done.contains(n), "{n:?} is both next and done");
     }
     ensure!(
-        done.iter().any(|d| d.starts_with("You are told of each key decision")),
+        done.iter()
+            .any(|d| d.starts_with("You are told of each key decision")),
         "telling the victim of the arrest is not done: {done:?}"
     );
     b.audit_at("victim-page", &WIDTHS).await?;

@@ -173,7 +173,8 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
 
     // Assign the victim as OIC, from the obligation's own page: refused in the plan's own
     // words, on that page.
-    b.go(&format!("{case_url}/obligations/oic-assigned/0")).await?;
+    b.go(&format!("{case_url}/obligations/oic-assigned/0"))
+        .await?;
     let oic_form = "form[action$='/steps/oic_assigned']";
     b.pick(&format!("{oic_form} select[name=officer]"), "PC-4410")
         .await?;
@@ -194,7 +195,9 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             .contains("Saved")
     );
     ensure!(
-        b.text("#case-summary").await?.contains("DC Sam Patel (DC-3020)"),
+        b.text("#case-summary")
+            .await?
+            .contains("DC Sam Patel (DC-3020)"),
         "OIC not shown by name"
     );
 
@@ -207,7 +210,8 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         "CR-2026-1001",
     )
     .await?;
-    b.submit("form[action$='/steps/crime_recorded'] button").await?;
+    b.submit("form[action$='/steps/crime_recorded'] button")
+        .await?;
     let after = tag_of(b, card).await?;
     ensure!(
         before != after && after.starts_with("Met"),
