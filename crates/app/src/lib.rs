@@ -29,5 +29,5 @@ pub use commands::{NewAssault, RecordedStep};
 pub use confirmation::{Confirmation, NextStep};
 pub use error::{AppError, AppResult};
 pub use idempotency::{Answer, IdempotentRequest};
-pub use queries::{CaseDetail, OwnPart, Task, VictimCase, VictimPromise, VictimView};
+pub use queries::{CaseDetail, Contact, OwnPart, Task, VictimCase, VictimPromise, VictimView};
 pub use timeline::TimelineEntry;

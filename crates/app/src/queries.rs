@@ -14,6 +14,7 @@ use pledge_store::{
     OverdueCount, RowStatus, Store, StoredAccess,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A case as its investigators and managers see it.
 #[derive(Debug, Clone, Serialize)]
@@ -24,11 +25,18 @@ pub struct CaseDetail {
     pub evaluation: EvaluationView,
     /// The events, with confidential welfare detail withheld unless allowed.
     pub timeline: Vec<TimelineEntry>,
+    /// The people the case names (victims, supervisor, officer in the case, owners and
+    /// whoever recorded its steps) by person id, so a page shows names, not collar numbers.
+    pub people: BTreeMap<String, Contact>,
+    /// The unit's name.
+    pub unit_name: String,
 }
 
 /// One of the plan's promises, in the victim's words.
 #[derive(Debug, Clone, Serialize)]
 pub struct VictimPromise {
+    /// The obligation's id in the plan.
+    pub obligation: String,
     /// Plan point number.
     pub point: String,
     /// The point's title.
@@ -50,10 +58,18 @@ pub struct VictimView {
     pub case_id: CaseId,
     /// The plan's title.
     pub plan_title: String,
+    /// When the assault happened.
+    pub occurred_at: Timestamp,
     /// When the assault was reported.
     pub reported_at: Timestamp,
-    /// The officer in the case, when assigned.
+    /// Who recorded the report (often a supervisor or colleague, not the victim).
+    pub reported_by: Contact,
+    /// The officer in the case, when assigned (their person id; see `officer`).
     pub officer_in_case: Option<String>,
+    /// The officer in the case by name, with how to reach them.
+    pub officer: Option<Contact>,
+    /// The supervisor responsible for the victim's welfare.
+    pub supervisor: Contact,
     /// How often they asked to be updated (days); the plan's default otherwise.
     pub update_every_days: Option<u16>,
     /// What has been done.
@@ -62,8 +78,22 @@ pub struct VictimView {
     pub next: Vec<VictimPromise>,
     /// Who has looked at or changed the case, and when.
     pub accessed_by: Vec<StoredAccess>,
+    /// The names of the people in `accessed_by`, by person id (a victim is told who looked,
+    /// by name, not by collar number).
+    pub accessed_by_names: BTreeMap<String, String>,
     /// The victim's own parts of a report the plan asks of them, not yet given or declined.
     pub own_parts: Vec<OwnPart>,
+}
+
+/// A colleague the victim deals with, by name, with how to reach them at work.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    /// Person id (collar or staff number).
+    pub id: String,
+    /// Name as the directory holds it (the id when the directory does not know them).
+    pub name: String,
+    /// Work email, when the directory holds one.
+    pub email: Option<String>,
 }
 
 /// A part of a report the plan asks of the victim themselves (Op Hampshire (f): the injury on
@@ -158,10 +188,40 @@ impl<S: Store> App<S> {
             now,
         )
         .await?;
+        let timeline = timeline(&stored.events, welfare);
+        let named = summary
+            .victims
+            .iter()
+            .chain([&summary.supervisor])
+            .chain(summary.oic.as_ref())
+            .chain(timeline.iter().map(|e| &e.by))
+            .chain(
+                evaluation
+                    .points
+                    .iter()
+                    .flat_map(|p| &p.obligations)
+                    .filter_map(|o| o.owner_person.as_ref()),
+            );
+        let mut people = BTreeMap::new();
+        for id in named {
+            if !people.contains_key(id) {
+                people.insert(id.clone(), self.contact(id).await?);
+            }
+        }
+        let unit_name = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .find(|u| u.id == summary.unit)
+            .map(|u| u.name)
+            .unwrap_or_else(|| summary.unit.clone());
         Ok(CaseDetail {
             summary,
             evaluation,
-            timeline: timeline(&stored.events, welfare),
+            timeline,
+            people,
+            unit_name,
         })
     }
 
@@ -198,6 +258,7 @@ impl<S: Store> App<S> {
             let o = &plan.obligations[s.obligation];
             let p = &plan.points[o.point];
             let promise = VictimPromise {
+                obligation: o.id.clone(),
                 point: p.number.clone(),
                 point_title: p.title.clone(),
                 title: o.title.clone(),
@@ -211,7 +272,24 @@ impl<S: Store> App<S> {
                 next.push(promise)
             }
         }
+        // Each promise once: one still open (the next update, the next key decision) is
+        // what happens next, and its earlier instances are not repeated under what has been
+        // done; a finished promise shows once, with its latest completion.
+        done.retain(|d| !next.iter().any(|n| n.obligation == d.obligation));
+        done.sort_by_key(|d| std::cmp::Reverse(d.done_at));
+        let mut seen = Vec::new();
+        done.retain(|d| {
+            let first = !seen.contains(&d.obligation);
+            seen.push(d.obligation.clone());
+            first
+        });
+        let mut seen = Vec::new();
         next.sort_by_key(|p| (p.due_at.is_none(), p.due_at));
+        next.retain(|n| {
+            let first = !seen.contains(&n.obligation);
+            seen.push(n.obligation.clone());
+            first
+        });
         let own_parts = own_parts(plan, &evaluation, &stored.events, actor);
         self.log(
             actor,
@@ -222,16 +300,51 @@ impl<S: Store> App<S> {
         )
         .await?;
         let accessed_by = self.store.access_for_case(case_id).await?;
+        let reporter = stored
+            .events
+            .first()
+            .map(|e| e.by.as_str().to_owned())
+            .unwrap_or_default();
+        let officer = match &summary.oic {
+            Some(id) => Some(self.contact(id).await?),
+            None => None,
+        };
+        let mut accessed_by_names = BTreeMap::new();
+        for a in &accessed_by {
+            let who = &a.entry.actor;
+            if !who.starts_with("token:") && !accessed_by_names.contains_key(who) {
+                accessed_by_names.insert(who.clone(), self.contact(who).await?.name);
+            }
+        }
         Ok(VictimView {
             case_id: case_id.clone(),
             plan_title: plan.title.clone(),
+            occurred_at: summary.occurred_at,
             reported_at: summary.reported_at,
+            reported_by: self.contact(&reporter).await?,
+            officer,
+            supervisor: self.contact(&summary.supervisor).await?,
             officer_in_case: summary.oic.clone(),
             update_every_days: state.update_every_days(),
             done,
             next,
             accessed_by,
+            accessed_by_names,
             own_parts,
+        })
+    }
+
+    /// A colleague named in the victim's own case, by name: the victim is entitled to know who
+    /// is dealing with their case (no directory permission is needed for the people on it).
+    async fn contact(&self, id: &str) -> AppResult<Contact> {
+        let person = self.store.person(id).await?;
+        Ok(Contact {
+            id: id.to_owned(),
+            name: person
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_owned()),
+            email: person.and_then(|p| p.email),
         })
     }
 

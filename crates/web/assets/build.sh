@@ -15,4 +15,5 @@ fi
 mkdir -p dist
 npx --no-install sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
   pledge.scss dist/pledge.css
+cp ./*.js dist/
 echo "built $(pwd)/dist/pledge.css ($(wc -c < dist/pledge.css) bytes)"

@@ -9,6 +9,8 @@
 
 #[path = "browser/backtest.rs"]
 mod backtest;
+#[path = "browser/case_page.rs"]
+mod case_page;
 #[path = "browser/driver.rs"]
 mod driver;
 #[path = "api/harness.rs"]

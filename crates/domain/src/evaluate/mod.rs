@@ -3,6 +3,7 @@
 
 mod clocks;
 mod review;
+mod next_steps;
 mod rollup;
 mod schedule;
 mod status;
@@ -13,6 +14,7 @@ pub use review::{
     MAX_REVIEW_PERIODS, PanelMeeting, ReviewPeriod, ReviewStanding, ReviewState, period_start,
     review_periods, review_standing,
 };
+pub use next_steps::{PointSteps, next_steps};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
 pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};
@@ -132,10 +134,10 @@ impl Evaluator<'_> {
                 // The deadline depends on the case, not the instance: choose it once.
                 let (deadline, applied) = self.deadline(o);
                 let mut n = 0;
-                for m in self.case.marks_of(e) {
+                for at in self.instance_starts(e) {
                     n += 1;
-                    let done = self.completion_at_or_after(o, m.at);
-                    let mut s = self.judge(i, n, deadline, m.at, done);
+                    let done = self.completion_at_or_after(o, at);
+                    let mut s = self.judge(i, n, deadline, at, done);
                     s.applied = applied;
                     out.push(s);
                     if n >= MAX_INSTANCES {
@@ -147,6 +149,23 @@ impl Evaluator<'_> {
                 }
             }
         }
+    }
+
+    /// When each instance of an "each <event>" obligation starts, earliest first.
+    ///
+    /// An arrest is a key decision under the Victims' Code (right 6 names arrest first among
+    /// the decisions a victim must be told of, and Op Hampshire point (b) says the Code applies
+    /// to assaults on officers and staff), so recording an arrest starts a key-decision clock
+    /// as a recorded key decision does. (Before, an arrest recorded as `arrest_made` started
+    /// no clock, and the victim was never owed the news of it.)
+    fn instance_starts(&self, e: crate::event::EventType) -> Vec<Timestamp> {
+        use crate::event::EventType as E;
+        let mut starts: Vec<Timestamp> = self.case.marks_of(e).iter().map(|m| m.at).collect();
+        if e == E::KeyDecisionMade {
+            starts.extend(self.case.marks_of(E::ArrestMade).iter().map(|m| m.at));
+            starts.sort();
+        }
+        starts
     }
 
     /// An obligation whose starting event has not happened: not yet due while the case is

@@ -175,6 +175,39 @@ fn b_key_decisions_are_told_within_5_working_days() {
     assert_eq!(all[1].completed_at, Some(ts("2026-11-24T12:30:00Z")));
 }
 
+// (b) "The Victim Code applies to all victims and therefore to assaults on police officers
+// and staff." The Code's right 6 names arrest first among the key decisions a victim is told
+// of, and the plan's own obligation reads "Tell the victim of each key decision (arrest,
+// charge, ...)": so recording an arrest starts the key-decision clock, as a recorded key
+// decision does.
+#[test]
+fn b_an_arrest_is_a_key_decision_the_victim_is_told_of() {
+    let mut s = case(Report::default());
+    s.record(s.after(1), ev::oic(DETECTIVE));
+    // Arrested Monday 14:00: told by the end of the 5th working day after, Monday 9 November.
+    s.record(ts("2026-11-02T14:00:00Z"), ev::arrest());
+    let due = midnight("2026-11-10");
+    let o = s.expect(
+        ts("2026-11-03T12:00:00Z"),
+        "victim-told-of-key-decisions",
+        NotYetDue,
+        Some(due),
+    );
+    assert_eq!(o.instance, 1);
+    assert_eq!(o.started_at, Some(ts("2026-11-02T14:00:00Z")));
+    // A later charge is a second decision with its own clock, after the arrest's.
+    s.record(
+        ts("2026-11-04T10:00:00Z"),
+        ev::key_decision(KeyDecision::Charge),
+    );
+    s.record(ts("2026-11-04T11:00:00Z"), ev::victim_updated());
+    let all = s.all(ts("2026-11-05T12:00:00Z"), "victim-told-of-key-decisions");
+    let got: Vec<_> = all.iter().map(|o| (o.instance, o.state)).collect();
+    assert_eq!(got, vec![(1, MetOnTime), (2, MetOnTime)]);
+    assert_eq!(all[0].started_at, Some(ts("2026-11-02T14:00:00Z")));
+    assert_eq!(all[1].started_at, Some(ts("2026-11-04T10:00:00Z")));
+}
+
 #[test]
 fn b_key_decisions_with_enhanced_rights_are_told_within_1_working_day() {
     // Hate crime gives enhanced rights under the Victims' Code.

@@ -1,12 +1,16 @@
-//! The case page: summary, the plan point by point with each obligation's state, owner,
-//! due and done times and a short form to complete it; the timeline; who accessed the case.
-//! Every step form posts to `/cases/{id}/steps/{step}`, which calls `App::record_step`; a
-//! refusal by a rule of the plan is shown in the plan's own words.
+//! The case page: summary, then the plan point by point as a GOV.UK task list (each
+//! obligation's state, owner by name, due or done time in words, each linking to its own page
+//! with the form that completes it); obligations that do not apply folded away under each
+//! point; the timeline; who accessed the case. Every step form posts to
+//! `/cases/{id}/steps/{step}`, which calls `App::record_step`; a refusal by a rule of the plan
+//! is shown in the plan's own words on the form's page, and a saved step returns here with
+//! the success banner beside the obligation it completed.
 
 use super::error::PageError;
 use super::form::{ErrorItem, FormField};
 use super::layout::Layout;
 use super::session::{Fields, PageForm, PageUser};
+use super::step_pages;
 use super::steps;
 use super::words;
 use crate::api::body::to_event_kind;
@@ -20,6 +24,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use pledge_app::{Actor, AppError, CaseDetail};
 use pledge_domain::EventType;
+use pledge_domain::evaluate::{ObligationView, Pending};
 use pledge_store::CaseId;
 use serde::Deserialize;
 use serde_json::Value;
@@ -38,38 +43,41 @@ pub struct StepForm {
     pub back: String,
 }
 
-/// One obligation as shown.
+/// One obligation as a task list item.
 pub struct ObligationRow {
-    /// Anchor id.
+    /// Anchor id (`ob-<obligation>-<instance>`), the same the "My tasks" links use.
     pub anchor: String,
+    /// Its own page, with the form that completes it.
+    pub href: String,
     /// What must be done.
     pub title: String,
-    /// State in words.
-    pub state: &'static str,
+    /// State in the domain's words.
+    pub state: String,
     /// Tag colour class.
     pub tag: &'static str,
-    /// Owner in words.
+    /// Owner: name, role and collar number.
     pub owner: String,
-    /// Due, in words and as a time.
-    pub due: String,
-    /// Done, as a time ("" when not done).
-    pub done: String,
-    /// Why it does not apply, or the waiver.
+    /// Due or done, in words.
+    pub when: String,
+    /// Why it does not apply, the waiver, or what starts its clock.
     pub note: String,
-    /// The forms that complete it (open obligations only).
-    pub forms: Vec<StepForm>,
 }
 
 /// One point of the plan.
 pub struct PointRow {
-    /// Number or letter.
-    pub number: String,
-    /// Title.
-    pub title: String,
+    /// `c. <title>`.
+    pub label: String,
+    /// Anchor id.
+    pub anchor: String,
     /// Verdict in words.
     pub verdict: String,
-    /// Obligations.
+    /// Obligations that apply.
     pub obligations: Vec<ObligationRow>,
+    /// Obligations that do not apply (or were waived), shown folded.
+    pub set_aside: Vec<ObligationRow>,
+    /// The success banner shows at the top of this point (the step saved completed one of
+    /// its obligations).
+    pub saved_here: bool,
 }
 
 /// A timeline entry.
@@ -104,26 +112,26 @@ pub struct AccessRow {
 pub struct CasePage {
     /// Layout.
     pub layout: Layout,
-    /// Case id.
+    /// Case id (its reference).
     pub case_id: String,
     /// Summary rows (label, value).
     pub summary: Vec<(String, String)>,
     /// What happened, as recorded.
     pub what_happened: String,
-    /// The plan, `id@version`.
+    /// The plan, `<title>, version <n>`.
     pub plan: String,
+    /// Open tasks (with a due time) and overdue ones, in words.
+    pub counts: String,
     /// Points.
     pub points: Vec<PointRow>,
     /// Timeline.
     pub timeline: Vec<EventRow>,
     /// Who accessed the case (None: not for this person).
     pub access: Option<Vec<AccessRow>>,
-    /// Errors of a failed step.
-    pub errors: Vec<ErrorItem>,
-    /// A refusal by a rule of the plan.
-    pub rule: Option<RuleProblem>,
-    /// A step recorded just now.
+    /// A step recorded just now, in words.
     pub recorded: String,
+    /// The saved banner goes above the points (no obligation named, or not found).
+    pub saved_on_top: bool,
 }
 
 /// A step that failed, to show again with its answers.
@@ -167,7 +175,7 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn step_form(
+pub(super) fn step_form(
     case_id: &str,
     t: EventType,
     key: String,
@@ -192,83 +200,142 @@ fn step_form(
     }
 }
 
+/// A person named in a case: `DC Priya Shah (DC-3020)`, or their id when the directory does
+/// not know them.
+pub(super) fn named(detail: &CaseDetail, id: &str) -> String {
+    match detail.people.get(id) {
+        Some(c) if c.name != id => format!("{} ({id})", c.name),
+        _ => id.to_owned(),
+    }
+}
+
+/// An obligation's owner: `DC Priya Shah, officer in the case (DC-3020)`.
+pub(super) fn owner(detail: &CaseDetail, o: &ObligationView) -> String {
+    let role = words::role(o.owner);
+    match &o.owner_person {
+        Some(id) => match detail.people.get(id) {
+            Some(c) if c.name != *id => format!("{}, {role} ({id})", c.name),
+            _ => format!("{id}, {role}"),
+        },
+        None if o.owner == pledge_domain::plan::Role::OfficerInCase => {
+            "The officer in the case (not assigned yet)".to_owned()
+        }
+        None => words::sentence(role),
+    }
+}
+
+/// Due or done, in words: `due in 3 hours (Tue 24 Nov 2026, 10:00)`, `done Tue 24 Nov ...`.
+pub(super) fn when(o: &ObligationView, now: jiff::Timestamp) -> String {
+    if let Some(done) = o.completed_at {
+        return format!("Done {}", words::when(done));
+    }
+    if o.state.is_settled() {
+        return String::new();
+    }
+    match (o.due_at, o.pending) {
+        (Some(due), _) => format!(
+            "{} ({})",
+            words::sentence(&words::due(Some(due), now)),
+            words::when(due)
+        ),
+        (None, Pending::ClockNotStarted(e)) => format!(
+            "Starts when this is recorded: {}",
+            steps::spec(e).0.trim_start_matches("Record ")
+        ),
+        (None, Pending::BeforeStep) => "Due before a later step of the case".to_owned(),
+        (None, Pending::NoMeetingScheduled) => {
+            "Due at the next meeting, when one is scheduled".to_owned()
+        }
+        (None, _) => "Recorded when it happens".to_owned(),
+    }
+}
+
+/// Why an obligation is set aside: not applicable, or waived.
+pub(super) fn note(o: &ObligationView, detail: &CaseDetail) -> String {
+    if let Some(w) = &o.waiver {
+        format!(
+            "Waived by {} on {}: {}",
+            named(detail, &w.by),
+            words::when(w.at),
+            w.reason
+        )
+    } else {
+        o.not_applicable_because.clone().unwrap_or_default()
+    }
+}
+
+/// A point as people cite it: `c. The assaulted officer must never ...`.
+pub(super) fn point_label(number: &str, title: &str) -> String {
+    format!("{number}. {title}")
+}
+
+/// The anchor of an obligation (instance) on the case page.
+pub(super) fn anchor(o: &ObligationView) -> String {
+    format!("ob-{}-{}", o.id, o.instance)
+}
+
 async fn build(
     state: &AppState,
     user: &PageUser,
     detail: CaseDetail,
-    failed: Option<Failed>,
     recorded: String,
+    saved_at: Option<&str>,
 ) -> CasePage {
     let now = state.now();
     let s = &detail.summary;
     let id = s.case_id.to_string();
-    let people = people(state, &user.actor).await;
-    let plan = state.app().plan(&s.plan_id, s.plan_version);
     let mut points = Vec::new();
+    let mut saved_on_top = !recorded.is_empty();
+    let (mut open, mut overdue) = (0, 0);
     for p in &detail.evaluation.points {
         let mut obligations = Vec::new();
+        let mut set_aside = Vec::new();
+        let mut saved_here = false;
         for o in &p.obligations {
-            let anchor = format!("ob-{}-{}", o.id, o.instance);
-            let (state_words, tag) = words::state(o.state);
-            let mut forms = Vec::new();
-            if !o.state.is_settled()
-                && let Some(plan) = &plan
-                && let Some(def) = plan.obligations.iter().find(|d| d.id == o.id)
-            {
-                let mut seen = Vec::new();
-                for c in &def.completed_by {
-                    if seen.contains(&c.event) {
-                        continue;
-                    }
-                    seen.push(c.event);
-                    let key = format!("{anchor}-{}", c.event.as_str());
-                    forms.push(step_form(
-                        &id,
-                        c.event,
-                        key,
-                        &anchor,
-                        &people,
-                        failed.as_ref(),
-                    ));
-                }
+            let anchor = anchor(o);
+            if saved_at == Some(anchor.as_str()) && !recorded.is_empty() {
+                saved_here = true;
+                saved_on_top = false;
             }
-            let note = if let Some(w) = &o.waiver {
-                format!("Waived by {} on {}: {}", w.by, words::when(w.at), w.reason)
-            } else {
-                o.not_applicable_because.clone().unwrap_or_default()
-            };
-            obligations.push(ObligationRow {
+            // Only what has a due time is an open task: an obligation waiting for its
+            // clock to start asks nothing of anyone yet.
+            if !o.state.is_settled() && o.due_at.is_some() {
+                open += 1;
+            }
+            if o.state == pledge_domain::State::Overdue {
+                overdue += 1;
+            }
+            let (state_words, tag) = words::state(o.state);
+            let row = ObligationRow {
+                href: format!("/cases/{id}/obligations/{}/{}", o.id, o.instance),
                 title: o.title.clone(),
                 state: state_words,
                 tag,
-                owner: match &o.owner_person {
-                    Some(p) => format!("{} ({p})", words::words(o.owner.as_str())),
-                    None => words::words(o.owner.as_str()),
-                },
-                due: if o.state.is_settled() {
-                    words::when_opt(o.due_at)
-                } else {
-                    format!(
-                        "{} ({})",
-                        words::due(o.due_at, now),
-                        words::when_opt(o.due_at)
-                    )
-                },
-                done: o.completed_at.map(words::when).unwrap_or_default(),
-                note,
-                forms,
+                owner: owner(&detail, o),
+                when: when(o, now),
+                note: note(o, &detail),
                 anchor,
-            });
+            };
+            if matches!(
+                o.state,
+                pledge_domain::State::NotApplicable | pledge_domain::State::Waived
+            ) {
+                set_aside.push(row);
+            } else {
+                obligations.push(row);
+            }
         }
         points.push(PointRow {
-            number: p.number.clone(),
-            title: p.title.clone(),
-            verdict: words::words(
+            label: point_label(&p.number, &p.title),
+            anchor: format!("point-{}", p.number),
+            verdict: words::sentence(&words::words(
                 &serde_json::to_value(p.verdict)
                     .map(|v| scalar(&v))
                     .unwrap_or_default(),
-            ),
+            )),
             obligations,
+            set_aside,
+            saved_here,
         });
     }
     let what_happened = detail
@@ -283,8 +350,8 @@ async fn build(
         .iter()
         .map(|e| EventRow {
             at: words::when(e.at),
-            by: e.by.clone(),
-            what: words::words(e.event_type.as_str()),
+            by: named(&detail, &e.by),
+            what: words::sentence(&words::words(e.event_type.as_str())),
             details: match &e.data {
                 Value::Object(o) if o.get("confidential") == Some(&Value::Bool(true)) => {
                     vec![("Detail".into(), "confidential to welfare".into())]
@@ -296,7 +363,14 @@ async fn build(
                             && !matches!(v, Value::Null)
                             && v.as_array().is_none_or(|a| !a.is_empty())
                     })
-                    .map(|(k, v)| (words::words(k), scalar(v)))
+                    .map(|(k, v)| {
+                        let value = match v {
+                            Value::String(p) if detail.people.contains_key(p) => named(&detail, p),
+                            Value::String(u) if *u == s.unit => detail.unit_name.clone(),
+                            _ => scalar(v),
+                        };
+                        (words::sentence(&words::words(k)), value)
+                    })
                     .collect(),
                 _ => Vec::new(),
             },
@@ -314,28 +388,45 @@ async fn build(
                 .take(100)
                 .map(|a| AccessRow {
                     at: words::when(a.entry.at),
-                    who: a.entry.actor,
-                    action: a.entry.action.as_str().to_owned(),
+                    who: named(&detail, &a.entry.actor),
+                    action: words::sentence(a.entry.action.as_str()),
                     what: a.entry.what,
                     why: a.entry.justification,
                 })
                 .collect()
         });
+    let list = |ids: &[String]| {
+        ids.iter()
+            .map(|v| named(&detail, v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let summary = vec![
         ("Happened".to_owned(), words::when(s.occurred_at)),
         ("Reported".to_owned(), words::when(s.reported_at)),
-        ("Unit".to_owned(), s.unit.clone()),
-        ("Victims".to_owned(), s.victims.join(", ")),
-        ("Supervisor".to_owned(), s.supervisor.clone()),
+        ("Unit".to_owned(), detail.unit_name.clone()),
+        (
+            if s.victims.len() == 1 {
+                "Victim"
+            } else {
+                "Victims"
+            }
+            .to_owned(),
+            list(&s.victims),
+        ),
+        ("Supervisor".to_owned(), named(&detail, &s.supervisor)),
         (
             "Officer in the case".to_owned(),
-            s.oic.clone().unwrap_or_else(|| "Not assigned yet".into()),
+            s.oic
+                .as_deref()
+                .map(|o| named(&detail, o))
+                .unwrap_or_else(|| "Not assigned yet".into()),
         ),
         (
             "Injury".to_owned(),
             format!(
                 "{}{}",
-                words::words(&s.injury),
+                words::sentence(&words::words(&s.injury)),
                 if s.hospitalised { ", hospitalised" } else { "" }
             ),
         ),
@@ -344,43 +435,44 @@ async fn build(
             if s.hate_crime.is_empty() {
                 "No".into()
             } else {
-                s.hate_crime
-                    .iter()
-                    .map(|h| words::words(h))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                words::sentence(
+                    &s.hate_crime
+                        .iter()
+                        .map(|h| words::words(h))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
             },
         ),
-        ("Status".to_owned(), s.status.clone()),
-    ];
-    let (errors, rule) = match &failed {
-        Some(f) => (
-            f.errors
-                .iter()
-                .map(|(field, m)| ErrorItem {
-                    href: format!("#{}-{}", f.key, field),
-                    message: m.clone(),
-                })
-                .collect(),
-            f.rule.clone(),
+        (
+            "Case".to_owned(),
+            if s.status == "closed" {
+                "Closed"
+            } else {
+                "Open"
+            }
+            .to_owned(),
         ),
-        None => (Vec::new(), None),
+    ];
+    let plan = match state.app().plan(&s.plan_id, s.plan_version) {
+        Some(p) => format!("{}, version {}", p.title, p.version),
+        None => format!("{}, version {}", s.plan_id, s.plan_version),
     };
-    let has_errors = !errors.is_empty() || rule.is_some();
     CasePage {
-        layout: user
-            .layout(&format!("Case {id}"), "/cases")
-            .with_errors(has_errors),
+        layout: user.layout(&format!("Case {id}"), "/cases"),
         case_id: id,
         summary,
         what_happened,
-        plan: detail.evaluation.plan.clone(),
+        plan,
+        counts: format!(
+            "{open} open task{}, {overdue} overdue.",
+            if open == 1 { "" } else { "s" }
+        ),
         points,
         timeline,
         access,
-        errors,
-        rule,
         recorded,
+        saved_on_top,
     }
 }
 
@@ -389,6 +481,8 @@ async fn build(
 pub struct CaseQuery {
     /// The step just recorded.
     recorded: Option<String>,
+    /// The obligation (anchor) it was recorded from.
+    ob: Option<String>,
 }
 
 /// `GET /cases/{case_id}`.
@@ -409,10 +503,9 @@ pub async fn page(
             .recorded
             .as_deref()
             .and_then(EventType::parse)
-            .map(|t| steps::spec(t).0.trim_start_matches("Record ").to_owned())
-            .map(|w| format!("Saved: {w}."))
+            .map(steps::done_words)
             .unwrap_or_default();
-        Ok::<_, PageError>(build(&state, &user, detail, None, recorded).await)
+        Ok::<_, PageError>(build(&state, &user, detail, recorded, q.ob.as_deref()).await)
     }
     .await;
     match result {
@@ -483,7 +576,19 @@ pub(super) fn step_type(raw: &str) -> Result<EventType, PageError> {
         .ok_or(PageError::NotFound)
 }
 
-/// `POST /cases/{case_id}/steps/{step}`.
+/// An anchor sent back by a form, if it is one this page could have made.
+fn safe_anchor(back: &str) -> Option<&str> {
+    (!back.is_empty()
+        && back.len() <= 120
+        && back
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then_some(back)
+}
+
+/// `POST /cases/{case_id}/steps/{step}`. Saved: back to the case page, to the point of the
+/// obligation the form was opened from, with the success banner there (in view). Not saved:
+/// the form's own page again, with the answers and what was wrong.
 pub async fn record_step(
     State(state): State<AppState>,
     Path((raw, step)): Path<(String, String)>,
@@ -494,35 +599,17 @@ pub async fn record_step(
     let result = async {
         let id = case_id(&raw)?;
         let t = step_type(&step)?;
+        let back = safe_anchor(form.fields.get("back"));
         match record_from_form(&state, user, &id, t, &form.fields).await? {
             Recorded::Saved => {
-                let back = form.fields.get("back");
-                let anchor = if back
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                    && !back.is_empty()
-                {
-                    format!("#{back}")
-                } else {
-                    String::new()
+                let to = match back {
+                    Some(b) => format!("/cases/{id}?recorded={}&ob={b}#saved", t.as_str()),
+                    None => format!("/cases/{id}?recorded={}#saved", t.as_str()),
                 };
-                Ok::<Response, PageError>(
-                    Redirect::to(&format!("/cases/{id}?recorded={}{anchor}", t.as_str()))
-                        .into_response(),
-                )
+                Ok::<Response, PageError>(Redirect::to(&to).into_response())
             }
             Recorded::Failed(failed) => {
-                let detail = state
-                    .app()
-                    .case(&user.actor, &id, state.now(), None)
-                    .await?;
-                let mut page = build(&state, user, detail, Some(*failed), String::new()).await;
-                if page.rule.is_none() && page.errors.is_empty() {
-                    page.errors.push(ErrorItem {
-                        href: "#main-content".into(),
-                        message: "The step could not be saved".into(),
-                    });
-                }
+                let page = step_pages::again(&state, user, &id, t, back, *failed).await?;
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
             }
         }
@@ -534,64 +621,26 @@ pub async fn record_step(
     }
 }
 
-/// The page to record any step.
-#[derive(Template, WebTemplate)]
-#[template(path = "record_step.html")]
-pub struct RecordStepPage {
-    /// Layout.
-    pub layout: Layout,
-    /// Case id.
-    pub case_id: String,
-    /// The chooser.
-    pub chooser: FormField,
-    /// The chosen step's form.
-    pub form: Option<StepForm>,
-}
-
-/// Query of the record-a-step page.
-#[derive(Debug, Deserialize)]
-pub struct StepQuery {
-    /// The chosen step.
-    step: Option<String>,
-}
-
-/// `GET /cases/{case_id}/record?step=`: any step, chosen from a list.
-pub async fn record_form(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(raw): Path<String>,
-    Query(q): Query<StepQuery>,
-) -> Response {
-    let layout = user.layout("Record a step", "/cases");
-    let result = async {
-        let id = case_id(&raw)?;
-        // Reading the case checks the person may see it (and logs the access).
-        state
-            .app()
-            .case(&user.actor, &id, state.now(), None)
-            .await?;
-        let chosen = q.step.as_deref().and_then(|s| step_type(s).ok());
-        let chooser = FormField::new("", "step", "Which step?", "select")
-            .options_owned(
-                step_types().map(|t| (t.as_str().to_owned(), steps::spec(t).0.to_owned())),
-            )
-            .value(chosen.map(EventType::as_str).unwrap_or(""));
-        let people = people(&state, &user.actor).await;
-        let id_s = id.to_string();
-        let form =
-            chosen.map(|t| step_form(&id_s, t, format!("any-{}", t.as_str()), "", &people, None));
-        Ok::<_, PageError>(RecordStepPage {
-            layout: layout.clone(),
-            case_id: id_s,
-            chooser,
-            form,
+/// The errors of a failed step, for the error summary (each linking to its field).
+pub(super) fn errors_of(failed: Option<&Failed>) -> Vec<ErrorItem> {
+    let Some(f) = failed else {
+        return Vec::new();
+    };
+    let mut errors: Vec<ErrorItem> = f
+        .errors
+        .iter()
+        .map(|(field, m)| ErrorItem {
+            href: format!("#{}-{}", f.key, field),
+            message: m.clone(),
         })
+        .collect();
+    if errors.is_empty() && f.rule.is_none() {
+        errors.push(ErrorItem {
+            href: "#main-content".into(),
+            message: "The step could not be saved".into(),
+        });
     }
-    .await;
-    match result {
-        Ok(p) => p.into_response(),
-        Err(e) => e.page(layout),
-    }
+    errors
 }
 
 impl From<Box<Problem>> for PageError {

@@ -154,6 +154,32 @@ impl PageError {
                 vec!["Nothing was saved.".to_owned()],
                 Some(*rule),
             ),
+            PageError::Other(p) if p.retry_after.is_some() => {
+                // Too many attempts: say how long to wait (the problem's detail does), and
+                // keep Retry-After for browsers and scripts.
+                let wait = p.retry_after.unwrap_or_default();
+                let mut paragraphs: Vec<String> = p.detail.iter().cloned().collect();
+                paragraphs.push(
+                    "This protects your account from someone guessing your password. \
+                     If you have forgotten it, ask your administrator to reset it."
+                        .to_owned(),
+                );
+                let mut response = (
+                    p.status(),
+                    ErrorPage {
+                        layout: layout.titled(&p.title),
+                        heading: p.title.clone(),
+                        paragraphs,
+                        rule: None,
+                    },
+                )
+                    .into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(wait),
+                );
+                return response;
+            }
             PageError::Other(p) => {
                 let mut paragraphs = Vec::new();
                 if let Some(d) = &p.detail {

@@ -112,8 +112,11 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(c) => c,
         Err(e) => return PageError::from(e).page(layout),
     };
+    // An obligation with no due time yet (its clock waits for another step) asks nothing of
+    // anyone: it is not an open task.
     let tasks: Vec<TaskRow> = tasks
         .into_iter()
+        .filter(|t| t.row.due_at.is_some())
         .map(|t| TaskRow {
             point: t.row.point.clone(),
             title: t.row.title.clone(),
@@ -122,7 +125,7 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
             due_at: words::when_opt(t.row.due_at),
             overdue: t.overdue,
             href: format!(
-                "/cases/{}#ob-{}-{}",
+                "/cases/{}/obligations/{}/{}",
                 t.row.case_id, t.row.obligation_id, t.row.instance
             ),
         })

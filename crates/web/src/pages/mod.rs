@@ -28,8 +28,10 @@ mod record;
 mod recorded;
 mod session;
 mod sign_in;
+mod step_pages;
 mod steps;
 mod victim;
+mod victim_words;
 mod words;
 
 pub use assets::assets_dir;
@@ -66,7 +68,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(home::cases))
         .route("/cases/new", get(record::form).post(record::submit))
         .route("/cases/{case_id}", get(case::page))
-        .route("/cases/{case_id}/record", get(case::record_form))
+        .route("/cases/{case_id}/record", get(step_pages::record_form))
+        .route(
+            "/cases/{case_id}/obligations/{obligation}/{instance}",
+            get(step_pages::obligation),
+        )
         .route("/cases/{case_id}/steps/{step}", post(case::record_step))
         .route("/cases/{case_id}/recorded", get(recorded::page))
         .route("/cases/{case_id}/victim", get(victim::page))

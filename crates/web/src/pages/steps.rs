@@ -63,8 +63,10 @@ const SYSTEMS: &[(&str, &str)] = &[
     ("injury_on_duty", "Injury on duty report"),
     ("other", "Other"),
 ];
+// No "Arrest": an arrest is recorded with "Record an arrest", which is itself a key decision
+// (the domain starts the victim's key-decision clock from it); offering it here too would
+// start a second clock for the same arrest.
 const DECISIONS: &[(&str, &str)] = &[
-    ("arrest", "Arrest"),
     ("charge", "Charge"),
     ("release", "Release"),
     ("bail", "Bail"),
@@ -416,6 +418,12 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
         ),
         E::AssaultReported | E::ObligationEscalated => ("Record", vec![]),
     }
+}
+
+/// The success banner's words after a step is saved: `Saved: the crime.`
+pub fn done_words(t: EventType) -> String {
+    let (button, _) = spec(t);
+    format!("Saved: {}.", button.trim_start_matches("Record "))
 }
 
 /// The form fields of a step, filled from earlier answers and errors.

@@ -8,6 +8,7 @@ use super::error::PageError;
 use super::form::{ErrorItem, FormField};
 use super::layout::Layout;
 use super::session::{PageForm, PageUser};
+use super::victim_words;
 use super::words;
 use crate::problem::RuleProblem;
 use crate::state::AppState;
@@ -18,16 +19,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use pledge_domain::EventType;
 
+/// How often a victim may ask to be updated: the choices people make, not a number of days.
+const FREQUENCIES: &[(&str, &str)] = &[
+    ("7", "Every week"),
+    ("14", "Every two weeks"),
+    ("28", "Every four weeks"),
+];
+
 /// A promise as the victim reads it.
 pub struct Promise {
-    /// Plan point.
-    pub point: String,
-    /// What was promised.
+    /// What was promised, in the victim's words.
     pub title: String,
     /// When it was done, or when it is due (in words).
     pub when: String,
-    /// Done late, overdue, ... in words.
-    pub state: &'static str,
+    /// Met late, overdue, ... in the domain's words.
+    pub state: String,
     /// Tag colour.
     pub tag: &'static str,
 }
@@ -66,10 +72,16 @@ pub struct VictimPage {
     pub case_id: String,
     /// The plan's title.
     pub plan_title: String,
-    /// When reported.
+    /// When the assault happened.
+    pub happened: String,
+    /// When it was reported, and by whom.
     pub reported: String,
-    /// The officer in the case.
+    /// The officer in the case by name (empty: not assigned yet).
     pub officer: String,
+    /// The officer's work email (empty: none held).
+    pub officer_email: String,
+    /// The supervisor looking after the victim's welfare, by name.
+    pub supervisor: String,
     /// Update frequency in words.
     pub updates: String,
     /// Done.
@@ -110,19 +122,25 @@ async fn build(
     let promise = |p: &pledge_app::VictimPromise| {
         let (state_words, tag) = words::state(p.state);
         Promise {
-            point: p.point.clone(),
-            title: p.title.clone(),
+            title: victim_words::promise(&p.obligation, &p.title),
             when: match p.done_at {
-                Some(d) => format!("done {}", words::when(d)),
-                None => format!(
-                    "{} ({})",
-                    words::due(p.due_at, now),
-                    words::when_opt(p.due_at)
-                ),
+                Some(d) => format!("Done {}", words::when(d)),
+                None => match p.due_at {
+                    Some(due) => format!(
+                        "{} ({})",
+                        words::sentence(&words::due(Some(due), now)),
+                        words::when(due)
+                    ),
+                    None => "When it becomes needed".to_owned(),
+                },
             },
             state: state_words,
             tag,
         }
+    };
+    let me = match &user.actor {
+        pledge_app::Actor::Person { id, .. } => id.clone(),
+        pledge_app::Actor::System { .. } => String::new(),
     };
     let errors = error
         .iter()
@@ -142,15 +160,30 @@ async fn build(
         layout: user.layout("Your case", "/").with_errors(has_errors),
         case_id: v.case_id.to_string(),
         plan_title: v.plan_title.clone(),
-        reported: words::when(v.reported_at),
-        officer: v
-            .officer_in_case
-            .clone()
-            .unwrap_or_else(|| "not assigned yet".into()),
+        happened: words::when(v.occurred_at),
+        reported: format!(
+            "{} by {}",
+            words::when(v.reported_at),
+            if v.reported_by.id == me {
+                "you".to_owned()
+            } else {
+                v.reported_by.name.clone()
+            }
+        ),
+        officer: v.officer.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        officer_email: v
+            .officer
+            .as_ref()
+            .and_then(|o| o.email.clone())
+            .unwrap_or_default(),
+        supervisor: v.supervisor.name.clone(),
         updates: match v.update_every_days {
+            Some(7) => "every week".into(),
+            Some(14) => "every two weeks".into(),
+            Some(28) => "every four weeks".into(),
             Some(1) => "every day".into(),
             Some(d) => format!("every {d} days"),
-            None => "at the plan's usual frequency (you have not chosen one)".into(),
+            None => "at least every four weeks (you have not chosen how often)".into(),
         },
         done: v.done.iter().map(promise).collect(),
         next: v.next.iter().map(promise).collect(),
@@ -161,24 +194,22 @@ async fn build(
             .take(50)
             .map(|a| Look {
                 at: words::when(a.entry.at),
-                who: a.entry.actor.clone(),
+                who: match v.accessed_by_names.get(&a.entry.actor) {
+                    Some(name) if *name == a.entry.actor => name.clone(),
+                    Some(name) => format!("{name} ({})", a.entry.actor),
+                    None => "An automated system of your force".to_owned(),
+                },
                 why: a.entry.justification.clone(),
             })
             .collect(),
-        frequency: FormField::new(
-            "",
-            "every_days",
-            "How often do you want an update, in days?",
-            "number",
-        )
-        .hint("For example 7 for weekly, 28 for every four weeks")
-        .width("govuk-input--width-3")
-        .value(
-            &v.update_every_days
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        )
-        .error(error_for("every_days")),
+        frequency: FormField::new("", "every_days", "How often would you like an update?", "radios")
+            .options(FREQUENCIES.iter().copied())
+            .value(
+                &v.update_every_days
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+            .error(error_for("every_days")),
         view: FormField::new("", "view", "Your view on the outcome", "textarea")
             .hint(
                 "For example whether you want the person charged, or would accept a caution or \
@@ -213,10 +244,7 @@ async fn build(
                     .error(error_for("note")),
             })
             .collect(),
-        me: match &user.actor {
-            pledge_app::Actor::Person { id, .. } => id.clone(),
-            pledge_app::Actor::System { .. } => String::new(),
-        },
+        me,
         errors,
         rule,
         saved,
@@ -257,7 +285,7 @@ pub async fn record_step(
             "update_frequency_chosen" => (
                 EventType::UpdateFrequencyChosen,
                 "every_days",
-                "Enter a number of days from 1 to 366",
+                "Choose how often you would like an update",
             ),
             "victim_view_recorded" => (
                 EventType::VictimViewRecorded,

@@ -38,6 +38,7 @@ async fn the_force_lead_backtests_an_uploaded_draft() -> anyhow::Result<()> {
     let mut b = Browser::start(&app.base).await?;
     let result = async {
         b.sign_in(&app, "CI-0101").await?;
+        b.open_menu().await?;
         b.click("a[href='/backtest']").await?;
         ensure!(b.text("h1").await? == "Backtest a plan", "the page");
         b.audit("backtest").await?;

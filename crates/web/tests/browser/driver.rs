@@ -307,7 +307,18 @@ impl Browser {
     /// Runs axe-core on the page at phone and desktop widths, with a screenshot of each;
     /// violations are collected (the test fails at the end if there are any).
     pub async fn audit(&mut self, name: &str) -> anyhow::Result<()> {
-        for (label, size) in [("phone", PHONE), ("desktop", DESKTOP)] {
+        self.audit_at(name, &[PHONE, DESKTOP]).await
+    }
+
+    /// Runs axe-core on the page at each of these sizes, with a screenshot of each (named
+    /// `phone`, `desktop` or by width).
+    pub async fn audit_at(&mut self, name: &str, sizes: &[(u32, u32)]) -> anyhow::Result<()> {
+        for &size in sizes {
+            let label = match size {
+                PHONE => "phone".to_owned(),
+                DESKTOP => "desktop".to_owned(),
+                (w, _) => format!("{w}px"),
+            };
             self.size(size).await?;
             self.screenshot(&format!("{name}-{label}")).await?;
             self.c
@@ -388,9 +399,28 @@ impl Browser {
         Ok(())
     }
 
+    /// Opens the menu when it is folded behind its "Menu" button (a narrow screen), as a
+    /// person would by tapping it.
+    pub async fn open_menu(&self) -> anyhow::Result<()> {
+        let folded = self
+            .c
+            .execute(
+                "const m = document.getElementById('pledge-menu'); \
+                 const t = m && m.querySelector('summary'); \
+                 return !!(m && !m.open && t && t.getBoundingClientRect().height > 0);",
+                vec![],
+            )
+            .await?;
+        if folded == Value::Bool(true) {
+            self.click("#pledge-menu summary").await?;
+        }
+        Ok(())
+    }
+
     /// Signs out with the header's form.
     pub async fn sign_out(&self) -> anyhow::Result<()> {
         self.go("/").await?;
+        self.open_menu().await?;
         self.submit("form.pledge-sign-out button").await?;
         let path = self.path().await?;
         anyhow::ensure!(path.starts_with("/sign-in"), "after sign-out at {path}");

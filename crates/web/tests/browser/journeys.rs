@@ -171,7 +171,10 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     b.audit("case-new").await?;
 
-    // Assign the victim as OIC: refused in the plan's own words.
+    // Assign the victim as OIC, from the obligation's own page: refused in the plan's own
+    // words, on that page.
+    b.go(&format!("{case_url}/obligations/oic-assigned/0"))
+        .await?;
     let oic_form = "form[action$='/steps/oic_assigned']";
     b.pick(&format!("{oic_form} select[name=officer]"), "PC-4410")
         .await?;
@@ -182,7 +185,7 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         "no refusal shown: {refusal}"
     );
     b.audit("case-refused").await?;
-    // Assign the investigator instead.
+    // Assign the investigator instead: back on the case page, by name.
     b.pick(&format!("{oic_form} select[name=officer]"), "DC-3020")
         .await?;
     b.submit(&format!("{oic_form} button")).await?;
@@ -191,27 +194,27 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             .await?
             .contains("Saved")
     );
-    ensure!(b.page_text().await?.contains("DC-3020"), "OIC not shown");
+    ensure!(
+        b.text("#case-summary")
+            .await?
+            .contains("DC Sam Patel (DC-3020)"),
+        "OIC not shown by name"
+    );
 
     // Complete a step and see its clock change.
-    let card =
-        b.c.find(Locator::Css(
-            ".govuk-summary-card:has(form[action$='/steps/crime_recorded'])",
-        ))
-        .await?
-        .attr("id")
-        .await?
-        .context("obligation card id")?;
-    let before = tag_of(b, &card).await?;
+    let card = "ob-crime-recorded-0";
+    let before = tag_of(b, card).await?;
+    b.click(&format!("#{card} a")).await?;
     b.fill(
-        &format!("#{card} input[name=crime_reference]"),
+        "form[action$='/steps/crime_recorded'] input[name=crime_reference]",
         "CR-2026-1001",
     )
     .await?;
-    b.submit(&format!("#{card} form button")).await?;
-    let after = tag_of(b, &card).await?;
+    b.submit("form[action$='/steps/crime_recorded'] button")
+        .await?;
+    let after = tag_of(b, card).await?;
     ensure!(
-        before != after && after.starts_with("Done"),
+        before != after && after.starts_with("Met"),
         "clock {before} -> {after}"
     );
     eprintln!("crime recorded: {before} -> {after}");
@@ -222,6 +225,7 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
 
     // CSRF: a form with a wrong token, then with none, is refused with the 403 page.
     b.go(&case_url).await?;
+    b.open_menu().await?;
     b.c.execute(
         "document.querySelector(\"form.pledge-sign-out input[name=csrf_token]\").value = 'wrong';",
         vec![],
@@ -234,6 +238,7 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     b.audit("csrf-refused").await?;
     b.go(&case_url).await?;
+    b.open_menu().await?;
     b.c.execute(
         "document.querySelector(\"form.pledge-sign-out input[name=csrf_token]\").remove();",
         vec![],
@@ -261,7 +266,7 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         "OIC has no task in the case"
     );
     ensure!(
-        tasks.contains("due in") || tasks.contains("overdue by"),
+        tasks.contains("due in") || tasks.contains("was due"),
         "{tasks}"
     );
     b.audit("tasks-investigator").await?;
@@ -271,10 +276,10 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.sign_in(app, "PC-4410").await?;
     b.go(&format!("{case_url}/victim")).await?;
     b.audit("victim-view").await?;
-    b.fill("#every_days", "7").await?;
+    b.click("#every_days").await?; // every week
     b.submit("form[action$='/update_frequency_chosen'] button")
         .await?;
-    ensure!(b.text("#update-frequency").await? == "every 7 days");
+    ensure!(b.text("#update-frequency").await? == "every week");
     let done = b.text("#done").await?;
     ensure!(done.contains("Done"), "nothing done shown: {done}");
     // Their view on the outcome: an empty answer is asked for again, then it is recorded and
@@ -568,6 +573,7 @@ async fn pack_journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow:
     b.sign_in(app, "AN-5005").await?;
     // The menu leads to it.
     b.go("/").await?;
+    b.open_menu().await?;
     b.click("#navigation a[href='/reports']").await?;
     ensure!(b.text("h1").await? == "Scrutiny pack");
     let want = expected_pack(app, "AN-5005", &[Staff, Analyst], false).await?;

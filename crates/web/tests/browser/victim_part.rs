@@ -42,7 +42,7 @@ async fn the_victim_gives_their_own_part_of_the_injury_on_duty_report() -> anyho
         );
         let done = b.text("#done").await?;
         ensure!(
-            done.contains("own part of the injury on duty report"),
+            done.contains("your own part to the injury report"),
             "{done}"
         );
         anyhow::Ok(())
