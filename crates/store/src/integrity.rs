@@ -554,6 +554,9 @@ fn as_stored(p: &Projection) -> Projection {
         o.due_at = o.due_at.map(us);
         o.completed_at = o.completed_at.map(us);
     }
+    for e in &mut p.escalation_due {
+        e.due_at = us(e.due_at);
+    }
     p
 }
 
