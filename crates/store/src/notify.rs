@@ -334,6 +334,10 @@ pub(crate) fn levels(text: Option<String>) -> Vec<u32> {
         .unwrap_or_default()
 }
 
+/// `next_attempt_at` of a new pending row: the epoch, so any worker may try it at once
+/// whatever its clock says (and new mail comes before retries).
+pub(crate) const NEW_MAIL_DUE: i64 = 0;
+
 /// The email status a new row starts with.
 pub(crate) fn initial_status(n: &NewNotification) -> &'static str {
     if n.person.is_some() && n.email.is_some() {

@@ -1,5 +1,5 @@
 //! Exactly once across servers and crashes (PostgreSQL): two `pledge serve` processes and a
-//! `pledge worker` share one database, on the test clock running a day in about 30 seconds,
+//! `pledge worker` share one database, on the test clock running a day in 24 seconds,
 //! over a few days of generated cases whose obligations cross their deadlines; mail goes to a
 //! real SMTP server (aiosmtpd). One server is killed with SIGKILL part-way. Afterwards every
 //! escalation that fell due is recorded exactly once in its case, every notification with an
@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 /// The test clock's start: the end of the generated period.
 const T0: &str = "2026-03-02T08:00:00Z";
-/// Test-clock seconds per real second: a day in 30 s.
-const SPEED: u32 = 2880;
+/// Test-clock seconds per real second: a day in 24 s.
+const SPEED: u32 = 3600;
 
 /// A Python with aiosmtpd (`PLEDGE_SMTP_PYTHON`, else `python3`); `None` (skip) without one
 /// unless `PLEDGE_REQUIRE_SMTP=1`, when it fails.
@@ -89,12 +89,13 @@ fn message_ids(maildir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-/// `pledge serve` or `pledge worker` on the test clock, mailing to `smtp`.
-fn start(kind: &str, url: &str, smtp: u16) -> Proc {
+/// `pledge serve` or `pledge worker` on the test clock from `t0` at `speed`, mailing to
+/// `smtp`.
+fn start(kind: &str, url: &str, smtp: u16, t0: &str, speed: u32) -> Proc {
     let mut cmd = harness::pledge();
     cmd.arg(kind)
-        .args(["--database", url, "--test-clock-start", T0])
-        .args(["--test-clock-speed", &SPEED.to_string()])
+        .args(["--database", url, "--test-clock-start", t0])
+        .args(["--test-clock-speed", &speed.to_string()])
         .args(["--notify-interval", "1", "--smtp-host", "127.0.0.1"])
         .args(["--smtp-port", &smtp.to_string()])
         .env("PLEDGE_TEST_CLOCK", "1")
@@ -105,6 +106,27 @@ fn start(kind: &str, url: &str, smtp: u16) -> Proc {
         cmd.args(["--listen", &format!("127.0.0.1:{}", free_port())]);
     }
     Proc(cmd.spawn().unwrap_or_else(|e| panic!("cannot start pledge {kind}: {e}")))
+}
+
+/// SIGTERM, then the process must exit 0 within 20 s.
+fn stop(p: &mut Proc) {
+    let term = Command::new("kill")
+        .args(["-TERM", &p.0.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(term.success());
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(s) = p.0.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(20),
+            "a process did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "exited with {status} on SIGTERM");
 }
 
 /// Every case id.
@@ -123,16 +145,20 @@ async fn all_cases(store: &impl Store) -> Vec<CaseId> {
 }
 
 /// Notifications with an address not yet sent, over every case.
-async fn unsent(store: &(impl Store + NotificationStore), ids: &[CaseId]) -> usize {
-    let mut n = 0;
+async fn unsent(
+    store: &(impl Store + NotificationStore),
+    ids: &[CaseId],
+) -> Vec<pledge_store::notify::StoredNotification> {
+    let mut n = Vec::new();
     for id in ids {
-        n += store
-            .case_notifications(id)
-            .await
-            .expect("notifications")
-            .iter()
-            .filter(|x| x.email_status == "pending")
-            .count();
+        n.extend(
+            store
+                .case_notifications(id)
+                .await
+                .expect("notifications")
+                .into_iter()
+                .filter(|x| x.email_status == "pending"),
+        );
     }
     n
 }
@@ -166,43 +192,42 @@ fn run(db: &TestDb, python: &str) {
     let t0: jiff::Timestamp = T0.parse().expect("T0");
 
     let began = Instant::now();
-    let mut victim = start("serve", &db.url, smtp_port);
-    let _b = start("serve", &db.url, smtp_port);
-    let mut worker = start("worker", &db.url, smtp_port);
-    let last_start = Instant::now();
+    let mut victim = start("serve", &db.url, smtp_port, T0, SPEED);
+    let mut b = start("serve", &db.url, smtp_port, T0, SPEED);
+    let mut worker = start("worker", &db.url, smtp_port, T0, SPEED);
     // Part-way through the day: SIGKILL (no chance to finish a round, a send or a mark).
     std::thread::sleep(Duration::from_secs(9));
     victim.0.kill().expect("SIGKILL the first server");
     let _ = victim.0.wait();
-    std::thread::sleep(Duration::from_secs(21));
-    // Let delivery drain (a row the killed server held is sent again when its lease ends).
+    std::thread::sleep(Duration::from_secs(15));
+    // SIGTERM: each finishes its round and exits 0.
+    stop(&mut worker);
+    stop(&mut b);
+    // No clock ran past this; ten test minutes on, every lease the processes held has ended.
+    let end = t0
+        + jiff::SignedDuration::try_from(began.elapsed() * SPEED).expect("a duration")
+        + jiff::SignedDuration::from_mins(10);
+    eprintln!("ran {:?} of test-clock time in {:?}", end.duration_since(t0), began.elapsed());
+    // One last worker from there, its clock at real speed: it decides what fell due in the
+    // last round's gap and sends what the stopped and killed processes left pending.
+    let mut last = start("worker", &db.url, smtp_port, &end.to_string(), 1);
+    std::thread::sleep(Duration::from_secs(3));
     let drain = Instant::now();
-    while rt.block_on(unsent(&store, &ids)) > 0 {
-        assert!(drain.elapsed() < Duration::from_secs(20), "mail did not drain");
+    loop {
+        let pending = rt.block_on(unsent(&store, &ids));
+        if pending.is_empty() {
+            break;
+        }
+        assert!(
+            drain.elapsed() < Duration::from_secs(20),
+            "mail did not drain: {} pending, e.g. {:?}",
+            pending.len(),
+            pending.first()
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
-    // Every process's clock has passed this (the last started is the slowest), less two
-    // rounds and their work.
-    let safe = last_start.elapsed().saturating_sub(Duration::from_secs(4));
-    let decided_by = t0
-        + jiff::SignedDuration::try_from(safe * SPEED).expect("a duration");
-    // SIGTERM: the worker finishes its round and exits 0.
-    let term = Command::new("kill")
-        .args(["-TERM", &worker.0.id().to_string()])
-        .status()
-        .expect("kill -TERM");
-    assert!(term.success());
-    let stopped = Instant::now();
-    let status = loop {
-        if let Some(s) = worker.0.try_wait().expect("wait for the worker") {
-            break s;
-        }
-        assert!(stopped.elapsed() < Duration::from_secs(20), "the worker did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "the worker exited with {status} on SIGTERM");
-    drop(_b);
-    eprintln!("ran {:?} of test-clock time in {:?}", safe * SPEED, began.elapsed());
+    stop(&mut last);
+    let decided_by = end;
 
     rt.block_on(async {
         // Nothing due by then is left undecided.

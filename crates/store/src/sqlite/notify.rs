@@ -82,7 +82,9 @@ fn push_notifications(
                 .push_bind(at)
                 .push_bind(n.email.clone())
                 .push_bind(status)
-                .push_bind((status == "pending").then_some(at))
+                // A new message may be tried at once, by any worker's clock: the time it is
+                // written is the store's clock, which a worker's (or the test clock) may trail.
+                .push_bind((status == "pending").then_some(NEW_MAIL_DUE))
                 .push_bind(0i64);
         });
         q.push(";\n");
