@@ -65,6 +65,7 @@ impl BackgroundArgs {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
