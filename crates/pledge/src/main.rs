@@ -21,6 +21,9 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Run the web service (JSON API and pages).
     Serve(cmd::serve::Args),
+    /// Run the escalation sweep and notification delivery without serving HTTP (any number
+    /// of workers and servers may share one PostgreSQL database).
+    Worker(Box<cmd::worker::Args>),
     /// Work with plans: list, show, check, diff.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => cmd::run_async(cmd::demo::run(args)),
         Command::Serve(args) => cmd::run_async(cmd::serve::run(args)),
+        Command::Worker(args) => cmd::run_async(cmd::worker::run(*args)),
         Command::Plan(PlanCommand::List) => cmd::plan_list::run(),
         Command::Plan(PlanCommand::Show(args)) => cmd::plan_show::run(args),
         Command::Plan(PlanCommand::Check(args)) => cmd::plan_check::run(args),

@@ -9,6 +9,7 @@
 mod cli {
     pub mod backtest;
     pub mod crash;
+    pub mod escalation_crash;
     pub mod generate;
     pub mod harness;
     pub mod idempotency_crash;

@@ -18,7 +18,9 @@ use crate::chain;
 use crate::encode;
 use crate::error::{Result, StoreError};
 use crate::model::{AccessAction, AccessEntry};
-use crate::model::{CaseId, CaseSummary, ChainProblem, Disposal, Hash, ObligationRow, Projection};
+use crate::model::{
+    CaseId, CaseSummary, ChainProblem, Disposal, EscalationDue, Hash, ObligationRow, Projection,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -115,6 +117,8 @@ pub(crate) fn assemble(
     obligations: Vec<(ObligationRow, bool)>,
     people: Vec<(String, String, String)>,
     reports: Vec<crate::report::CaseReport>,
+    escalation: Vec<(String, EscalationDue)>,
+    decided: Vec<(String, String, u32, u32)>,
 ) -> Result<Vec<StoredReadModel>> {
     let mut by_id: HashMap<&str, StoredReadModel> = ids
         .iter()
@@ -127,10 +131,22 @@ pub(crate) fn assemble(
                     obligations: Vec::new(),
                     people: Vec::new(),
                     report: None,
+                    escalation_due: Vec::new(),
+                    decided: Vec::new(),
                 },
             )
         })
         .collect();
+    for (case, e) in escalation {
+        if let Some(m) = by_id.get_mut(case.as_str()) {
+            m.escalation_due.push(e);
+        }
+    }
+    for (case, o, i, l) in decided {
+        if let Some(m) = by_id.get_mut(case.as_str()) {
+            m.decided.push((o, i, l));
+        }
+    }
     for s in summaries {
         if let Some(m) = by_id.get_mut(s.case_id.as_str()) {
             m.summary = Some(s);
@@ -156,6 +172,7 @@ pub(crate) fn assemble(
         .filter_map(|id| by_id.remove(id.as_str()))
         .map(|mut m| {
             m.people.sort();
+            sort_due(&mut m.escalation_due);
             m
         })
         .collect())
@@ -307,6 +324,10 @@ pub struct StoredReadModel {
     pub people: Vec<(String, String)>,
     /// Its `case_report` row.
     pub report: Option<crate::report::CaseReport>,
+    /// Its rows of the sweep's index (`escalation_due`), sorted.
+    pub escalation_due: Vec<EscalationDue>,
+    /// The levels decided for it (`obligation_escalation`): obligation, instance, level.
+    pub decided: Vec<(String, u32, u32)>,
 }
 
 /// Cases per page when comparing read models.
@@ -400,12 +421,15 @@ async fn check_case<S: Store>(
             obligations: Vec::new(),
             people: Vec::new(),
             report: None,
+            escalation_due: Vec::new(),
+            decided: Vec::new(),
         });
         if case.disposed.is_some() {
             let has_rows = stored.summary.is_some()
                 || stored.report.is_some()
                 || !stored.obligations.is_empty()
-                || !stored.people.is_empty();
+                || !stored.people.is_empty()
+                || !stored.escalation_due.is_empty();
             return Ok(has_rows.then(|| {
                 read_model_problem(
                     id,
@@ -538,7 +562,71 @@ pub fn first_difference(expected: &Expected, stored: &StoredReadModel) -> Option
             ),
         ));
     }
-    None
+    escalation_difference(expected, want, stored)
+}
+
+/// The sweep's index rows against the rebuilt ones less the levels decided (rows of an
+/// obligation whose due time follows a meeting calendar are not compared, as its row's).
+fn escalation_difference(
+    expected: &Expected,
+    want: &Projection,
+    stored: &StoredReadModel,
+) -> Option<ChainProblem> {
+    let id = &stored.case_id;
+    let compared = |e: &&EscalationDue| !expected.calendar_dependent.contains(&e.obligation_id);
+    let mut w: Vec<EscalationDue> = want
+        .escalation_due
+        .iter()
+        .filter(compared)
+        .filter(|e| {
+            !stored
+                .decided
+                .iter()
+                .any(|(o, i, l)| *o == e.obligation_id && *i == e.instance && *l == e.level)
+        })
+        .cloned()
+        .collect();
+    sort_due(&mut w);
+    let h: Vec<EscalationDue> = stored
+        .escalation_due
+        .iter()
+        .filter(compared)
+        .cloned()
+        .collect();
+    if w == h {
+        return None;
+    }
+    let show = |v: &[EscalationDue]| {
+        v.iter()
+            .map(|e| {
+                format!(
+                    "{} #{} level {} at {}",
+                    e.obligation_id, e.instance, e.level, e.due_at
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let kind = if h.len() < w.len() {
+        "deleted"
+    } else {
+        "edited"
+    };
+    Some(read_model_problem(
+        id,
+        kind,
+        format!(
+            "case {id}: escalation_due (the sweep's index) differs from the events: stored [{}], events say [{}] (run pledge rebuild)",
+            show(&h),
+            show(&w)
+        ),
+    ))
+}
+
+fn sort_due(v: &mut [EscalationDue]) {
+    v.sort_by(|a, b| {
+        (&a.obligation_id, a.instance, a.level).cmp(&(&b.obligation_id, b.instance, b.level))
+    });
 }
 
 /// The projection as the store keeps it: times to the microsecond.
@@ -553,6 +641,9 @@ fn as_stored(p: &Projection) -> Projection {
         o.started_at = o.started_at.map(us);
         o.due_at = o.due_at.map(us);
         o.completed_at = o.completed_at.map(us);
+    }
+    for e in &mut p.escalation_due {
+        e.due_at = us(e.due_at);
     }
     p
 }

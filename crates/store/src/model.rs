@@ -109,6 +109,24 @@ pub struct Projection {
     pub obligations: Vec<ObligationRow>,
     /// The per-case report row (the scrutiny pack's facts).
     pub report: crate::report::CaseReport,
+    /// The escalation sweep's index: when each reminder and escalation level of each open
+    /// obligation of an open case falls due (levels already decided are left out as the
+    /// rows are written; see migration 0020).
+    pub escalation_due: Vec<EscalationDue>,
+}
+
+/// One reminder or escalation level of an open obligation and when it falls due: a row of the
+/// sweep's index of next-due times (`escalation_due`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationDue {
+    /// The obligation.
+    pub obligation_id: String,
+    /// Its instance.
+    pub instance: u32,
+    /// The level (0 reminder, 1 overdue to the owner, 2.. `escalates_to`).
+    pub level: u32,
+    /// When it falls due.
+    pub due_at: Timestamp,
 }
 
 /// A case's summary, for lists and search.

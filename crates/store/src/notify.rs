@@ -58,12 +58,12 @@ pub struct EscalationKey {
     pub final_level: bool,
 }
 
-/// Where a sweep's page of candidates ended: the next page starts after this row (in the
-/// order due time, case, obligation, instance), so rows with nothing due yet never hide the
-/// rows behind them.
+/// Where a sweep's page of candidates ended: the next page starts after this index row (in
+/// the order due time, case, obligation, instance, level), so rows a sweep could not decide
+/// never hide the rows behind them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SweepCursor {
-    /// Due time of the last row read.
+    /// Due time of the last index row read.
     pub due_at: Timestamp,
     /// Its case.
     pub case_id: CaseId,
@@ -71,15 +71,35 @@ pub struct SweepCursor {
     pub obligation_id: String,
     /// Its instance.
     pub instance: u32,
+    /// Its level.
+    pub level: u32,
 }
 
-/// An open obligation the sweep considers, with the levels already decided.
+/// A row of the sweep's index that has fallen due, with its open obligation and the levels
+/// decided so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EscalationCandidate {
     /// The obligation row.
     pub row: ObligationRow,
+    /// The level that has fallen due.
+    pub level: u32,
+    /// When it fell due.
+    pub due_at: Timestamp,
     /// Levels decided so far.
     pub decided: Vec<u32>,
+}
+
+impl EscalationCandidate {
+    /// Where a page that ends with this candidate ended.
+    pub fn cursor(&self) -> SweepCursor {
+        SweepCursor {
+            due_at: self.due_at,
+            case_id: self.row.case_id.clone(),
+            obligation_id: self.row.obligation_id.clone(),
+            instance: self.row.instance,
+            level: self.level,
+        }
+    }
 }
 
 /// A stored notification (the inbox shows these).
@@ -144,10 +164,10 @@ pub struct EmailJob {
 
 /// The notification tables. Both backends pass the conformance suite's notification tests.
 pub trait NotificationStore: Send + Sync {
-    /// Open obligations of open cases due by `until` whose final escalation level is not yet
-    /// decided, oldest due first, with the levels decided so far; a page of at most `limit`
-    /// rows after `after`. Reads the partial index of live obligations by due time, never
-    /// every case.
+    /// The rows of the sweep's index (`escalation_due`, migration 0020) due by `until`,
+    /// oldest due first, each with its obligation row and the levels decided so far; a page
+    /// of at most `limit` rows after `after`. Reads only the index entries due, never every
+    /// case: with nothing due, one index entry.
     fn escalation_candidates(
         &self,
         until: Timestamp,
@@ -287,11 +307,36 @@ pub(crate) fn email_job(r: &impl crate::rows::Get) -> Result<EmailJob> {
     })
 }
 
+/// A candidate from a row of the obligation columns (as `o.`) with `step_level`,
+/// `step_due_at` and `decided`.
+pub(crate) fn candidate(r: &impl crate::rows::Get) -> Result<EscalationCandidate> {
+    use crate::encode::{timestamp, uint};
+    Ok(EscalationCandidate {
+        row: crate::rows::obligation(r)?,
+        level: uint(r.int("step_level")?, "level")?,
+        due_at: timestamp(r.int("step_due_at")?, "escalation_due.due_at")?,
+        decided: levels(r.opt_text("decided")?),
+    })
+}
+
+/// The obligation columns, qualified by the alias `o` (the candidate query joins the index).
+pub(crate) fn obligation_cols_of_o() -> String {
+    crate::rows::OBLIGATION_COLS
+        .split(',')
+        .map(|c| format!("o.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Parses the comma-separated levels a candidate query aggregates.
 pub(crate) fn levels(text: Option<String>) -> Vec<u32> {
     text.map(|t| t.split(',').filter_map(|l| l.trim().parse().ok()).collect())
         .unwrap_or_default()
 }
+
+/// `next_attempt_at` of a new pending row: the epoch, so any worker may try it at once
+/// whatever its clock says (and new mail comes before retries).
+pub(crate) const NEW_MAIL_DUE: i64 = 0;
 
 /// The email status a new row starts with.
 pub(crate) fn initial_status(n: &NewNotification) -> &'static str {

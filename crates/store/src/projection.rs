@@ -1,9 +1,10 @@
 //! Read models derived from a case: the summary and one row per obligation. Derived only from
 //! the events (never from the clock), so `rebuild` reproduces them exactly.
 
-use crate::model::{CaseId, CaseSummary, ObligationRow, Projection, RowStatus};
+use crate::model::{CaseId, CaseSummary, EscalationDue, ObligationRow, Projection, RowStatus};
 use pledge_domain::evaluate::{Clocks, State, evaluate};
 use pledge_domain::event::EventType;
+use pledge_domain::notify::{EscalationPolicy, ObligationClock, escalation_steps};
 use pledge_domain::plan::Fact;
 use pledge_domain::{CaseState, Plan};
 
@@ -52,7 +53,7 @@ pub fn project(
         outcome_type: state.outcome().map(|o| o.get()),
         version: state.version() as u64,
     };
-    let obligations = evaluation
+    let obligations: Vec<ObligationRow> = evaluation
         .obligations
         .iter()
         .map(|s| {
@@ -82,9 +83,40 @@ pub fn project(
         })
         .collect();
     let report = crate::report::case_report(case_id, state)?;
+    let escalation_due = if summary.status == "open" {
+        escalation_due(plan, &obligations)
+    } else {
+        Vec::new()
+    };
     Some(Projection {
         summary,
         obligations,
         report,
+        escalation_due,
     })
+}
+
+/// Every reminder and escalation level of the open obligation rows, with when each falls due,
+/// as the plan's escalation policy sets it (the same pure function the sweep decides with).
+/// Like the rows, it depends on the events and the plan only, never on the clock.
+fn escalation_due(plan: &Plan, rows: &[ObligationRow]) -> Vec<EscalationDue> {
+    rows.iter()
+        .filter(|r| r.status == RowStatus::Open)
+        .filter_map(|r| Some((r, plan.obligation(&r.obligation_id)?)))
+        .flat_map(|(r, ob)| {
+            let clock = ObligationClock {
+                open: true,
+                started_at: r.started_at,
+                due_at: r.due_at,
+            };
+            escalation_steps(ob, &clock, &EscalationPolicy::of(plan, ob))
+                .into_iter()
+                .map(|step| EscalationDue {
+                    obligation_id: r.obligation_id.clone(),
+                    instance: r.instance,
+                    level: step.level,
+                    due_at: step.at,
+                })
+        })
+        .collect()
 }

@@ -34,21 +34,31 @@ pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight; publishes the log
 /// heads every minute (see [`crate::head`]).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    serve_publishing(listener, state, crate::head::Publish::default()).await
+    serve_publishing(
+        listener,
+        state,
+        crate::head::Publish::default(),
+        crate::background::DEFAULT_EVERY,
+    )
+    .await
 }
 
-/// [`serve`], publishing the log heads as `publish` says.
+/// [`serve`], publishing the log heads as `publish` says and running a notification round
+/// (see [`crate::background`]) every `notify_every`.
 pub async fn serve_publishing(
     listener: TcpListener,
     state: AppState,
     publish: crate::head::Publish,
+    notify_every: Duration,
 ) -> anyhow::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let heads = tokio::spawn(crate::head::run(state.clone(), publish.clone()));
     let app = crate::router(state.clone());
-    let notifications = tokio::spawn(crate::mail::notification_rounds(
+    // Cut short at shutdown: a round is safe to stop anywhere (see `background`).
+    let notifications = tokio::spawn(crate::background::run(
         state.clone(),
-        Duration::from_secs(60),
+        notify_every,
+        std::future::pending(),
     ));
     // The peer address reaches handlers (sign-in throttling per client address).
     let served = axum::serve(
@@ -94,7 +104,8 @@ async fn housekeeping(state: AppState) {
     }
 }
 
-async fn shutdown_signal() {
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl-C");

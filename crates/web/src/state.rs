@@ -53,6 +53,18 @@ pub enum Clock {
     System,
     /// A fixed moment (tests).
     Fixed(Timestamp),
+    /// Test only (`pledge serve --test-clock-start`): time starts at `start` when the process
+    /// starts and runs `speed` times as fast as the wall clock, so a day of deadlines can pass
+    /// in a minute. Several processes given the same start and speed, started together, agree
+    /// to within their start-up gap times the speed.
+    Scaled {
+        /// The moment the clock reads at `origin`.
+        start: Timestamp,
+        /// When the process started the clock.
+        origin: std::time::Instant,
+        /// How many clock seconds pass per wall-clock second.
+        speed: u32,
+    },
 }
 
 impl Clock {
@@ -61,6 +73,17 @@ impl Clock {
         match self {
             Clock::System => Timestamp::now(),
             Clock::Fixed(t) => t,
+            Clock::Scaled {
+                start,
+                origin,
+                speed,
+            } => {
+                let elapsed = origin.elapsed().saturating_mul(speed);
+                jiff::SignedDuration::try_from(elapsed)
+                    .ok()
+                    .and_then(|d| start.checked_add(d).ok())
+                    .unwrap_or(start)
+            }
         }
     }
 }

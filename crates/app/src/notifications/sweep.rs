@@ -38,41 +38,32 @@ pub struct SweepReport {
 }
 
 impl<S: Store + NotificationStore> App<S> {
-    /// Decides every reminder and escalation level due at `now`, reading the candidate rows
-    /// in pages of `limit` (keyset paging, so rows with nothing due yet never hide others).
+    /// Decides every reminder and escalation level due at `now`, reading the sweep's index of
+    /// next-due times (only the levels due, never every case) in pages of `limit` (keyset
+    /// paging, so a row that cannot be decided never hides the rows behind it).
     pub async fn sweep_escalations(&self, now: Timestamp, limit: u32) -> AppResult<SweepReport> {
-        // Reminders come at most this far ahead under any loaded plan.
-        let window = self
-            .plans()
-            .iter()
-            .flat_map(|p| {
-                p.obligations
-                    .iter()
-                    .map(move |o| EscalationPolicy::of(p, o))
-            })
-            .map(|policy| policy.remind_at_most)
-            .max()
-            .unwrap_or(EscalationPolicy::default().remind_at_most);
-        let until = now.checked_add(window).unwrap_or(now);
         let mut report = SweepReport::default();
         let mut after: Option<SweepCursor> = None;
         loop {
             let candidates = self
                 .store
-                .escalation_candidates(until, after.as_ref(), limit)
+                .escalation_candidates(now, after.as_ref(), limit)
                 .await?;
             report.read += candidates.len();
             let full = candidates.len() >= limit as usize;
-            after = candidates.last().and_then(|c| {
-                Some(SweepCursor {
-                    due_at: c.row.due_at?,
-                    case_id: c.row.case_id.clone(),
-                    obligation_id: c.row.obligation_id.clone(),
-                    instance: c.row.instance,
-                })
-            });
+            after = candidates.last().map(EscalationCandidate::cursor);
+            // Deciding an obligation decides every level of it that is due, and removes them
+            // from the index; its other due rows on this page are then nothing to do.
+            let mut seen = std::collections::HashSet::new();
             for c in candidates {
-                self.sweep_one(c, now, &mut report).await?;
+                let key = (
+                    c.row.case_id.clone(),
+                    c.row.obligation_id.clone(),
+                    c.row.instance,
+                );
+                if seen.insert(key) {
+                    self.sweep_one(c, now, &mut report).await?;
+                }
             }
             if !full || after.is_none() {
                 break;

@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod background_args;
 pub mod backtest;
 pub mod backup;
 pub mod demo;
@@ -25,6 +26,7 @@ pub mod stress_append;
 pub mod token;
 pub mod user_add;
 pub mod verify;
+pub mod worker;
 
 use anyhow::Context;
 use pledge_domain::PlanLibrary;

@@ -52,6 +52,8 @@ pub struct Args {
     #[arg(long, env = "PLEDGE_HEAD_FILE")]
     pub head_file: Option<std::path::PathBuf>,
     #[command(flatten)]
+    pub background: super::background_args::BackgroundArgs,
+    #[command(flatten)]
     pub mail: Box<MailArgs>,
     #[command(flatten)]
     pub oidc: Box<super::oidc_args::OidcArgs>,
@@ -147,6 +149,7 @@ pub async fn state(
         client_address_header,
         mail,
         SignIn::default(),
+        Clock::System,
     )
     .await
 }
@@ -162,7 +165,8 @@ pub struct ForcePlan<'a> {
     pub calendar: Option<&'a std::path::Path>,
 }
 
-/// The same, with a force's own plan files and calendar file.
+/// The same, with a force's own plan files and calendar file, on `clock`.
+#[allow(clippy::too_many_arguments)] // each is one flag of `pledge serve`
 pub async fn state_for_force(
     store: &StoreArgs,
     force: &ForcePlan<'_>,
@@ -171,6 +175,7 @@ pub async fn state_for_force(
     client_address_header: Option<String>,
     mail: Option<pledge_web::mail::MailConfig>,
     sign_in: SignIn,
+    clock: Clock,
 ) -> anyhow::Result<AppState> {
     let calendar = super::evaluate::load_calendar(force.calendar)?;
     let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
@@ -207,7 +212,7 @@ pub async fn state_for_force(
     Ok(AppState::new(
         app,
         config,
-        Clock::System,
+        clock,
         pledge_web::serve::install_metrics(),
     ))
 }
@@ -228,6 +233,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         calendar: args.calendar.as_deref(),
     };
     let mail = args.mail.config()?;
+    let clock = args.background.clock()?;
     let sign_in = SignIn {
         oidc: args.oidc.provider().await?,
         local_accounts: args.oidc.local_accounts == super::oidc_args::OnOff::On,
@@ -240,6 +246,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.client_address_header.clone(),
         mail,
         sign_in,
+        clock,
     )
     .await?;
     let listener = bind(&args.listen).await?;
@@ -255,6 +262,6 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         every: std::time::Duration::from_secs(args.head_interval),
         file: args.head_file,
     };
-    pledge_web::serve::serve_publishing(listener, state, publish).await?;
+    pledge_web::serve::serve_publishing(listener, state, publish, args.background.every()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,6 @@ use crate::encode::micros;
 use crate::error::Result;
 use crate::model::CaseId;
 use crate::notify::*;
-use crate::rows::{self, Get};
 use jiff::{SignedDuration, Timestamp};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -24,12 +23,28 @@ pub(super) async fn write_outbox(
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
         push_key(&mut q, case_id, k, at);
         q.build().execute(&mut *tx).await?;
+        undue(tx, case_id, k).await?;
     }
     if !outbox.notifications.is_empty() {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
         push_notifications(&mut q, case_id, &outbox.notifications, at);
         q.build().execute(&mut *tx).await?;
     }
+    Ok(())
+}
+
+/// Removes a decided level from the sweep's index (migration 0020), in the deciding
+/// transaction.
+async fn undue(tx: &mut PgConnection, case_id: &CaseId, k: &EscalationKey) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM escalation_due WHERE case_id = $1 AND obligation_id = $2 AND instance = $3 AND level = $4",
+    )
+    .bind(case_id.as_str())
+    .bind(&k.obligation_id)
+    .bind(i64::from(k.instance))
+    .bind(i64::from(k.level))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -76,7 +91,9 @@ fn push_notifications(
                 .push_bind(at)
                 .push_bind(n.email.clone())
                 .push_bind(status)
-                .push_bind((status == "pending").then_some(at))
+                // A new message may be tried at once, by any worker's clock: the time it is
+                // written is the store's clock, which a worker's (or the test clock) may trail.
+                .push_bind((status == "pending").then_some(NEW_MAIL_DUE))
                 .push_bind(0i64);
         });
     }
@@ -91,20 +108,20 @@ impl NotificationStore for PostgresStore {
     ) -> Result<Vec<EscalationCandidate>> {
         // Keyset paging in index order: a row value comparison after the last row read.
         let page = if after.is_some() {
-            "AND (o.due_at, o.case_id, o.obligation_id, o.instance) > ($3, $4, $5, $6)"
+            "AND (d.due_at, d.case_id, d.obligation_id, d.instance, d.level) > ($3, $4, $5, $6, $7)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT {cols}, (SELECT string_agg(x.level::text, ',') FROM obligation_escalation x \
+            "SELECT {cols}, d.level AS step_level, d.due_at AS step_due_at, \
+             (SELECT string_agg(x.level::text, ',') FROM obligation_escalation x \
                WHERE x.case_id = o.case_id AND x.obligation_id = o.obligation_id \
                AND x.instance = o.instance) AS decided \
-             FROM obligation o \
-             WHERE o.status = 'open' AND o.case_open AND o.due_at <= $1 {page} \
-             AND NOT EXISTS (SELECT 1 FROM obligation_escalation f WHERE f.case_id = o.case_id \
-               AND f.obligation_id = o.obligation_id AND f.instance = o.instance AND f.final_level) \
-             ORDER BY o.due_at, o.case_id, o.obligation_id, o.instance LIMIT $2",
-            cols = rows::OBLIGATION_COLS
+             FROM escalation_due d JOIN obligation o ON o.case_id = d.case_id \
+               AND o.obligation_id = d.obligation_id AND o.instance = d.instance \
+             WHERE d.due_at <= $1 {page} \
+             ORDER BY d.due_at, d.case_id, d.obligation_id, d.instance, d.level LIMIT $2",
+            cols = obligation_cols_of_o()
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(micros(until))
@@ -114,17 +131,11 @@ impl NotificationStore for PostgresStore {
                 .bind(micros(c.due_at))
                 .bind(c.case_id.as_str().to_owned())
                 .bind(c.obligation_id.clone())
-                .bind(i64::from(c.instance));
+                .bind(i64::from(c.instance))
+                .bind(i64::from(c.level));
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EscalationCandidate {
-                    row: rows::obligation(r)?,
-                    decided: levels(r.opt_text("decided")?),
-                })
-            })
-            .collect()
+        rows.iter().map(candidate).collect()
     }
 
     async fn decide_without_event(
@@ -151,6 +162,7 @@ impl NotificationStore for PostgresStore {
         if inserted == 0 {
             return Ok(false);
         }
+        undue(&mut tx, case_id, key).await?;
         if !notifications.is_empty() {
             let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
             push_notifications(&mut q, case_id, notifications, micros(at));

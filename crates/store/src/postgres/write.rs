@@ -202,11 +202,43 @@ pub(super) async fn projection(tx: &mut PgConnection, p: &Projection) -> Result<
         });
         q.build().execute(&mut *tx).await?;
     }
+    escalation_due(tx, id, &p.escalation_due).await
+}
+
+/// Writes the sweep's index rows of a case (its old rows are gone already), less the levels
+/// decided already.
+async fn escalation_due(tx: &mut PgConnection, id: &str, due: &[EscalationDue]) -> Result<()> {
+    if due.is_empty() {
+        return Ok(());
+    }
+    // 5 parameters a row.
+    for chunk in due.chunks(5000) {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) ",
+        );
+        q.push_values(chunk, |mut b, e| {
+            b.push_bind(id)
+                .push_bind(e.obligation_id.as_str())
+                .push_bind(i64::from(e.instance))
+                .push_bind(i64::from(e.level))
+                .push_bind(encode::micros(e.due_at));
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "DELETE FROM escalation_due d USING obligation_escalation x WHERE d.case_id = $1 \
+         AND x.case_id = d.case_id AND x.obligation_id = d.obligation_id \
+         AND x.instance = d.instance AND x.level = d.level",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
 async fn delete_read_models(tx: &mut PgConnection, id: &str) -> Result<()> {
     for sql in [
+        "DELETE FROM escalation_due WHERE case_id = $1",
         "DELETE FROM obligation WHERE case_id = $1",
         "DELETE FROM case_person WHERE case_id = $1",
         "DELETE FROM case_report WHERE case_id = $1",

@@ -54,6 +54,16 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
     let mut q = QueryBuilder::new(format!("SELECT {} FROM case_report", rows::REPORT_COLS));
     in_list(&mut q, ids);
     let reports = q.build().fetch_all(&mut *tx).await?;
+    let mut q = QueryBuilder::new(
+        "SELECT case_id, obligation_id, instance, level, due_at FROM escalation_due",
+    );
+    in_list(&mut q, ids);
+    let due = q.build().fetch_all(&mut *tx).await?;
+    let mut q = QueryBuilder::new(
+        "SELECT case_id, obligation_id, instance, level FROM obligation_escalation",
+    );
+    in_list(&mut q, ids);
+    let decided = q.build().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     crate::integrity::assemble(
         ids,
@@ -70,6 +80,30 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
             .iter()
             .map(rows::case_report)
             .collect::<Result<_>>()?,
+        due.iter()
+            .map(|r| {
+                Ok((
+                    r.text("case_id")?,
+                    crate::model::EscalationDue {
+                        obligation_id: r.text("obligation_id")?,
+                        instance: crate::encode::uint(r.int("instance")?, "instance")?,
+                        level: crate::encode::uint(r.int("level")?, "level")?,
+                        due_at: crate::encode::timestamp(r.int("due_at")?, "due_at")?,
+                    },
+                ))
+            })
+            .collect::<Result<_>>()?,
+        decided
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.text("case_id")?,
+                    r.text("obligation_id")?,
+                    crate::encode::uint(r.int("instance")?, "instance")?,
+                    crate::encode::uint(r.int("level")?, "level")?,
+                ))
+            })
+            .collect::<Result<_>>()?,
     )
 }
 
@@ -83,7 +117,8 @@ pub(super) async fn orphans(pool: &SqlitePool, limit: u32) -> Result<Vec<CaseId>
 }
 
 const ORPHANS: &str = "SELECT case_id FROM (SELECT case_id FROM case_summary \
-     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person UNION SELECT case_id FROM case_report) r \
+     UNION SELECT case_id FROM obligation UNION SELECT case_id FROM case_person UNION SELECT case_id FROM case_report \
+     UNION SELECT case_id FROM escalation_due) r \
      WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.case_id = r.case_id) \
      OR EXISTS (SELECT 1 FROM disposal d WHERE d.case_id = r.case_id) \
      ORDER BY case_id LIMIT ?";

@@ -7,7 +7,6 @@ use crate::encode::micros;
 use crate::error::Result;
 use crate::model::CaseId;
 use crate::notify::*;
-use crate::rows::{self, Get};
 use jiff::{SignedDuration, Timestamp};
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -39,6 +38,20 @@ fn push_key(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, k: &EscalationKey, a
         .push_bind(k.final_level)
         .push_bind(at);
     q.push(");\n");
+    // The decided level leaves the sweep's index (migration 0020) in the same transaction.
+    push_undue(q, case_id, k);
+}
+
+fn push_undue(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, k: &EscalationKey) {
+    q.push("DELETE FROM escalation_due WHERE case_id = ")
+        .push_bind(case_id.as_str().to_owned())
+        .push(" AND obligation_id = ")
+        .push_bind(k.obligation_id.clone())
+        .push(" AND instance = ")
+        .push_bind(i64::from(k.instance))
+        .push(" AND level = ")
+        .push_bind(i64::from(k.level))
+        .push(";\n");
 }
 
 fn push_notifications(
@@ -69,7 +82,9 @@ fn push_notifications(
                 .push_bind(at)
                 .push_bind(n.email.clone())
                 .push_bind(status)
-                .push_bind((status == "pending").then_some(at))
+                // A new message may be tried at once, by any worker's clock: the time it is
+                // written is the store's clock, which a worker's (or the test clock) may trail.
+                .push_bind((status == "pending").then_some(NEW_MAIL_DUE))
                 .push_bind(0i64);
         });
         q.push(";\n");
@@ -85,20 +100,20 @@ impl NotificationStore for SqliteStore {
     ) -> Result<Vec<EscalationCandidate>> {
         // Keyset paging in index order: a row value comparison after the last row read.
         let page = if after.is_some() {
-            "AND (o.due_at, o.case_id, o.obligation_id, o.instance) > (?3, ?4, ?5, ?6)"
+            "AND (d.due_at, d.case_id, d.obligation_id, d.instance, d.level) > (?3, ?4, ?5, ?6, ?7)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT {cols}, (SELECT group_concat(x.level) FROM obligation_escalation x \
+            "SELECT {cols}, d.level AS step_level, d.due_at AS step_due_at, \
+             (SELECT group_concat(x.level) FROM obligation_escalation x \
                WHERE x.case_id = o.case_id AND x.obligation_id = o.obligation_id \
                AND x.instance = o.instance) AS decided \
-             FROM obligation o INDEXED BY obligation_due_live \
-             WHERE o.status = 'open' AND o.case_open = 1 AND o.due_at <= ?1 {page} \
-             AND NOT EXISTS (SELECT 1 FROM obligation_escalation f WHERE f.case_id = o.case_id \
-               AND f.obligation_id = o.obligation_id AND f.instance = o.instance AND f.final_level) \
-             ORDER BY o.due_at, o.case_id, o.obligation_id, o.instance LIMIT ?2",
-            cols = rows::OBLIGATION_COLS
+             FROM escalation_due d JOIN obligation o ON o.case_id = d.case_id \
+               AND o.obligation_id = d.obligation_id AND o.instance = d.instance \
+             WHERE d.due_at <= ?1 {page} \
+             ORDER BY d.due_at, d.case_id, d.obligation_id, d.instance, d.level LIMIT ?2",
+            cols = obligation_cols_of_o()
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(micros(until))
@@ -108,17 +123,11 @@ impl NotificationStore for SqliteStore {
                 .bind(micros(c.due_at))
                 .bind(c.case_id.as_str().to_owned())
                 .bind(c.obligation_id.clone())
-                .bind(i64::from(c.instance));
+                .bind(i64::from(c.instance))
+                .bind(i64::from(c.level));
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EscalationCandidate {
-                    row: rows::obligation(r)?,
-                    decided: levels(r.opt_text("decided")?),
-                })
-            })
-            .collect()
+        rows.iter().map(candidate).collect()
     }
 
     async fn decide_without_event(
@@ -145,11 +154,10 @@ impl NotificationStore for SqliteStore {
         if inserted == 0 {
             return Ok(false);
         }
-        if !notifications.is_empty() {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
-            push_notifications(&mut q, case_id, notifications, micros(at));
-            q.build().execute(&mut *tx).await?;
-        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        push_undue(&mut q, case_id, key);
+        push_notifications(&mut q, case_id, notifications, micros(at));
+        q.build().execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }

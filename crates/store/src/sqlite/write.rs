@@ -310,6 +310,7 @@ fn push_projection(
     let diff = replace && p.obligations.len() <= DIFF_ROWS;
     if replace && !diff {
         for sql in [
+            "DELETE FROM escalation_due WHERE case_id = ",
             "DELETE FROM obligation WHERE case_id = ",
             "DELETE FROM case_person WHERE case_id = ",
             "DELETE FROM case_report WHERE case_id = ",
@@ -506,7 +507,54 @@ fn push_projection(
                  (v.column3, v.column4, v.column5, v.column6, v.column7, v.column8);\n",
             );
     }
+    push_escalation_due(q, id, &p.escalation_due, replace);
     Ok(())
+}
+
+/// Pushes the statements that write the sweep's index rows of a case (migration 0020): when
+/// replacing, rows no longer wanted (or due at another time) go; new rows are written unless
+/// their level is decided already.
+fn push_escalation_due(
+    q: &mut QueryBuilder<Sqlite>,
+    id: &str,
+    due: &[EscalationDue],
+    replace: bool,
+) {
+    if replace {
+        q.push("DELETE FROM escalation_due WHERE case_id = ")
+            .push_bind(id);
+        if !due.is_empty() {
+            q.push(" AND (obligation_id, instance, level, due_at) NOT IN (");
+            q.push_values(due, |mut b, e| {
+                b.push_bind(e.obligation_id.as_str())
+                    .push_bind(i64::from(e.instance))
+                    .push_bind(i64::from(e.level))
+                    .push_bind(encode::micros(e.due_at));
+            });
+            q.push(")");
+        }
+        q.push(";\n");
+    }
+    // 4 parameters a row.
+    for chunk in due.chunks(5000) {
+        q.push(
+            "INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) SELECT ",
+        )
+        .push_bind(id)
+        .push(", v.column1, v.column2, v.column3, v.column4 FROM (");
+        q.push_values(chunk, |mut b, e| {
+            b.push_bind(e.obligation_id.as_str())
+                .push_bind(i64::from(e.instance))
+                .push_bind(i64::from(e.level))
+                .push_bind(encode::micros(e.due_at));
+        });
+        q.push(") AS v WHERE NOT EXISTS (SELECT 1 FROM obligation_escalation x WHERE x.case_id = ")
+            .push_bind(id)
+            .push(
+                " AND x.obligation_id = v.column1 AND x.instance = v.column2 AND x.level = v.column3) \
+                 ON CONFLICT DO NOTHING;\n",
+            );
+    }
 }
 
 /// Obligation rows up to which a replacement writes only the rows that changed.
@@ -549,6 +597,7 @@ fn push_access(q: &mut QueryBuilder<Sqlite>, n: &encode::NewAccess) {
 
 async fn delete_read_models(tx: &mut SqliteConnection, id: &str) -> Result<()> {
     for sql in [
+        "DELETE FROM escalation_due WHERE case_id = ?",
         "DELETE FROM obligation WHERE case_id = ?",
         "DELETE FROM case_person WHERE case_id = ?",
         "DELETE FROM case_report WHERE case_id = ?",
@@ -896,6 +945,45 @@ async fn bulk_read_models(
                 .push_bind(o.status.as_str())
                 .push_bind(*open);
         });
+        q.build().execute(&mut *tx).await?;
+    }
+    // The sweep's index. A new case has no level decided yet: its rows go in as multi-row
+    // INSERTs; a case written before keeps out the levels it has decided.
+    let fresh: Vec<(&str, &EscalationDue)> = batch
+        .iter()
+        .filter(|a| !existing.contains(a.case_id.as_str()))
+        .flat_map(|a| {
+            let id = a.case_id.as_str();
+            a.projection.escalation_due.iter().map(move |e| (id, e))
+        })
+        .collect();
+    for chunk in fresh.chunks(BULK_ROWS * 5) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) ",
+        );
+        q.push_values(chunk, |mut b, (id, e)| {
+            b.push_bind(*id)
+                .push_bind(e.obligation_id.as_str())
+                .push_bind(i64::from(e.instance))
+                .push_bind(i64::from(e.level))
+                .push_bind(encode::micros(e.due_at));
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    for a in batch
+        .iter()
+        .filter(|a| existing.contains(a.case_id.as_str()))
+    {
+        if a.projection.escalation_due.is_empty() {
+            continue;
+        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        push_escalation_due(
+            &mut q,
+            a.case_id.as_str(),
+            &a.projection.escalation_due,
+            false,
+        );
         q.build().execute(&mut *tx).await?;
     }
     Ok(())

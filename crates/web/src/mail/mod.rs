@@ -8,7 +8,7 @@ mod run;
 
 pub use compose::compose;
 pub use deliver::{DeliveryReport, Mailer, backoff};
-pub use run::{notification_rounds, round};
+pub use run::round;
 
 /// Where and how mail goes.
 #[derive(Debug, Clone)]

@@ -1,27 +1,16 @@
-//! The notification round `pledge serve` runs every minute: the escalation sweep, then mail
+//! The notification round `pledge serve` and `pledge worker` run every minute (the loop is
+//! `crate::background::run`): the escalation sweep, then mail
 //! delivery when an SMTP server is configured. Safe with several servers on one database
 //! (see `docs/notifications.md`); an unreachable mail server only delays mail.
 
 use super::Mailer;
 use crate::state::AppState;
 use pledge_store::notify::NotificationStore;
-use std::time::Duration;
 
 /// Obligation rows one page of the sweep reads.
 const SWEEP_PAGE: u32 = 1000;
 /// Messages one delivery call claims.
 const MAIL_BATCH: u32 = 100;
-
-/// Runs a notification round every `every` (the first one `every` after start), for ever.
-pub async fn notification_rounds(state: AppState, every: Duration) {
-    let mailer = state.config().mail.clone().map(Mailer::new);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        round(&state, mailer.as_ref()).await;
-    }
-}
 
 /// One round: the sweep (every page), then deliver what is due.
 pub async fn round(state: &AppState, mailer: Option<&Mailer>) {

@@ -1,0 +1,29 @@
+//! The background work of the notification side, one loop shared by `pledge serve` and
+//! `pledge worker`: every interval, a notification round (the escalation sweep, then delivery
+//! of what is due; see [`crate::mail::round`]). Every round is safe to run on any number of
+//! processes over one database at once, and safe to cut short: what it decides is decided by
+//! unique keys in the database, and what it claims for delivery is leased, not locked in memory.
+
+use crate::state::AppState;
+use std::future::Future;
+use std::time::Duration;
+
+/// How often a round runs unless configured otherwise.
+pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
+
+/// Runs a notification round every `every` (the first one `every` after start) until `stop`
+/// completes. A round in progress when `stop` completes is finished first, so a worker told
+/// to stop (SIGTERM) leaves nothing half-sent that it could have marked.
+pub async fn run(state: AppState, every: Duration, stop: impl Future<Output = ()>) {
+    let mailer = state.config().mail.clone().map(crate::mail::Mailer::new);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = tick.tick() => {}
+        }
+        crate::mail::round(&state, mailer.as_ref()).await;
+    }
+}
