@@ -28,6 +28,7 @@ mod on_call;
 mod org;
 mod plans;
 mod read;
+mod webhooks;
 mod write;
 
 use crate::Store;
