@@ -11,7 +11,8 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::PgConnection;
 
 /// Queues the notifications just written for a case at `at` to each active endpoint of the
-/// case's force that takes their kind, inside the append's transaction.
+/// case's force that takes their kind, inside the append's transaction. A victim's own
+/// updates never go to a webhook (they are for the victim alone).
 pub(super) async fn enqueue(tx: &mut PgConnection, case_id: &CaseId, at: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO webhook_delivery (endpoint_id, notification_id, case_id, status, attempts, \
@@ -19,7 +20,7 @@ pub(super) async fn enqueue(tx: &mut PgConnection, case_id: &CaseId, at: i64) ->
          SELECT e.id, n.id, n.case_id, 'pending', 0, n.created_at, n.created_at \
          FROM notification n JOIN case_summary s ON s.case_id = n.case_id \
          JOIN webhook_endpoint e ON e.force = s.force AND e.active \
-         WHERE n.case_id = $1 AND n.created_at = $2 \
+         WHERE n.case_id = $1 AND n.created_at = $2 AND n.kind <> 'victim_update' \
          AND (e.kinds = '' OR strpos(',' || e.kinds || ',', ',' || n.kind || ',') > 0) \
          ON CONFLICT DO NOTHING",
     )

@@ -11,7 +11,8 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::{QueryBuilder, Sqlite};
 
 /// Pushes (ending in `;`) the statement that queues the notifications just written for a
-/// case at `at` to each active endpoint of the case's force that takes their kind.
+/// case at `at` to each active endpoint of the case's force that takes their kind. A victim's
+/// own updates never go to a webhook (they are for the victim alone).
 pub(super) fn push_enqueue(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, at: i64) {
     q.push(
         "INSERT INTO webhook_delivery (endpoint_id, notification_id, case_id, status, attempts, \
@@ -22,7 +23,7 @@ pub(super) fn push_enqueue(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, at: i
          WHERE n.case_id = ",
     );
     q.push_bind(case_id.as_str().to_owned());
-    q.push(" AND n.created_at = ");
+    q.push(" AND n.kind <> 'victim_update' AND n.created_at = ");
     q.push_bind(at);
     q.push(
         " AND (e.kinds = '' OR instr(',' || e.kinds || ',', ',' || n.kind || ',') > 0) \
