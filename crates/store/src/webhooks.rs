@@ -10,8 +10,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::future::Future;
 
-/// An endpoint to add.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An endpoint to add. Its `Debug` leaves the secret out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewWebhookEndpoint {
     /// The force whose notifications it takes.
     pub force: String,
@@ -48,8 +48,9 @@ pub struct WebhookEndpoint {
     pub created_at: Timestamp,
 }
 
-/// A claimed delivery: everything needed to POST and sign it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A claimed delivery: everything needed to POST and sign it. Its `Debug` leaves the secret
+/// and the URL (which may carry a token) out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WebhookJob {
     /// Delivery id (the Idempotency-Key is built from it: stable across retries).
     pub id: i64,
@@ -168,6 +169,29 @@ pub trait WebhookStore: Send + Sync {
 
     /// Over every force: (deliveries failing and still retried, dead letters).
     fn webhook_problem_counts(&self) -> impl Future<Output = Result<(u64, u64)>> + Send;
+}
+
+impl std::fmt::Debug for NewWebhookEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewWebhookEndpoint")
+            .field("force", &self.force)
+            .field("name", &self.name)
+            .field("secret", &"[redacted]")
+            .field("kinds", &self.kinds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WebhookJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookJob")
+            .field("id", &self.id)
+            .field("notification_id", &self.notification_id)
+            .field("kind", &self.kind)
+            .field("attempts", &self.attempts)
+            .field("secret", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 /// The columns [`endpoint_row`] reads.
