@@ -15,6 +15,7 @@ pub mod plans;
 pub mod reports;
 pub mod steps;
 pub mod tasks;
+pub mod webhooks;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +45,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(on_call::list, on_call::add))
         .routes(routes!(on_call::import))
         .routes(routes!(on_call::remove))
+        .routes(routes!(webhooks::list, webhooks::add))
+        .routes(routes!(webhooks::remove))
+        .routes(routes!(webhooks::failed))
+        .routes(routes!(webhooks::retry))
         .routes(routes!(plans::list, plan_register::install))
         .routes(routes!(plan_register::preview))
         .routes(routes!(
