@@ -38,3 +38,5 @@ mod seeded;
 mod sign_in;
 #[path = "api/two_forces.rs"]
 mod two_forces;
+#[path = "api/webhooks.rs"]
+mod webhooks;
