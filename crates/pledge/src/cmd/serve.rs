@@ -99,7 +99,7 @@ pub struct MailArgs {
         default_value = "Pledge <pledge@localhost>"
     )]
     pub mail_from: String,
-    /// The service's public address, for links in email.
+    /// The service's public address, for links in email and webhooks.
     #[arg(long, env = "PLEDGE_BASE_URL", default_value = "http://127.0.0.1:8080")]
     pub base_url: String,
 }
@@ -122,6 +122,11 @@ impl MailArgs {
             _ => None,
         };
         Ok(Some(c))
+    }
+
+    /// How webhooks are delivered: links to cases use `--base-url`, SMTP or not.
+    pub fn webhooks(&self) -> pledge_web::webhooks::WebhookConfig {
+        pledge_web::webhooks::WebhookConfig::new(&self.base_url)
     }
 }
 
@@ -147,6 +152,7 @@ pub async fn state(
         client_address_header,
         mail,
         SignIn::default(),
+        pledge_web::webhooks::WebhookConfig::default(),
     )
     .await
 }
@@ -171,6 +177,7 @@ pub async fn state_for_force(
     client_address_header: Option<String>,
     mail: Option<pledge_web::mail::MailConfig>,
     sign_in: SignIn,
+    webhooks: pledge_web::webhooks::WebhookConfig,
 ) -> anyhow::Result<AppState> {
     let calendar = super::evaluate::load_calendar(force.calendar)?;
     let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
@@ -200,6 +207,7 @@ pub async fn state_for_force(
         metrics_token,
         client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
         mail,
+        webhooks,
         oidc: sign_in.oidc,
         ..WebConfig::default()
     };
@@ -240,6 +248,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.client_address_header.clone(),
         mail,
         sign_in,
+        args.mail.webhooks(),
     )
     .await?;
     let listener = bind(&args.listen).await?;
