@@ -30,6 +30,8 @@ mod plans;
 mod read_models;
 #[path = "conformance/retention.rs"]
 mod retention;
+#[path = "conformance/webhooks.rs"]
+mod webhooks;
 #[path = "conformance/tamper.rs"]
 mod tamper;
 
