@@ -294,7 +294,27 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .send()
         .await?;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    for f in &failed {
+    // The undelivered page lists them, each with a Retry button (a form: no script).
+    let html = admin
+        .client
+        .get(app.url("/admin/notifications"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(html.contains("Webhook: Receiver down"), "{html}");
+    assert!(html.contains("action=\"/admin/notifications/retry\""), "{html}");
+    assert!(html.contains("HTTP 503"), "{html}");
+    // The first is retried from the page, the rest over the API.
+    let res = admin
+        .client
+        .post(app.url("/admin/notifications/retry"))
+        .form(&[("csrf_token", admin.csrf.as_str()), ("id", &first.to_string())])
+        .send()
+        .await?;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await?.contains("will be tried again"));
+    for f in &failed[1..] {
         let id = f["id"].as_i64().context("id")?;
         let res = admin
             .client
