@@ -114,8 +114,10 @@ pub struct WebhookDelivery {
 /// Webhook endpoints and deliveries. Both backends pass the conformance suite's tests.
 pub trait WebhookStore: Send + Sync {
     /// Adds an endpoint; returns its id.
-    fn add_webhook(&self, endpoint: &NewWebhookEndpoint)
-    -> impl Future<Output = Result<i64>> + Send;
+    fn add_webhook(
+        &self,
+        endpoint: &NewWebhookEndpoint,
+    ) -> impl Future<Output = Result<i64>> + Send;
 
     /// A force's active endpoints, oldest first.
     fn webhooks(&self, force: &str) -> impl Future<Output = Result<Vec<WebhookEndpoint>>> + Send;

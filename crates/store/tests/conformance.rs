@@ -30,10 +30,10 @@ mod plans;
 mod read_models;
 #[path = "conformance/retention.rs"]
 mod retention;
-#[path = "conformance/webhooks.rs"]
-mod webhooks;
 #[path = "conformance/tamper.rs"]
 mod tamper;
+#[path = "conformance/webhooks.rs"]
+mod webhooks;
 
 /// The URL check does not need a database.
 #[tokio::test]

@@ -135,8 +135,7 @@ impl<S: Store> App<S> {
                 url: stored.url,
                 kinds: stored.kinds,
                 created_by: stored.created_by,
-                created_at: jiff::Timestamp::from_microsecond(now.as_microsecond())
-                    .unwrap_or(now),
+                created_at: jiff::Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now),
             },
             secret,
         })

@@ -124,7 +124,11 @@ impl WebhookStore for PostgresStore {
             "UPDATE webhook_delivery SET status = $1, last_answer = $2, next_attempt_at = $3 \
              WHERE id = $4 AND status = 'pending'",
         )
-        .bind(if retry_at.is_some() { "pending" } else { "dead" })
+        .bind(if retry_at.is_some() {
+            "pending"
+        } else {
+            "dead"
+        })
         .bind(answer)
         .bind(retry_at.map(micros))
         .bind(id)

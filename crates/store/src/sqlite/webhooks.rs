@@ -136,7 +136,11 @@ impl WebhookStore for SqliteStore {
             "UPDATE webhook_delivery SET status = ?, last_answer = ?, next_attempt_at = ? \
              WHERE id = ? AND status = 'pending'",
         )
-        .bind(if retry_at.is_some() { "pending" } else { "dead" })
+        .bind(if retry_at.is_some() {
+            "pending"
+        } else {
+            "dead"
+        })
         .bind(answer)
         .bind(retry_at.map(micros))
         .bind(id)

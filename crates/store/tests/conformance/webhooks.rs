@@ -7,9 +7,9 @@ use crate::fixtures::{Fixtures, at};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use jiff::SignedDuration;
+use pledge_store::Disposal;
 use pledge_store::notify::{NewNotification, NotificationStore, Outbox};
 use pledge_store::webhooks::NewWebhookEndpoint;
-use pledge_store::Disposal;
 
 crate::conformance!(deliveries_follow_the_outbox_and_go_with_disposal);
 
@@ -69,17 +69,30 @@ async fn deliveries_follow_the_outbox_and_go_with_disposal<S: Backend + Notifica
     let lease = SignedDuration::from_mins(2);
     let jobs = db.claim_webhooks(now, lease, 10).await?;
     ensure!(jobs.len() == 2, "{jobs:?}");
-    ensure!(jobs.iter().all(|j| j.kind == "assault_reported" && j.attempts == 1));
-    ensure!(jobs.iter().all(|j| j.secret == "whsec_all" && j.case_id == case.id.as_str()));
-    ensure!(jobs.iter().filter(|j| !j.has_person).count() == 1, "the gap too");
-    ensure!(!format!("{jobs:?}").contains("whsec_"), "Debug hides the secret");
+    ensure!(
+        jobs.iter()
+            .all(|j| j.kind == "assault_reported" && j.attempts == 1)
+    );
+    ensure!(
+        jobs.iter()
+            .all(|j| j.secret == "whsec_all" && j.case_id == case.id.as_str())
+    );
+    ensure!(
+        jobs.iter().filter(|j| !j.has_person).count() == 1,
+        "the gap too"
+    );
+    ensure!(
+        !format!("{jobs:?}").contains("whsec_"),
+        "Debug hides the secret"
+    );
     // Held by the lease: nobody else takes them.
     ensure!(db.claim_webhooks(now, lease, 10).await?.is_empty());
 
     // One is sent; the other fails once, then for good: a dead letter.
     db.webhook_sent(jobs[0].id, now, "HTTP 204").await?;
     let later = now + SignedDuration::from_mins(1);
-    db.webhook_failed(jobs[1].id, "HTTP 503", Some(later)).await?;
+    db.webhook_failed(jobs[1].id, "HTTP 503", Some(later))
+        .await?;
     ensure!(db.webhook_problem_counts().await? == (1, 0));
     let again = db.claim_webhooks(later, lease, 10).await?;
     ensure!(again.len() == 1 && again[0].id == jobs[1].id && again[0].attempts == 2);
@@ -91,7 +104,10 @@ async fn deliveries_follow_the_outbox_and_go_with_disposal<S: Backend + Notifica
     ensure!(db.claim_webhooks(later, lease, 10).await?.is_empty());
 
     // Another force cannot retry it; its own administrator can, once.
-    ensure!(!db.retry_dead_letter("Another Force", jobs[1].id, later).await?);
+    ensure!(
+        !db.retry_dead_letter("Another Force", jobs[1].id, later)
+            .await?
+    );
     ensure!(db.retry_dead_letter(&force, jobs[1].id, later).await?);
     ensure!(!db.retry_dead_letter(&force, jobs[1].id, later).await?);
     let retried = db.claim_webhooks(later, lease, 10).await?;

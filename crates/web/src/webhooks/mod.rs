@@ -55,7 +55,10 @@ pub async fn round(state: &crate::state::AppState) {
     use pledge_store::webhooks::WebhookStore;
     match Webhooks::new(state.config().webhooks.clone()) {
         Ok(w) => loop {
-            match w.deliver_due(state.store(), state.now(), WEBHOOK_BATCH).await {
+            match w
+                .deliver_due(state.store(), state.now(), WEBHOOK_BATCH)
+                .await
+            {
                 Ok(r) if r.claimed as u32 == WEBHOOK_BATCH => continue,
                 Ok(_) => break,
                 Err(e) => {

@@ -118,7 +118,8 @@ async fn all_notifications(
 }
 
 fn lock(rx: &Shared) -> anyhow::Result<std::sync::MutexGuard<'_, Receiver>> {
-    rx.lock().map_err(|_| anyhow::anyhow!("receiver lock poisoned"))
+    rx.lock()
+        .map_err(|_| anyhow::anyhow!("receiver lock poisoned"))
 }
 
 async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
@@ -142,9 +143,18 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .await?;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     for (bad, field) in [
-        (json!({"name": "x", "url": "http://example.org/hook"}), "url"),
-        (json!({"name": "x", "url": "https://example.org", "kinds": ["victim_update"]}), "kinds[0]"),
-        (json!({"name": "x", "url": "https://example.org", "kinds": ["gossip"]}), "kinds[0]"),
+        (
+            json!({"name": "x", "url": "http://example.org/hook"}),
+            "url",
+        ),
+        (
+            json!({"name": "x", "url": "https://example.org", "kinds": ["victim_update"]}),
+            "kinds[0]",
+        ),
+        (
+            json!({"name": "x", "url": "https://example.org", "kinds": ["gossip"]}),
+            "kinds[0]",
+        ),
         (json!({"name": " ", "url": "https://example.org"}), "name"),
     ] {
         let res = admin
@@ -174,7 +184,10 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         assert_eq!(res.status(), StatusCode::CREATED);
         let made: Value = res.json().await?;
         let secret = made["secret"].as_str().context("secret")?.to_owned();
-        assert!(secret.starts_with("whsec_") && secret.len() == 70, "{secret}");
+        assert!(
+            secret.starts_with("whsec_") && secret.len() == 70,
+            "{secret}"
+        );
         ids.insert(path, made["webhook"]["id"].as_i64().context("id")?);
         lock(&rx)?.secrets.insert(path.to_owned(), secret);
     }
@@ -182,8 +195,16 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
     let listed = admin.client.get(app.api("/webhooks")).send().await?;
     assert_eq!(listed.status(), StatusCode::OK);
     let listed = listed.text().await?;
-    assert!(!listed.contains("whsec_"), "a secret is never shown again: {listed}");
-    assert_eq!(serde_json::from_str::<Value>(&listed)?.as_array().map(Vec::len), Some(2));
+    assert!(
+        !listed.contains("whsec_"),
+        "a secret is never shown again: {listed}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&listed)?
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 
     // Time passes: the sweep writes reminders and escalations, queued for both endpoints.
     let before: BTreeSet<i64> = all_notifications(store)
@@ -210,7 +231,11 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         }
         t += jiff::SignedDuration::from_hours(3);
     }
-    assert_eq!(hooks.deliver_due(store, t, 50).await?.claimed, 0, "all settled");
+    assert_eq!(
+        hooks.deliver_due(store, t, 50).await?.claimed,
+        0,
+        "all settled"
+    );
 
     // What should have arrived: every notification of the demo cases the sweep wrote,
     // except a victim's own updates.
@@ -233,7 +258,10 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .filter(|s| s.accepted)
         .filter_map(|s| s.body["pledge"]["notification"].as_i64())
         .collect();
-    assert_eq!(accepted, due, "every notification arrived at the flaky endpoint");
+    assert_eq!(
+        accepted, due,
+        "every notification arrived at the flaky endpoint"
+    );
     // Duplicates carry the same key and the same notification; some there were.
     let mut by_key: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
     for s in &flaky {
@@ -242,17 +270,31 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
             .or_default()
             .insert(s.body["pledge"]["notification"].as_i64().unwrap_or(-1));
     }
-    assert!(by_key.values().all(|n| n.len() == 1), "one notification per key");
+    assert!(
+        by_key.values().all(|n| n.len() == 1),
+        "one notification per key"
+    );
     let twice = by_key
         .keys()
         .filter(|k| flaky.iter().filter(|s| s.key == **k && s.accepted).count() > 1)
         .count();
-    assert!(twice > 0, "a lost answer brings a duplicate with the same key");
+    assert!(
+        twice > 0,
+        "a lost answer brings a duplicate with the same key"
+    );
     assert!(flaky.iter().any(|s| s.attempt > 1), "some were retried");
     // Nothing in a body names a person: no person id or victim name of the demo.
     for s in &flaky {
         let text = s.body.to_string();
-        for who in ["PC-4410", "PC-4471", "PCSO-6120", "DC-3020", "PS-2231", "Tom Reed", "Grace Obi"] {
+        for who in [
+            "PC-4410",
+            "PC-4471",
+            "PCSO-6120",
+            "DC-3020",
+            "PS-2231",
+            "Tom Reed",
+            "Grace Obi",
+        ] {
             assert!(!text.contains(who), "{who} in {text}");
         }
         assert_eq!(s.body["type"], "message", "a Teams message");
@@ -266,9 +308,16 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
     // The down endpoint saw every escalation three times and none accepted.
     let down_seen = rx_now.seen.get("down").cloned().unwrap_or_default();
     drop(rx_now);
-    assert!(down_seen.iter().all(|s| !s.accepted && s.body["pledge"]["kind"] == "escalated"));
+    assert!(
+        down_seen
+            .iter()
+            .all(|s| !s.accepted && s.body["pledge"]["kind"] == "escalated")
+    );
     assert_eq!(dead, escalated.len());
-    assert_eq!(store.webhook_problem_counts().await?, (0, escalated.len() as u64));
+    assert_eq!(
+        store.webhook_problem_counts().await?,
+        (0, escalated.len() as u64)
+    );
 
     // The administrator sees the dead letters, and retries them once the receiver is back.
     let failed: Value = admin
@@ -280,10 +329,14 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .await?;
     let failed = failed.as_array().context("list")?.clone();
     assert_eq!(failed.len(), escalated.len());
-    assert!(failed.iter().all(|f| f["status"] == "dead"
-        && f["attempts"] == 3
-        && f["webhook"] == json!(ids["down"])
-        && f["last_answer"].as_str().is_some_and(|a| a.starts_with("HTTP 503"))));
+    assert!(failed.iter().all(|f| {
+        f["status"] == "dead"
+            && f["attempts"] == 3
+            && f["webhook"] == json!(ids["down"])
+            && f["last_answer"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("HTTP 503"))
+    }));
     lock(&rx)?.down.clear();
     // Not for anyone else to retry.
     let first = failed[0]["id"].as_i64().context("id")?;
@@ -303,13 +356,19 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .text()
         .await?;
     assert!(html.contains("Webhook: Receiver down"), "{html}");
-    assert!(html.contains("action=\"/admin/notifications/retry\""), "{html}");
+    assert!(
+        html.contains("action=\"/admin/notifications/retry\""),
+        "{html}"
+    );
     assert!(html.contains("HTTP 503"), "{html}");
     // The first is retried from the page, the rest over the API.
     let res = admin
         .client
         .post(app.url("/admin/notifications/retry"))
-        .form(&[("csrf_token", admin.csrf.as_str()), ("id", &first.to_string())])
+        .form(&[
+            ("csrf_token", admin.csrf.as_str()),
+            ("id", &first.to_string()),
+        ])
         .send()
         .await?;
     assert_eq!(res.status(), StatusCode::OK);
@@ -344,7 +403,11 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
     assert_eq!(arrived, escalated);
     for s in down_seen.iter().filter(|s| s.accepted) {
         let earlier = down_seen.iter().filter(|e| e.key == s.key).count();
-        assert_eq!(earlier, 4, "three failures and the retry, all with key {}", s.key);
+        assert_eq!(
+            earlier, 4,
+            "three failures and the retry, all with key {}",
+            s.key
+        );
     }
     drop(rx_now);
 
@@ -356,7 +419,10 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         .send()
         .await?;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(store.webhooks(pledge_web::demo::force::FORCE).await?.len(), 1);
+    assert_eq!(
+        store.webhooks(pledge_web::demo::force::FORCE).await?.len(),
+        1
+    );
     server.abort();
     Ok(())
 }

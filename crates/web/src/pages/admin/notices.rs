@@ -5,8 +5,8 @@
 use super::{AdminPage, Row, RowAction, admin_only, page, respond};
 use crate::pages::error::PageError;
 use crate::pages::session::{PageForm, PageUser};
-use crate::problem::Problem;
 use crate::pages::words;
+use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
