@@ -130,6 +130,15 @@ impl MailArgs {
     }
 }
 
+/// Where notifications go beyond the inbox: email (when an SMTP server is named) and the
+/// forces' webhooks.
+pub struct Delivery {
+    /// Email; `None`: no email.
+    pub mail: Option<pledge_web::mail::MailConfig>,
+    /// How webhooks are delivered.
+    pub webhooks: pledge_web::webhooks::WebhookConfig,
+}
+
 /// Builds the application state over an opened store.
 pub async fn state(
     store: &StoreArgs,
@@ -150,9 +159,11 @@ pub async fn state(
         tls,
         metrics_token,
         client_address_header,
-        mail,
+        Delivery {
+            mail,
+            webhooks: pledge_web::webhooks::WebhookConfig::default(),
+        },
         SignIn::default(),
-        pledge_web::webhooks::WebhookConfig::default(),
     )
     .await
 }
@@ -175,9 +186,8 @@ pub async fn state_for_force(
     tls: bool,
     metrics_token: Option<String>,
     client_address_header: Option<String>,
-    mail: Option<pledge_web::mail::MailConfig>,
+    delivery: Delivery,
     sign_in: SignIn,
-    webhooks: pledge_web::webhooks::WebhookConfig,
 ) -> anyhow::Result<AppState> {
     let calendar = super::evaluate::load_calendar(force.calendar)?;
     let mut files: Vec<std::path::PathBuf> = force.plan_files.to_vec();
@@ -206,8 +216,8 @@ pub async fn state_for_force(
         tls,
         metrics_token,
         client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
-        mail,
-        webhooks,
+        mail: delivery.mail,
+        webhooks: delivery.webhooks,
         oidc: sign_in.oidc,
         ..WebConfig::default()
     };
@@ -246,9 +256,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.tls,
         args.metrics_token,
         args.client_address_header.clone(),
-        mail,
+        Delivery {
+            mail,
+            webhooks: args.mail.webhooks(),
+        },
         sign_in,
-        args.mail.webhooks(),
     )
     .await?;
     let listener = bind(&args.listen).await?;

@@ -137,5 +137,5 @@ fn describe(e: &reqwest::Error) -> String {
     let source = std::error::Error::source(e)
         .map(|s| format!(": {s}"))
         .unwrap_or_default();
-    format!("{what}{source}").replace(|c: char| c == '\n', " ")
+    format!("{what}{source}").replace('\n', " ")
 }

@@ -250,9 +250,15 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         }
     }
     assert!(!due.is_empty() && !escalated.is_empty());
-    let rx_now = lock(&rx)?;
-    assert_eq!(rx_now.bad_signatures, 0);
-    let flaky = rx_now.seen.get("flaky").cloned().unwrap_or_default();
+    let (bad_signatures, flaky, down_seen) = {
+        let r = lock(&rx)?;
+        (
+            r.bad_signatures,
+            r.seen.get("flaky").cloned().unwrap_or_default(),
+            r.seen.get("down").cloned().unwrap_or_default(),
+        )
+    };
+    assert_eq!(bad_signatures, 0);
     let accepted: BTreeSet<i64> = flaky
         .iter()
         .filter(|s| s.accepted)
@@ -306,8 +312,6 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
         );
     }
     // The down endpoint saw every escalation three times and none accepted.
-    let down_seen = rx_now.seen.get("down").cloned().unwrap_or_default();
-    drop(rx_now);
     assert!(
         down_seen
             .iter()
@@ -393,8 +397,10 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
     let retried = hooks.deliver_due(store, app.state.now(), 500).await?;
     assert_eq!(retried.sent, escalated.len(), "{retried:?}");
     assert_eq!(store.webhook_problem_counts().await?, (0, 0));
-    let rx_now = lock(&rx)?;
-    let down_seen = rx_now.seen.get("down").cloned().unwrap_or_default();
+    let down_seen = {
+        let r = lock(&rx)?;
+        r.seen.get("down").cloned().unwrap_or_default()
+    };
     let arrived: BTreeSet<i64> = down_seen
         .iter()
         .filter(|s| s.accepted)
@@ -409,7 +415,6 @@ async fn webhooks_arrive_signed_at_least_once_and_dead_letters_are_retried(
             s.key
         );
     }
-    drop(rx_now);
 
     // Retired: it takes no more.
     let res = admin
