@@ -24,6 +24,7 @@ mod rows;
 mod scope;
 pub mod sqlite;
 mod verify;
+pub mod webhooks;
 
 pub use accounts::{Account, AccountStore, ApiToken, Failures, LoginFailures, Session};
 pub use any::{AnyStore, open};
@@ -45,6 +46,7 @@ pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
 pub use report::{CaseFacts, CaseReport, HEADCOUNT_ROLES, Headcount, ReportScope, VictimFact};
 pub use sqlite::SqliteStore;
+pub use webhooks::WebhookStore;
 
 use jiff::Timestamp;
 use std::future::Future;
@@ -53,7 +55,7 @@ use std::future::Future;
 ///
 /// Every method that returns case data is a read the caller must log (see
 /// [`Store::record_access`]); appends log their own access entry in the same transaction.
-pub trait Store: PlanStore + OnCallStore + PanelReviewStore + Send + Sync {
+pub trait Store: PlanStore + OnCallStore + PanelReviewStore + WebhookStore + Send + Sync {
     /// Applies embedded migrations; refuses a database from a newer Pledge.
     fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
 

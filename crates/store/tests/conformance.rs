@@ -36,6 +36,8 @@ mod read_models;
 mod retention;
 #[path = "conformance/tamper.rs"]
 mod tamper;
+#[path = "conformance/webhooks.rs"]
+mod webhooks;
 
 /// The URL check does not need a database.
 #[tokio::test]

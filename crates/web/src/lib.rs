@@ -16,6 +16,7 @@ pub mod problem;
 pub mod report;
 pub mod serve;
 mod state;
+pub mod webhooks;
 
 pub use problem::{ApiResult, Problem};
 pub use state::{AppState, Clock, Inner, WebConfig};

@@ -34,7 +34,7 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
         (name = "steps", description = "Every plan step as a command"),
         (name = "tasks", description = "Work lists"),
         (name = "reports", description = "The scrutiny panel's pack and the headcounts behind its rates"),
-        (name = "notifications", description = "The caller's own notifications"),
+        (name = "notifications", description = "The caller's own notifications; the force's webhook endpoints and failed deliveries (administrators)"),
         (name = "organisation", description = "People and units"),
         (name = "plans", description = "The force's plans"),
         (name = "sign-in", description = "Sessions, two-factor, passwords, accounts and API tokens"),

@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub client_address_header: Option<String>,
     /// Where notification email goes; `None`: in-app notifications only.
     pub mail: Option<crate::mail::MailConfig>,
+    /// How webhooks are delivered (the endpoints themselves are stored per force).
+    pub webhooks: crate::webhooks::WebhookConfig,
     /// The force's identity provider, discovered at startup; `None`: no sign-in through it.
     pub oidc: Option<Arc<pledge_app::accounts::oidc::Provider>>,
 }
@@ -41,6 +43,7 @@ impl Default for WebConfig {
             accounts: pledge_app::accounts::Settings::default(),
             client_address_header: None,
             mail: None,
+            webhooks: crate::webhooks::WebhookConfig::default(),
             oidc: None,
         }
     }

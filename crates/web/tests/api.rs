@@ -44,3 +44,5 @@ mod sign_in;
 mod trm;
 #[path = "api/two_forces.rs"]
 mod two_forces;
+#[path = "api/webhooks.rs"]
+mod webhooks;

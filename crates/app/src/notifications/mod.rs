@@ -6,10 +6,12 @@ mod inbox;
 mod problems;
 mod resolve;
 mod sweep;
+mod webhooks;
 
 pub use inbox::INBOX_LIMIT;
 pub use problems::PROBLEMS_LIMIT;
 pub use sweep::{SWEEP_ACTOR, SweepReport};
+pub use webhooks::{AddedWebhook, MAX_ENDPOINTS, NewWebhook, WEBHOOK_PROBLEMS_LIMIT, check_url};
 
 use crate::app::App;
 use crate::error::AppResult;

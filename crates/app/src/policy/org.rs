@@ -26,6 +26,10 @@ pub enum OrgAction {
     /// token with `cases:write`; administrators, the force lead and investigators). Each case
     /// is then decided again ([`crate::policy::CaseAction::ImportFromSource`]).
     ImportCrimes,
+    /// Add, list and retire the force's webhook endpoints, and see and retry its failed
+    /// webhook deliveries (administrators only: an endpoint receives every notification of
+    /// the force, so never a system token).
+    ConfigureWebhooks,
 }
 
 /// Decides an organisation action on `force`'s data. Default deny.
@@ -63,5 +67,9 @@ pub fn decide_org(actor: &Actor, action: OrgAction, force: &str) -> bool {
         ]
         .into_iter()
         .any(|r| actor.has(r)),
+        (OrgAction::ConfigureWebhooks, Actor::Person { .. }) => {
+            actor.has(AccountRole::Administrator)
+        }
+        (OrgAction::ConfigureWebhooks, Actor::System { .. }) => false,
     }
 }

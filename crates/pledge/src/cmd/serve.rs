@@ -101,7 +101,7 @@ pub struct MailArgs {
         default_value = "Pledge <pledge@localhost>"
     )]
     pub mail_from: String,
-    /// The service's public address, for links in email.
+    /// The service's public address, for links in email and webhooks.
     #[arg(long, env = "PLEDGE_BASE_URL", default_value = "http://127.0.0.1:8080")]
     pub base_url: String,
 }
@@ -125,6 +125,20 @@ impl MailArgs {
         };
         Ok(Some(c))
     }
+
+    /// How webhooks are delivered: links to cases use `--base-url`, SMTP or not.
+    pub fn webhooks(&self) -> pledge_web::webhooks::WebhookConfig {
+        pledge_web::webhooks::WebhookConfig::new(&self.base_url)
+    }
+}
+
+/// Where notifications go beyond the inbox: email (when an SMTP server is named) and the
+/// forces' webhooks.
+pub struct Delivery {
+    /// Email; `None`: no email.
+    pub mail: Option<pledge_web::mail::MailConfig>,
+    /// How webhooks are delivered.
+    pub webhooks: pledge_web::webhooks::WebhookConfig,
 }
 
 /// Builds the application state over an opened store.
@@ -147,7 +161,10 @@ pub async fn state(
         tls,
         metrics_token,
         client_address_header,
-        mail,
+        Delivery {
+            mail,
+            webhooks: pledge_web::webhooks::WebhookConfig::default(),
+        },
         SignIn::default(),
         Clock::System,
     )
@@ -173,7 +190,7 @@ pub async fn state_for_force(
     tls: bool,
     metrics_token: Option<String>,
     client_address_header: Option<String>,
-    mail: Option<pledge_web::mail::MailConfig>,
+    delivery: Delivery,
     sign_in: SignIn,
     clock: Clock,
 ) -> anyhow::Result<AppState> {
@@ -204,7 +221,8 @@ pub async fn state_for_force(
         tls,
         metrics_token,
         client_address_header: client_address_header.map(|h| h.trim().to_ascii_lowercase()),
-        mail,
+        mail: delivery.mail,
+        webhooks: delivery.webhooks,
         oidc: sign_in.oidc,
         ..WebConfig::default()
     };
@@ -244,7 +262,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.tls,
         args.metrics_token,
         args.client_address_header.clone(),
-        mail,
+        Delivery {
+            mail,
+            webhooks: args.mail.webhooks(),
+        },
         sign_in,
         clock,
     )

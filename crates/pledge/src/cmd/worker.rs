@@ -4,7 +4,7 @@
 
 use super::StoreArgs;
 use super::background_args::BackgroundArgs;
-use super::serve::{ForcePlan, MailArgs, SignIn, state_for_force};
+use super::serve::{Delivery, ForcePlan, MailArgs, SignIn, state_for_force};
 use std::process::ExitCode;
 
 /// Arguments of `pledge worker`.
@@ -47,7 +47,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         false,
         None,
         None,
-        mail,
+        Delivery {
+            mail,
+            webhooks: args.mail.webhooks(),
+        },
         SignIn::default(),
         clock,
     )

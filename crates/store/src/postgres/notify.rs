@@ -29,6 +29,8 @@ pub(super) async fn write_outbox(
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
         push_notifications(&mut q, case_id, &outbox.notifications, at);
         q.build().execute(&mut *tx).await?;
+        // The force's webhook endpoints take the same rows, in the same transaction.
+        super::webhooks::enqueue(tx, case_id, at).await?;
     }
     Ok(())
 }
@@ -167,6 +169,7 @@ impl NotificationStore for PostgresStore {
             let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
             push_notifications(&mut q, case_id, notifications, micros(at));
             q.build().execute(&mut *tx).await?;
+            super::webhooks::enqueue(&mut tx, case_id, micros(at)).await?;
         }
         tx.commit().await?;
         Ok(true)

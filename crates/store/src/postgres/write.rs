@@ -319,6 +319,14 @@ pub(super) async fn dispose(tx: &mut PgConnection, d: &Disposal) -> Result<()> {
         .execute(&mut *tx)
         .await?;
     delete_read_models(tx, id).await?;
+    // Notifications name the person told: they go with the case's other personal data, and
+    // their webhook deliveries with them.
+    for sql in [
+        "DELETE FROM webhook_delivery WHERE case_id = $1",
+        "DELETE FROM notification WHERE case_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
     sqlx::query("INSERT INTO disposal (case_id, by_person, at, reason) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(&d.by)

@@ -32,6 +32,7 @@ mod org;
 mod panel;
 mod plans;
 mod read;
+mod webhooks;
 mod write;
 
 use crate::Store;

@@ -89,6 +89,10 @@ fn push_notifications(
         });
         q.push(";\n");
     }
+    // The force's webhook endpoints take the same rows, in the same transaction.
+    if !ns.is_empty() {
+        super::webhooks::push_enqueue(q, case_id, at);
+    }
 }
 
 impl NotificationStore for SqliteStore {

@@ -18,6 +18,7 @@ pub mod reports;
 pub mod steps;
 pub mod tasks;
 pub mod trm;
+pub mod webhooks;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -49,6 +50,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(panel_reviews::list, panel_reviews::record))
         .routes(routes!(on_call::import))
         .routes(routes!(on_call::remove))
+        .routes(routes!(webhooks::list, webhooks::add))
+        .routes(routes!(webhooks::remove))
+        .routes(routes!(webhooks::failed))
+        .routes(routes!(webhooks::retry))
         .routes(routes!(plans::list, plan_register::install))
         .routes(routes!(plan_register::preview))
         .routes(routes!(

@@ -34,6 +34,7 @@ pub async fn round(state: &AppState, mailer: Option<&Mailer>) {
         }
         Err(e) => tracing::warn!(error = %e, "counting undelivered notifications failed"),
     }
+    crate::webhooks::round(state).await;
     if let Some(m) = mailer {
         loop {
             match m.deliver_due(state.store(), state.now(), MAIL_BATCH).await {

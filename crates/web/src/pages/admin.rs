@@ -18,7 +18,7 @@ mod on_call;
 
 pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
 pub use meetings::{add_meeting, meetings, remove_meeting};
-pub use notices::notification_problems;
+pub use notices::{notification_problems, retry_webhook};
 pub use on_call::{add_shift, import_rota, on_call, remove_shift};
 
 use super::error::PageError;

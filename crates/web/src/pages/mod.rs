@@ -116,6 +116,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/meetings/remove", post(admin::remove_meeting))
         .route("/admin/on-call", get(admin::on_call).post(admin::add_shift))
         .route("/admin/notifications", get(admin::notification_problems))
+        .route("/admin/notifications/retry", post(admin::retry_webhook))
         .route("/admin/on-call/import", post(admin::import_rota))
         .route("/admin/on-call/remove", post(admin::remove_shift))
         .route("/admin/tokens/revoke", post(admin::revoke_token))
