@@ -43,7 +43,9 @@ pub async fn merge(
         .enumerate()
         .map(|(i, v)| (format!("exports[{i}]"), v.to_string()))
         .collect();
-    let picture = state.app().national_merge(&actor, &files)?;
+    let picture = state.app().national_merge(&actor, &files)?.map_err(|r| {
+        pledge_app::AppError::invalid(&format!("{}.{}", r.file, r.field), r.problem)
+    })?;
     Ok(Json(
         serde_json::to_value(&picture).map_err(|e| Problem::internal(&e.to_string()))?,
     ))

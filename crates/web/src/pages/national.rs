@@ -17,7 +17,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pledge_app::AppError;
 
 /// The page.
 #[derive(Template, WebTemplate)]
@@ -142,7 +141,7 @@ pub async fn merge(
         );
     }
     match state.app().national_merge(&user.actor, &files) {
-        Ok(picture) => {
+        Ok(Ok(picture)) => {
             let shown = Shown::of(&picture);
             NationalPage {
                 layout,
@@ -153,10 +152,10 @@ pub async fn merge(
             }
             .into_response()
         }
-        Err(AppError::Invalid { field, message }) => {
-            let (file, what) = field.split_once('.').unwrap_or((field.as_str(), ""));
-            refused(layout, format!("{file} was refused ({what}): {message}"))
-        }
+        Ok(Err(r)) => refused(
+            layout,
+            format!("{} was refused ({}): {}", r.file, r.field, r.problem),
+        ),
         Err(e) => PageError::from(e).page(layout),
     }
 }

@@ -26,20 +26,18 @@ pub fn merge_texts(files: &[(String, String)]) -> Result<NationalPicture, Refusa
 
 impl<S: pledge_store::Store> crate::app::App<S> {
     /// Merges exports given as (name, text) for an actor the policy allows
-    /// ([`crate::policy::decide_national`]); a refusal is an invalid field named
-    /// `NAME.FIELD`.
+    /// ([`crate::policy::decide_national`]; otherwise [`crate::error::AppError::Forbidden`]).
+    /// A refused file is the inner error, naming the file and the field.
     pub fn national_merge(
         &self,
         actor: &crate::actor::Actor,
         files: &[(String, String)],
-    ) -> crate::error::AppResult<NationalPicture> {
+    ) -> crate::error::AppResult<Result<NationalPicture, Refusal>> {
         if !crate::policy::decide_national(actor) {
             return Err(crate::error::AppError::Forbidden(
                 "merge force exports into the national picture".into(),
             ));
         }
-        merge_texts(files).map_err(|r| {
-            crate::error::AppError::invalid(&format!("{}.{}", r.file, r.field), r.problem)
-        })
+        Ok(merge_texts(files))
     }
 }
