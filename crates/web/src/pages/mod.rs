@@ -22,6 +22,8 @@ mod provider_sign_in;
 mod report;
 pub use report::{PackQuery, request as report_request};
 mod record;
+mod record_people;
+mod record_when;
 mod recorded;
 mod session;
 mod sign_in;
