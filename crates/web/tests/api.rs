@@ -10,6 +10,8 @@ mod accounts_admin;
 mod backtest;
 #[path = "api/cases.rs"]
 mod cases;
+#[path = "api/colleagues.rs"]
+mod colleagues;
 #[path = "api/harness.rs"]
 mod harness;
 #[path = "api/idempotency.rs"]
