@@ -14,8 +14,8 @@
         var id = r.getAttribute("data-aria-controls");
         var panel = id && document.getElementById(id);
         if (!panel) return;
+        // As govuk-frontend does: aria-controls only (aria-expanded is not allowed on a radio).
         r.setAttribute("aria-controls", id);
-        r.setAttribute("aria-expanded", r.checked ? "true" : "false");
         panel.classList.toggle("govuk-radios__conditional--hidden", !r.checked);
       });
     }

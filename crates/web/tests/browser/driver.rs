@@ -93,6 +93,8 @@ pub struct Browser {
 
 /// Phone size (CSS pixels).
 pub const PHONE: (u32, u32) = (360, 740);
+/// The narrowest phone WCAG's reflow criterion (1.4.10) asks for: 320 CSS pixels.
+pub const NARROW: (u32, u32) = (320, 640);
 /// Desktop size.
 pub const DESKTOP: (u32, u32) = (1280, 900);
 
@@ -299,10 +301,11 @@ impl Browser {
         }
     }
 
-    /// Runs axe-core on the page at phone and desktop widths, with a screenshot of each;
+    /// Runs axe-core on the page at the narrowest phone (320 px), phone and desktop widths,
+    /// with a screenshot of each;
     /// violations are collected (the test fails at the end if there are any).
     pub async fn audit(&mut self, name: &str) -> anyhow::Result<()> {
-        for (label, size) in [("phone", PHONE), ("desktop", DESKTOP)] {
+        for (label, size) in [("narrow", NARROW), ("phone", PHONE), ("desktop", DESKTOP)] {
             self.size(size).await?;
             self.screenshot(&format!("{name}-{label}")).await?;
             self.c
