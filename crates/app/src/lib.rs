@@ -7,6 +7,7 @@ pub mod accounts;
 mod actor;
 mod app;
 pub mod backtest;
+mod case_export;
 mod colleagues;
 mod commands;
 mod confirmation;
@@ -26,6 +27,7 @@ mod timeline;
 
 pub use actor::{AccountRole, Actor, TokenScope};
 pub use app::App;
+pub use case_export::MAX_EXPORT;
 pub use colleagues::{Colleague, MAX_MATCHES, MAX_QUERY};
 pub use commands::{NewAssault, RecordedStep};
 pub use confirmation::{Confirmation, NextStep};

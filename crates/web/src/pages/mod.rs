@@ -10,6 +10,7 @@ mod assets;
 mod auth_steps;
 mod backtest;
 mod case;
+mod cases;
 mod error;
 mod form;
 mod home;
@@ -62,7 +63,8 @@ pub fn routes() -> Router<AppState> {
             "/account/two-factor",
             get(sign_in::two_factor_form).post(sign_in::two_factor),
         )
-        .route("/cases", get(home::cases))
+        .route("/cases", get(cases::page))
+        .route("/cases.csv", get(cases::export))
         .route("/cases/new", get(record::form).post(record::submit))
         .route("/cases/{case_id}", get(case::page))
         .route("/cases/{case_id}/record", get(case::record_form))
