@@ -8,6 +8,8 @@ mod access;
 mod accounts_admin;
 #[path = "api/backtest.rs"]
 mod backtest;
+#[path = "api/case_list.rs"]
+mod case_list;
 #[path = "api/cases.rs"]
 mod cases;
 #[path = "api/colleagues.rs"]
