@@ -101,7 +101,9 @@ impl<S: Store> App<S> {
             .await?
             .into_iter()
             .filter_map(|p| {
-                let u = units.iter().find(|u| Some(u.id.as_str()) == p.unit.as_deref())?;
+                let u = units
+                    .iter()
+                    .find(|u| Some(u.id.as_str()) == p.unit.as_deref())?;
                 let r = rank(&p, &q)?;
                 let elsewhere = unit.is_some_and(|want| want != u.id);
                 Some((

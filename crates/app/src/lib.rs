@@ -33,6 +33,6 @@ pub use commands::{NewAssault, RecordedStep};
 pub use confirmation::{Confirmation, NextStep};
 pub use error::{AppError, AppResult};
 pub use idempotency::{Answer, IdempotentRequest};
-pub use report_answers::{ArrestAnswer, AssaultAnswers, DEFAULT_OFFENCE, VictimAnswer};
 pub use queries::{CaseDetail, OwnPart, Task, VictimCase, VictimPromise, VictimView};
+pub use report_answers::{ArrestAnswer, AssaultAnswers, DEFAULT_OFFENCE, VictimAnswer};
 pub use timeline::TimelineEntry;

@@ -71,8 +71,16 @@ impl CasesPage {
     /// The date filters: name, label, value as typed.
     pub fn dates(&self) -> Vec<(String, String, String)> {
         vec![
-            ("from".into(), "Happened on or after".into(), self.chosen.from.clone()),
-            ("to".into(), "Happened on or before".into(), self.chosen.to.clone()),
+            (
+                "from".into(),
+                "Happened on or after".into(),
+                self.chosen.from.clone(),
+            ),
+            (
+                "to".into(),
+                "Happened on or before".into(),
+                self.chosen.to.clone(),
+            ),
         ]
     }
 
@@ -160,7 +168,11 @@ fn read(q: &Fields) -> (Chosen, CaseFilter, Vec<(String, String)>) {
 }
 
 /// `GET /cases`.
-pub async fn page(State(state): State<AppState>, user: PageUser, RawQuery(raw): RawQuery) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let layout = user.layout("Cases", "/cases");
     let q = match Fields::parse(raw.unwrap_or_default().as_bytes()) {
         Ok(q) => q,
@@ -188,11 +200,15 @@ pub async fn page(State(state): State<AppState>, user: PageUser, RawQuery(raw): 
                 shown: if rows.is_empty() {
                     String::new()
                 } else {
-                    format!("Showing cases {first} to {}", first as usize + rows.len() - 1)
+                    format!(
+                        "Showing cases {first} to {}",
+                        first as usize + rows.len() - 1
+                    )
                 },
                 cases: rows,
                 units: units.into_iter().map(|u| (u.id, u.name)).collect(),
-                previous: (chosen.page > 1).then(|| format!("/cases?{}", chosen.query(chosen.page - 1))),
+                previous: (chosen.page > 1)
+                    .then(|| format!("/cases?{}", chosen.query(chosen.page - 1))),
                 next: more.then(|| format!("/cases?{}", chosen.query(chosen.page + 1))),
                 export: format!("/cases.csv?{}", chosen.query(1)),
                 errors,
@@ -205,7 +221,11 @@ pub async fn page(State(state): State<AppState>, user: PageUser, RawQuery(raw): 
 }
 
 /// `GET /cases.csv`: the filtered list, every page.
-pub async fn export(State(state): State<AppState>, user: PageUser, RawQuery(raw): RawQuery) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let layout = user.layout("Cases", "/cases");
     let q = match Fields::parse(raw.unwrap_or_default().as_bytes()) {
         Ok(q) => q,
@@ -246,7 +266,10 @@ pub async fn export(State(state): State<AppState>, user: PageUser, RawQuery(raw)
     }
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"pledge-cases.csv\""),

@@ -156,4 +156,3 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
     }
     .into_response()
 }
-

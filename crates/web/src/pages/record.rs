@@ -223,10 +223,14 @@ async fn build(
         .options(ARRESTED)
         .value(a.get("arrested"))
         .error(err("arrested"));
-    let no_arrest_reason =
-        FormField::new("", "no_arrest_reason", "Why was no arrest made?", "textarea")
-            .value(a.get("no_arrest_reason"))
-            .error(err("no_arrest_reason"));
+    let no_arrest_reason = FormField::new(
+        "",
+        "no_arrest_reason",
+        "Why was no arrest made?",
+        "textarea",
+    )
+    .value(a.get("no_arrest_reason"))
+    .error(err("no_arrest_reason"));
     let more = vec![
         FormField::new("", "unit", "Unit the case belongs to", "select")
             .options_owned(
@@ -258,10 +262,15 @@ async fn build(
             .options(ACTIVITY)
             .value(a.get("activity"))
             .error(err("activity")),
-        FormField::new("", "causal_factors", "Did anything make it worse?", "checkboxes")
-            .options(CAUSAL.iter().copied())
-            .values(&a.all("causal_factors"))
-            .error(err("causal_factors")),
+        FormField::new(
+            "",
+            "causal_factors",
+            "Did anything make it worse?",
+            "checkboxes",
+        )
+        .options(CAUSAL.iter().copied())
+        .values(&a.all("causal_factors"))
+        .error(err("causal_factors")),
         FormField::new("", "how_reported", "How was it reported?", "text")
             .hint("For example, by radio or in person")
             .value(a.get("how_reported"))
@@ -461,14 +470,30 @@ pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
         errors.push(("victim".into(), m.into()));
     }
     need("injury", "Select how badly they were hurt", &mut errors);
-    need("hospitalised", "Select whether they were taken to hospital", &mut errors);
+    need(
+        "hospitalised",
+        "Select whether they were taken to hospital",
+        &mut errors,
+    );
     need("place", "Enter where the assault happened", &mut errors);
-    need("location_type", "Select what kind of place it is", &mut errors);
-    need("arrested", "Select whether a suspect was arrested", &mut errors);
+    need(
+        "location_type",
+        "Select what kind of place it is",
+        &mut errors,
+    );
+    need(
+        "arrested",
+        "Select whether a suspect was arrested",
+        &mut errors,
+    );
     let supervisor = pick_person(&state, user, a, &mut picks.supervisor, unit, &mut errors).await;
     let victim2 = pick_person(&state, user, a, &mut picks.victim2, unit, &mut errors).await;
     if victim2.is_some() {
-        need("injury2", "Select how badly the second colleague was hurt", &mut errors);
+        need(
+            "injury2",
+            "Select how badly the second colleague was hurt",
+            &mut errors,
+        );
     }
     let injury = choice(a, "injury", InjurySeverity::parse, &mut errors);
     let injury2 = choice(a, "injury2", InjurySeverity::parse, &mut errors);
@@ -562,7 +587,10 @@ fn refusal_on_page(e: &pledge_app::AppError) -> Option<(String, String)> {
         }
         AppError::Refused(Refusal::Rule(v)) => (
             v.field.as_deref().unwrap_or("form"),
-            format!("{} ({}: \u{201c}{}\u{201d})", v.detail, v.point_title, v.says),
+            format!(
+                "{} ({}: \u{201c}{}\u{201d})",
+                v.detail, v.point_title, v.says
+            ),
             true,
         ),
         _ => return None,

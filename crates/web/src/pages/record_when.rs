@@ -101,7 +101,10 @@ mod tests {
     #[test]
     fn dates_are_read_from_three_boxes_and_refused_in_plain_english() {
         let today = Date::new(2026, 3, 10).ok();
-        assert_eq!(date("9", "3", "2026", today), Ok(Date::constant(2026, 3, 9)));
+        assert_eq!(
+            date("9", "3", "2026", today),
+            Ok(Date::constant(2026, 3, 9))
+        );
         assert_eq!(
             date("", "", "", today),
             Err("Enter the date of the assault".into())

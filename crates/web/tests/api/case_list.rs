@@ -24,7 +24,11 @@ fn references(page: &str) -> Vec<String> {
 }
 
 /// The references the API's list gives the same person for a filter.
-async fn api_list(s: &SignedIn, app: &crate::harness::TestApp, q: &str) -> anyhow::Result<BTreeSet<String>> {
+async fn api_list(
+    s: &SignedIn,
+    app: &crate::harness::TestApp,
+    q: &str,
+) -> anyhow::Result<BTreeSet<String>> {
     let (status, body) = s.get(&app.api(&format!("/cases?limit=500&{q}"))).await?;
     anyhow::ensure!(status == StatusCode::OK, "{body}");
     Ok(body["cases"]
@@ -83,7 +87,12 @@ async fn a_senior_leader_filters_pages_and_exports_the_case_list(
         references(&south).into_iter().collect::<BTreeSet<_>>(),
         api_list(&supt, &app, "unit=south-response").await?
     );
-    let hate = page(&supt, &app, "/cases?hate_crime=yes&from=1/1/2026&to=31/1/2026").await?;
+    let hate = page(
+        &supt,
+        &app,
+        "/cases?hate_crime=yes&from=1/1/2026&to=31/1/2026",
+    )
+    .await?;
     let hate_refs: BTreeSet<String> = references(&hate).into_iter().collect();
     assert_eq!(
         hate_refs,
@@ -128,8 +137,15 @@ async fn a_senior_leader_filters_pages_and_exports_the_case_list(
     let exported: BTreeSet<String> = lines
         .map(|l| l.split(',').next().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(exported, api_list(&supt, &app, "unit=north-response").await?);
-    assert!(exported.len() > 50, "more than one page: {}", exported.len());
+    assert_eq!(
+        exported,
+        api_list(&supt, &app, "unit=north-response").await?
+    );
+    assert!(
+        exported.len() > 50,
+        "more than one page: {}",
+        exported.len()
+    );
     assert!(csv.contains(",Northern Response Team 2,"), "units by name");
     let log = app.store().access_by_actor("SUPT-0450").await?;
     let export = log

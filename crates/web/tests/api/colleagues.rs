@@ -62,9 +62,15 @@ async fn a_constable_finds_colleagues_of_the_force_only(backend: Backend) -> any
 
     // By part of a collar number, by name; another force's PC-4499 never.
     let (_, body) = pc.get(&app.api("/colleagues?q=PC-44")).await?;
-    assert_eq!(ids(&body), ["PC-4471", "PC-4410"], "Grace Obi, Tom Reed: {body}");
+    assert_eq!(
+        ids(&body),
+        ["PC-4471", "PC-4410"],
+        "Grace Obi, Tom Reed: {body}"
+    );
     // The unit asked for comes first: Southern Response's sergeant before Northern's.
-    let (_, body) = pc.get(&app.api("/colleagues?q=sgt&unit=south-response")).await?;
+    let (_, body) = pc
+        .get(&app.api("/colleagues?q=sgt&unit=south-response"))
+        .await?;
     assert_eq!(ids(&body)[..2], ["PS-2570", "PS-2231"], "{body}");
     let (_, body) = pc.get(&app.api("/colleagues?q=sgt")).await?;
     assert_eq!(ids(&body)[..2], ["PS-2231", "PS-2570"], "{body}");
@@ -89,7 +95,11 @@ async fn a_constable_finds_colleagues_of_the_force_only(backend: Backend) -> any
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Not signed in: 401.
-    let res = app.client().get(app.api("/colleagues?q=khan")).send().await?;
+    let res = app
+        .client()
+        .get(app.api("/colleagues?q=khan"))
+        .send()
+        .await?;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // Each search is in the access log, under the searcher.

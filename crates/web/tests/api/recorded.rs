@@ -56,9 +56,15 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
         page.contains("More than one person matches \u{201c}PC-44\u{201d}"),
         "{page}"
     );
-    assert!(page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"), "{page}");
+    assert!(
+        page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"),
+        "{page}"
+    );
     assert!(page.contains("PC Grace Obi, PC-4471"), "{page}");
-    assert!(page.contains(r#"name="victim_choice" type="radio" value="PC-4410""#), "{page}");
+    assert!(
+        page.contains(r#"name="victim_choice" type="radio" value="PC-4410""#),
+        "{page}"
+    );
     assert_eq!(app.store().case_ids(None, 1000).await?, before);
     // A date in the future is refused in plain English.
     form[3].1 = "2099";
@@ -75,7 +81,10 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
         page.contains("The date of the assault must be today or in the past"),
         "{page}"
     );
-    assert!(page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"), "the choice stands: {page}");
+    assert!(
+        page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"),
+        "the choice stands: {page}"
+    );
     form[3].1 = "2026";
     let res = pc
         .client
@@ -119,8 +128,14 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
     assert_eq!(report["supervisor"], "PS-2231");
     assert_eq!(report["unit"], "north-response");
     assert_eq!(report["offence"], "common_assault_emergency_worker");
-    let occurred = report["occurred_at"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(occurred, "2026-01-10T22:15:00Z", "10.15pm UK time in January");
+    let occurred = report["occurred_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        occurred, "2026-01-10T22:15:00Z",
+        "10.15pm UK time in January"
+    );
     // Another constable cannot read the confirmation.
     let other = sign_in(&app, "PCSO-6120").await?;
     let res = other

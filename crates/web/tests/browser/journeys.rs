@@ -10,7 +10,11 @@ use std::time::Instant;
 
 /// A date's day, month and year as a person types them in the GOV.UK date input.
 fn parts(d: jiff::civil::Date) -> (String, String, String) {
-    (d.day().to_string(), d.month().to_string(), d.year().to_string())
+    (
+        d.day().to_string(),
+        d.month().to_string(),
+        d.year().to_string(),
+    )
 }
 
 /// Today in the UK.
@@ -46,6 +50,48 @@ async fn wait_for(b: &Browser, css: &str) -> anyhow::Result<()> {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// A senior leader filters the case list on a phone (the table stacked into rows), sees the
+/// filtered cases by unit name, and finds the CSV export of exactly that list.
+async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
+    b.go("/cases").await?;
+    b.audit("cases").await?;
+    b.click("details summary").await?;
+    b.pick("#unit", "south-response").await?;
+    b.submit("#apply-filter").await?;
+    ensure!(
+        b.path().await?.contains("unit=south-response"),
+        "the filter is in the address"
+    );
+    let list = b.text("#case-list").await?;
+    ensure!(
+        list.contains("WX-2026-0064") && !list.contains("Northern Response"),
+        "only Southern Response's cases: {list}"
+    );
+    ensure!(!list.contains("south-response"), "units by name: {list}");
+    // On a phone the rows are stacked: no sideways scrolling.
+    let wide =
+        b.c.execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        wide == serde_json::Value::Bool(false),
+        "the list scrolls sideways on a phone"
+    );
+    let export =
+        b.c.find(Locator::Css("#export-csv"))
+            .await?
+            .attr("href")
+            .await?;
+    ensure!(
+        export.as_deref() == Some("/cases.csv?unit=south-response"),
+        "the export is of the filtered list: {export:?}"
+    );
+    b.audit("cases-filtered").await?;
+    Ok(())
 }
 
 /// Tomorrow in the UK, as `YYYY-MM-DD`.
@@ -190,7 +236,11 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.click("#victim-matches li").await?;
     taps += 1;
     ensure!(
-        b.c.find(Locator::Css("#victim")).await?.prop("value").await?.as_deref()
+        b.c.find(Locator::Css("#victim"))
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
             == Some("PC-4410"),
         "choosing puts the collar number in the field"
     );
@@ -408,6 +458,9 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             ensure!(page.contains("Team"), "units by name: {page}");
         }
         b.audit(&format!("overview-{who}")).await?;
+        if who == "SUPT-0450" {
+            case_list_journey(b).await?;
+        }
         b.sign_out().await?;
     }
 
