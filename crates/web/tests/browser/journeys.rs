@@ -459,6 +459,12 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
         }
         b.audit(&format!("overview-{who}")).await?;
         if who == "SUPT-0450" {
+            // Rates per 1,000 staff from the stored headcounts, units by name.
+            let rates = b.text("#rates").await?;
+            ensure!(
+                rates.contains("Per 1,000 staff") && rates.contains("All these units"),
+                "{rates}"
+            );
             case_list_journey(b).await?;
         }
         b.sign_out().await?;
