@@ -6,15 +6,17 @@ use pledge_store::PostgresStore;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
-async fn a_refused_connection_is_named_at_once() {
+async fn a_refused_connection_is_named_at_once() -> Result<(), Box<dyn std::error::Error>> {
     let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        l.local_addr().expect("its address").port()
+        let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+        l.local_addr()?.port()
     };
     let started = Instant::now();
-    let err = PostgresStore::open(&format!("postgres://postgres@127.0.0.1:{port}/pledge"))
-        .await
-        .expect_err("nothing listens there");
+    let Err(err) =
+        PostgresStore::open(&format!("postgres://postgres@127.0.0.1:{port}/pledge")).await
+    else {
+        return Err("connected where nothing listens".into());
+    };
     let message = err.to_string();
     assert!(
         message.contains("connection refused") && message.contains(&format!("127.0.0.1:{port}")),
@@ -25,4 +27,5 @@ async fn a_refused_connection_is_named_at_once() {
         "took {:?}: {message}",
         started.elapsed()
     );
+    Ok(())
 }
