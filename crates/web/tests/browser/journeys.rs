@@ -462,7 +462,9 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             // Rates per 1,000 staff from the stored headcounts, units by name.
             let rates = b.text("#rates").await?;
             ensure!(
-                rates.contains("Per 1,000 staff") && rates.contains("All these units"),
+                rates.contains("Northern Response Team 2")
+                    && rates.contains("All these units")
+                    && !rates.contains("north-response"),
                 "{rates}"
             );
             case_list_journey(b).await?;
