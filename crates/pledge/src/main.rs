@@ -1,4 +1,5 @@
-//! The `pledge` command: plans, evaluation, and (as the project grows) the store and server.
+//! The `pledge` command: the service, the demo, plans, evaluation, imports, reports and the
+//! store. `--help` opens with the crate's description (Cargo.toml).
 
 mod cmd;
 mod words;

@@ -8,8 +8,12 @@ mod access;
 mod accounts_admin;
 #[path = "api/backtest.rs"]
 mod backtest;
+#[path = "api/case_list.rs"]
+mod case_list;
 #[path = "api/cases.rs"]
 mod cases;
+#[path = "api/colleagues.rs"]
+mod colleagues;
 #[path = "api/harness.rs"]
 mod harness;
 #[path = "api/idempotency.rs"]

@@ -13,6 +13,10 @@ pub enum OrgAction {
     /// Read the people directory (names and contact details are personal data: only those
     /// who assign work or run the force's plan).
     ReadPeople,
+    /// Find a colleague by name or collar number to name in a report of an assault (the
+    /// victims and their supervisor): whoever may record an assault. Only the name, collar
+    /// number, unit and workforce role are given, never contact details.
+    FindColleagues,
     /// Add or change people, units and the units' meeting calendars (administrators and HR
     /// systems).
     Maintain,
@@ -53,8 +57,12 @@ pub fn decide_org(actor: &Actor, action: OrgAction, force: &str) -> bool {
             actor.scoped(TokenScope::PeopleWrite)
         }
         (OrgAction::Maintain, Actor::Person { .. }) => actor.has(AccountRole::Administrator),
-        (OrgAction::RecordAssault, Actor::Person { .. }) => actor.has(AccountRole::Staff),
-        (OrgAction::RecordAssault, Actor::System { .. }) => actor.scoped(TokenScope::CasesWrite),
+        (OrgAction::RecordAssault | OrgAction::FindColleagues, Actor::Person { .. }) => {
+            actor.has(AccountRole::Staff)
+        }
+        (OrgAction::RecordAssault | OrgAction::FindColleagues, Actor::System { .. }) => {
+            actor.scoped(TokenScope::CasesWrite)
+        }
         (OrgAction::PutPlanInForce, Actor::Person { .. }) => {
             actor.has(AccountRole::Administrator) || actor.has(AccountRole::ForceLead)
         }

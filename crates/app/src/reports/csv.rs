@@ -4,7 +4,7 @@ use super::{Pack, Table};
 
 /// Quotes a CSV field when it needs it (RFC 4180); a field starting with a formula character
 /// is prefixed with `'` so a spreadsheet does not run it.
-fn field(s: &str) -> String {
+pub fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
         format!("'{s}")
     } else {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 /// Arguments of `pledge demo`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Where the demo data lives (created and filled on first run, reused afterwards).
+    /// Where the demo data lives (created and filled on first run, reused afterwards). Kept
+    /// apart from `pledge serve`'s default `pledge.db`, so a demo never fills a real database;
+    /// the demo prints how to serve it again.
     #[arg(
         long = "database",
         env = "PLEDGE_DEMO_DATABASE_URL",
@@ -58,6 +60,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("  {:<11} {}", l.person_id, l.what);
     }
     println!("Password: {}", logins.password);
+    println!();
+    println!(
+        "The demo data is in {}. To serve it again: pledge serve --database {}",
+        args.database, args.database
+    );
     if let Some(secret) = &logins.admin_totp_secret {
         println!(
             "Two-factor for {}: add this secret to an authenticator app: {secret}",

@@ -94,6 +94,21 @@ fn demo_prints_the_sign_ins() {
         assert!(out.contains(expected), "{expected} missing from:\n{out}");
     }
     assert!(out.contains("with 5 cases"), "{out}");
+    // It says where the data is and how to serve it again (not `pledge serve`'s default).
+    assert!(
+        out.contains(&format!(
+            "To serve it again: pledge serve --database {}",
+            db.url
+        )),
+        "{out}"
+    );
+    // --help opens with what Pledge is today, not a promise of "(later) the store and server".
+    let help = run_ok(&["--help"]);
+    assert!(
+        help.starts_with("Pledge: Operation Hampshire as software."),
+        "{help}"
+    );
+    assert!(!help.contains("(later)"), "{help}");
     // A second run reuses the data and prints the same sign-ins.
     let again = run_ok(&["demo", "--no-serve", "--database", &db.url]);
     assert!(again.contains("Using the demo data already in"), "{again}");

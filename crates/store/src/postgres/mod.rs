@@ -66,8 +66,24 @@ impl PostgresStore {
         Self::connect_with(options).await
     }
 
-    /// Connects with the given options.
+    /// Connects with the given options. One connection is opened first, on its own: the pool
+    /// retries a refused connection until its acquire timeout (30 s) and then says only "pool
+    /// timed out", where the first attempt says why ("connection refused", a wrong password,
+    /// no such database) at once.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        use sqlx::Connection;
+        let first = sqlx::PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| {
+                StoreError::Invalid(format!(
+                    "cannot connect to PostgreSQL at {}:{}: {}",
+                    options.get_host(),
+                    options.get_port(),
+                    connect_error(&e)
+                ))
+            })?;
+        // Closing it is a courtesy to the server; the pool opens its own.
+        let _ = first.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
@@ -794,4 +810,15 @@ fn push_report_scope(
         .push_bind(encode::micros(scope.from))
         .push(" AND occurred_at < ")
         .push_bind(encode::micros(scope.to));
+}
+
+/// Why a first connection failed, in words: "connection refused" rather than an OS error code.
+fn connect_error(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused (is PostgreSQL running and listening on that address?)".into()
+        }
+        sqlx::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
 }

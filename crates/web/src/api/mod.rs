@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod body;
 pub mod cases;
+pub mod colleagues;
 pub mod crimes;
 pub mod idempotency;
 pub mod json;
@@ -42,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::mine))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(people::people))
+        .routes(routes!(colleagues::search))
         .routes(routes!(people::person, people::put_person))
         .routes(routes!(people::units))
         .routes(routes!(people::unit, people::put_unit))

@@ -9,7 +9,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use pledge_store::CaseFilter;
 
 /// One task as shown.
 pub struct TaskRow {
@@ -81,8 +80,22 @@ pub struct HomePage {
 pub struct CasesPage {
     /// Layout.
     pub layout: Layout,
-    /// Cases.
+    /// Cases on this page.
     pub cases: Vec<CaseRow>,
+    /// "Showing cases 51 to 100", or empty.
+    pub shown: String,
+    /// The force's units (id, name), for the filter.
+    pub units: Vec<(String, String)>,
+    /// The filters chosen.
+    pub chosen: super::cases::Chosen,
+    /// What is wrong with a filter (field, message).
+    pub errors: Vec<(String, String)>,
+    /// The previous page's address.
+    pub previous: Option<String>,
+    /// The next page's address.
+    pub next: Option<String>,
+    /// The CSV export of the filtered list.
+    pub export: String,
 }
 
 /// A case as the case list shows it. Lists never hold the reader's own cases as a victim
@@ -145,28 +158,4 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
             .collect(),
     }
     .into_response()
-}
-
-/// `GET /cases`: the cases the person may see.
-pub async fn cases(State(state): State<AppState>, user: PageUser) -> Response {
-    let layout = user.layout("Cases", "/cases");
-    let filter = CaseFilter {
-        limit: Some(200),
-        ..CaseFilter::default()
-    };
-    match state
-        .app()
-        .list_cases(&user.actor, filter, state.now())
-        .await
-    {
-        Ok(cases) => {
-            let names = super::names::Names::load(&state, &user).await;
-            CasesPage {
-                layout,
-                cases: cases.iter().map(|c| names.case_row(c)).collect(),
-            }
-        }
-        .into_response(),
-        Err(e) => PageError::from(e).page(layout),
-    }
 }

@@ -10,6 +10,7 @@ mod assets;
 mod auth_steps;
 mod backtest;
 mod case;
+mod cases;
 mod error;
 mod form;
 mod home;
@@ -25,6 +26,8 @@ mod report;
 mod trm;
 pub use report::{PackQuery, request as report_request};
 mod record;
+mod record_people;
+mod record_when;
 mod recorded;
 mod session;
 mod sign_in;
@@ -65,7 +68,8 @@ pub fn routes() -> Router<AppState> {
             "/account/two-factor",
             get(sign_in::two_factor_form).post(sign_in::two_factor),
         )
-        .route("/cases", get(home::cases))
+        .route("/cases", get(cases::page))
+        .route("/cases.csv", get(cases::export))
         .route("/cases/new", get(record::form).post(record::submit))
         .route("/cases/{case_id}", get(case::page))
         .route("/cases/{case_id}/record", get(step_pages::record_form))

@@ -66,6 +66,64 @@ pub struct OverviewPage {
     pub leavers: Vec<OverdueRow>,
     /// The scrutiny panel's review (OSSR 23(i)), for those who may see it.
     pub panel: Option<super::panel::PanelSummary>,
+    /// Assaults per 1,000 staff in the period, by unit, from the stored headcounts (empty when
+    /// the reader may not see the headcounts or none are stored).
+    pub rates: Vec<RateRow>,
+}
+
+/// Assaults recorded in a unit in the period, against its headcount.
+pub struct RateRow {
+    /// The unit's name ("Whole force" for the total).
+    pub unit: String,
+    /// Cases in the period.
+    pub cases: usize,
+    /// Staff of every workforce role, from the headcounts in force today.
+    pub staff: u32,
+    /// Cases per 1,000 staff, one decimal place.
+    pub rate: String,
+}
+
+/// Cases per 1,000 staff by unit (and for the whole force), for units with a headcount.
+fn rates(
+    recent: &[pledge_store::CaseSummary],
+    headcounts: &[pledge_store::Headcount],
+    names: &Names,
+) -> Vec<RateRow> {
+    use std::collections::BTreeMap;
+    let mut staff: BTreeMap<&str, u32> = BTreeMap::new();
+    for h in headcounts {
+        *staff.entry(h.unit.as_str()).or_default() += h.count;
+    }
+    let per_thousand = |cases: usize, staff: u32| {
+        format!("{:.1}", cases as f64 * 1000.0 / f64::from(staff.max(1)))
+    };
+    let mut rows: Vec<RateRow> = staff
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(unit, n)| {
+            let cases = recent.iter().filter(|c| c.unit == *unit).count();
+            RateRow {
+                unit: names.unit(unit),
+                cases,
+                staff: *n,
+                rate: per_thousand(cases, *n),
+            }
+        })
+        .collect();
+    let total: u32 = staff.values().sum();
+    if total > 0 {
+        let cases = recent
+            .iter()
+            .filter(|c| staff.contains_key(c.unit.as_str()))
+            .count();
+        rows.push(RateRow {
+            unit: "All these units".into(),
+            cases,
+            staff: total,
+            rate: per_thousand(cases, total),
+        });
+    }
+    rows
 }
 
 /// Query of the overview.
@@ -115,6 +173,16 @@ pub async fn page(
             Ok(_) | Err(pledge_app::AppError::Forbidden(_)) => None,
             Err(e) => return Err(e.into()),
         };
+        // Rates only for those who may see the force's headcounts (the pack's readers).
+        let headcounts = match (user.actor.force(), now.in_tz("Europe/London")) {
+            (Some(force), Ok(today)) => state
+                .app()
+                .headcounts_on(&user.actor, force, today.date())
+                .await
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let rates = rates(&recent, &headcounts, &names);
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
         Ok::<_, PageError>(OverviewPage {
@@ -178,6 +246,7 @@ pub async fn page(
                 })
                 .collect(),
             panel,
+            rates,
         })
     }
     .await;

@@ -1,23 +1,29 @@
-//! Record an assault: one page, few required answers (date, time, place, victims, what
-//! happened, injury, hospitalised, hate crime, suspect arrested or why not), the rest
-//! optional. Saving calls `App::record_assault` with the arrest answer (`arrest_made` or
-//! `no_arrest_recorded`) recorded in the same transaction, then shows the confirmation.
+//! Record an assault: one screen of the fewest questions the plan needs at the start (when,
+//! who was assaulted and how badly, where, whether a suspect was arrested), the rest in an
+//! optional "more about what happened" section or asked later by the obligations that need
+//! them. People are chosen from the force directory (see [`super::record_people`]); the date
+//! is the GOV.UK date input and the time is typed (see [`super::record_when`]). Saving calls
+//! `App::record_answers`, the one command that fills in the plan, the workforce roles, the
+//! supervisor and the offence and records the arrest answer in the same transaction; the
+//! recorder then lands on the confirmation.
 
-use super::case::people;
 use super::error::PageError;
-use super::form::{ErrorItem, FormField, YES_NO, summary};
+use super::form::{ErrorItem, FormField, YES_NO};
 use super::layout::Layout;
+use super::record_people::{Found, PersonPick, find};
+use super::record_when::{self, today};
 use super::session::{Fields, PageForm, PageUser};
 use super::steps::CAUSAL;
-use crate::api::body::to_event_kind;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use pledge_app::{AccountRole, Actor, NewAssault};
-use serde_json::{Value, json};
+use pledge_app::{ArrestAnswer, AssaultAnswers, VictimAnswer};
+use pledge_domain::event::values::{
+    Activity, CausalFactor, HateStrand, InjurySeverity, LocationType, Offence,
+};
 
 /// The record-an-assault page.
 #[derive(Template, WebTemplate)]
@@ -27,23 +33,47 @@ pub struct RecordPage {
     pub layout: Layout,
     /// The error summary.
     pub errors: Vec<ErrorItem>,
-    /// Required questions.
-    pub required: Vec<FormField>,
-    /// Optional questions.
-    pub optional: Vec<FormField>,
+    /// The date boxes: day, month, year.
+    pub day: String,
+    /// Month box.
+    pub month: String,
+    /// Year box.
+    pub year: String,
+    /// What is wrong with the date.
+    pub date_error: Option<String>,
+    /// The time.
+    pub time: Vec<FormField>,
+    /// Who was assaulted.
+    pub victim: PersonPick,
+    /// How badly hurt, hospital, where, what happened, hate crime.
+    pub about: Vec<FormField>,
+    /// Was a suspect arrested (drawn with the reveal of the reason).
+    pub arrested: FormField,
+    /// Why no arrest was made.
+    pub no_arrest_reason: FormField,
+    /// The victim's supervisor.
+    pub supervisor: PersonPick,
+    /// Optional: unit and offence.
+    pub more: Vec<FormField>,
+    /// Optional: a second colleague assaulted.
+    pub victim2: PersonPick,
+    /// Optional: their injury, what the colleague was doing, what made it worse.
+    pub more_after: Vec<FormField>,
+    /// Whether the optional section opens (an answer or an error in it).
+    pub more_open: bool,
 }
 
 const INJURY: [(&str, &str); 4] = [
-    ("none", "No injury"),
-    ("minor", "Minor"),
-    ("serious", "Serious"),
-    ("critical", "Critical"),
+    ("none", "Not hurt"),
+    ("minor", "Minor injury"),
+    ("serious", "Serious injury"),
+    ("critical", "Life-threatening injury"),
 ];
 const LOCATION: [(&str, &str); 8] = [
-    ("", "Choose"),
-    ("street", "Street"),
+    ("", "Choose the kind of place"),
+    ("street", "Street or public place"),
     ("custody", "Custody suite"),
-    ("vehicle", "Vehicle"),
+    ("vehicle", "Police vehicle"),
     ("station", "Police station"),
     ("railway", "Railway station or train"),
     ("hospital", "Hospital"),
@@ -59,7 +89,7 @@ const OFFENCE: [(&str, &str); 7] = [
     ("oapa_s20", "Grievous bodily harm (s20)"),
     ("oapa_s18", "Grievous bodily harm with intent (s18)"),
     ("oapa_s38", "Assault with intent to resist arrest (s38)"),
-    ("other", "Other"),
+    ("other", "Another offence"),
 ];
 const STRANDS: [(&str, &str); 5] = [
     ("race", "Race"),
@@ -69,7 +99,7 @@ const STRANDS: [(&str, &str); 5] = [
     ("transgender_identity", "Transgender identity"),
 ];
 const ARRESTED: [(&str, &str); 3] = [
-    ("yes", "Yes, a suspect was arrested"),
+    ("yes", "Yes"),
     ("no", "No"),
     ("no_suspect", "No, there is no suspect yet"),
 ];
@@ -84,11 +114,51 @@ const ACTIVITY: [(&str, &str); 8] = [
     ("other", "Something else"),
 ];
 
+/// The fields of the optional section (an answer or an error there opens it).
+const MORE: [&str; 7] = [
+    "unit",
+    "offence",
+    "victim2",
+    "injury2",
+    "activity",
+    "causal_factors",
+    "how_reported",
+];
+
+/// The person fields as looked up when the form was sent.
+#[derive(Default)]
+struct Picks {
+    victim: PersonPick,
+    victim2: PersonPick,
+    supervisor: PersonPick,
+}
+
+fn blank_picks() -> Picks {
+    Picks {
+        victim: PersonPick::new(
+            "victim",
+            "Who was assaulted?",
+            "Their name or collar number, for example Khan or PC-4410",
+        ),
+        victim2: PersonPick::new(
+            "victim2",
+            "A second colleague assaulted",
+            "Their name or collar number",
+        ),
+        supervisor: PersonPick::new(
+            "supervisor",
+            "Their supervisor (optional)",
+            "Leave blank for the line manager the force directory names for them",
+        ),
+    }
+}
+
 async fn build(
     state: &AppState,
     user: &PageUser,
-    answers: &Fields,
+    a: &Fields,
     errors: &[(String, String)],
+    picks: Picks,
 ) -> RecordPage {
     let err = |name: &str| {
         errors
@@ -96,109 +166,89 @@ async fn build(
             .find(|(f, _)| f == name)
             .map(|(_, m)| m.clone())
     };
-    let people = people(state, &user.actor).await;
     let units = state
         .app()
         .units_of_force(&user.actor)
         .await
         .unwrap_or_default();
-    let fresh = answers.0.is_empty();
-    let me = &user.user.account.person_id;
-    let person = |name: &str, label: &str, hint: &str| {
-        let f = if people.is_empty() {
-            FormField::new("", name, label, "text").width("govuk-input--width-10")
-        } else {
-            FormField::new("", name, label, "select").options_owned(
-                std::iter::once((String::new(), "Choose a person".to_owned())).chain(
-                    people
-                        .iter()
-                        .map(|(id, n)| (id.clone(), format!("{n} ({id})"))),
-                ),
-            )
-        };
-        f.hint(hint).value(answers.get(name)).error(err(name))
-    };
-    let default_unit = match &user.actor {
-        Actor::Person { unit, .. } => unit.clone().unwrap_or_default(),
-        Actor::System { .. } => String::new(),
-    };
-    let supervisor_default = if user.actor.has(AccountRole::Supervisor) {
-        me.as_str()
-    } else {
-        ""
-    };
-    let pick = |name: &str, default: &str| -> String {
-        if fresh {
-            default.to_owned()
-        } else {
-            answers.get(name).to_owned()
-        }
-    };
-    let required = vec![
-        FormField::new("", "date", "Date it happened", "date")
-            .width("govuk-input--width-10")
-            .value(&pick("date", ""))
-            .error(err("date")),
-        FormField::new("", "time", "Time it happened", "time")
-            .hint("24-hour clock, UK time, for example 01:20")
-            .width("govuk-input--width-5")
-            .value(answers.get("time"))
-            .error(err("time")),
-        FormField::new("", "place", "Where it happened", "text")
-            .hint("For example: outside 12 High Street, Northtown")
-            .value(answers.get("place"))
-            .error(err("place")),
-        FormField::new("", "location_type", "Kind of place", "select")
-            .options(LOCATION)
-            .value(answers.get("location_type"))
-            .error(err("location_type")),
-        FormField::new("", "unit", "Unit", "select")
-            .options_owned(units.iter().map(|u| (u.id.clone(), u.name.clone())))
-            .value(&pick("unit", &default_unit))
-            .error(err("unit")),
-        person(
-            "victim",
-            "Who was assaulted",
-            "The colleague assaulted. Add a second below if there was one.",
+    let fresh = a.0.is_empty();
+    let today = today(state.now());
+    let (day, month, year) = match (fresh, today) {
+        (true, Some(t)) => (
+            t.day().to_string(),
+            t.month().to_string(),
+            t.year().to_string(),
         ),
+        _ => (
+            a.get("day").to_owned(),
+            a.get("month").to_owned(),
+            a.get("year").to_owned(),
+        ),
+    };
+    let time = vec![
+        FormField::new("", "time", "What time did it happen?", "text")
+            .hint("For example, 01:20 or 9:45pm")
+            .width("govuk-input--width-5")
+            .value(a.get("time"))
+            .error(err("time")),
+    ];
+    let about = vec![
         FormField::new("", "injury", "How badly were they hurt?", "radios")
             .options(INJURY)
-            .value(&pick("injury", ""))
+            .value(a.get("injury"))
             .error(err("injury")),
         FormField::new("", "hospitalised", "Were they taken to hospital?", "radios")
             .options(YES_NO)
-            .value(answers.get("hospitalised"))
+            .value(a.get("hospitalised"))
             .error(err("hospitalised")),
-        FormField::new("", "summary", "What happened", "textarea")
-            .hint("A few sentences: what the colleague was doing and what the suspect did")
-            .value(answers.get("summary"))
+        FormField::new("", "place", "Where did it happen?", "text")
+            .hint("For example, outside 12 High Street, Northtown")
+            .value(a.get("place"))
+            .error(err("place")),
+        FormField::new("", "location_type", "What kind of place is it?", "select")
+            .options(LOCATION)
+            .value(a.get("location_type"))
+            .error(err("location_type")),
+        FormField::new("", "summary", "What happened? (optional)", "textarea")
+            .hint("A sentence is enough now; the investigation adds the rest")
+            .value(a.get("summary"))
             .error(err("summary")),
         FormField::new("", "hate_crime", "Was it a hate crime?", "checkboxes")
-            .hint("Tick each strand that applies. Leave all unticked if it was not a hate crime.")
+            .hint("Select each that applies. Leave all unselected if it was not a hate crime.")
             .options(STRANDS)
-            .values(&answers.all("hate_crime"))
+            .values(&a.all("hate_crime"))
             .error(err("hate_crime")),
-        FormField::new("", "arrested", "Was a suspect arrested?", "radios")
-            .options(ARRESTED)
-            .value(answers.get("arrested"))
-            .error(err("arrested")),
-        FormField::new("", "no_arrest_reason", "If not, why not?", "textarea")
-            .hint("Needed when there is a suspect but no arrest (the plan asks for the reason)")
-            .value(answers.get("no_arrest_reason"))
-            .error(err("no_arrest_reason")),
-        person(
-            "supervisor",
-            "The victim's supervisor",
-            "Their line manager or the initial supervisor",
-        )
-        .value(&pick("supervisor", supervisor_default)),
     ];
-    let optional = vec![
+    let arrested = FormField::new("", "arrested", "Was a suspect arrested?", "radios")
+        .options(ARRESTED)
+        .value(a.get("arrested"))
+        .error(err("arrested"));
+    let no_arrest_reason = FormField::new(
+        "",
+        "no_arrest_reason",
+        "Why was no arrest made?",
+        "textarea",
+    )
+    .value(a.get("no_arrest_reason"))
+    .error(err("no_arrest_reason"));
+    let more = vec![
+        FormField::new("", "unit", "Unit the case belongs to", "select")
+            .options_owned(
+                std::iter::once((String::new(), "The unit of the colleague assaulted".into()))
+                    .chain(units.iter().map(|u| (u.id.clone(), u.name.clone()))),
+            )
+            .value(a.get("unit"))
+            .error(err("unit")),
         FormField::new("", "offence", "Offence", "select")
             .options(OFFENCE)
-            .value(&pick("offence", "common_assault_emergency_worker"))
+            .value(if a.get("offence").is_empty() {
+                pledge_app::DEFAULT_OFFENCE.as_str()
+            } else {
+                a.get("offence")
+            })
             .error(err("offence")),
-        person("victim2", "A second colleague assaulted (optional)", ""),
+    ];
+    let more_after = vec![
         FormField::new(
             "",
             "injury2",
@@ -206,177 +256,184 @@ async fn build(
             "radios",
         )
         .options(INJURY)
-        .value(answers.get("injury2"))
+        .value(a.get("injury2"))
         .error(err("injury2")),
         FormField::new("", "activity", "What was the colleague doing?", "select")
             .options(ACTIVITY)
-            .value(answers.get("activity"))
+            .value(a.get("activity"))
             .error(err("activity")),
         FormField::new(
             "",
             "causal_factors",
-            "Anything that made it worse?",
+            "Did anything make it worse?",
             "checkboxes",
         )
         .options(CAUSAL.iter().copied())
-        .values(&answers.all("causal_factors")),
-        FormField::new("", "how_reported", "How it was reported (optional)", "text")
-            .hint("For example: radio, in person")
-            .value(answers.get("how_reported")),
+        .values(&a.all("causal_factors"))
+        .error(err("causal_factors")),
+        FormField::new("", "how_reported", "How was it reported?", "text")
+            .hint("For example, by radio or in person")
+            .value(a.get("how_reported"))
+            .error(err("how_reported")),
     ];
-    let mut all = required.clone();
-    all.extend(optional.iter().cloned());
-    let mut items = summary(&all);
+    let date_error = err("date");
+    let mut items = Vec::new();
+    let mut item = |href: &str, message: &Option<String>| {
+        if let Some(m) = message {
+            items.push(ErrorItem {
+                href: format!("#{href}"),
+                message: m.clone(),
+            });
+        }
+    };
+    item("date-day", &date_error);
+    for f in &time {
+        item(&f.id, &f.error);
+    }
+    item("victim", &picks.victim.error);
+    for f in about.iter().chain([&arrested, &no_arrest_reason]) {
+        item(&f.id, &f.error);
+    }
+    item("supervisor", &picks.supervisor.error);
+    for f in &more {
+        item(&f.id, &f.error);
+    }
+    item("victim2", &picks.victim2.error);
+    for f in &more_after {
+        item(&f.id, &f.error);
+    }
+    let shown = [
+        "date",
+        "time",
+        "victim",
+        "injury",
+        "hospitalised",
+        "place",
+        "location_type",
+        "summary",
+        "hate_crime",
+        "arrested",
+        "no_arrest_reason",
+        "supervisor",
+    ];
     for (f, m) in errors {
-        if !all.iter().any(|x| &x.name == f) {
+        if !shown.contains(&f.as_str()) && !MORE.contains(&f.as_str()) {
             items.push(ErrorItem {
                 href: "#main-content".into(),
-                message: format!("{f}: {m}"),
+                message: m.clone(),
             });
         }
     }
+    let more_open = MORE
+        .iter()
+        .any(|f| err(f).is_some() || (!a.get(f).is_empty() && *f != "offence"))
+        || a.get("offence") != pledge_app::DEFAULT_OFFENCE.as_str() && !a.get("offence").is_empty();
     RecordPage {
         layout: user
             .layout("Record an assault", "/cases/new")
             .with_errors(!items.is_empty()),
         errors: items,
-        required,
-        optional,
+        day,
+        month,
+        year,
+        date_error,
+        time,
+        victim: picks.victim,
+        about,
+        arrested,
+        no_arrest_reason,
+        supervisor: picks.supervisor,
+        more,
+        victim2: picks.victim2,
+        more_after,
+        more_open,
     }
 }
 
 /// `GET /cases/new`.
 pub async fn form(State(state): State<AppState>, user: PageUser) -> Response {
-    build(&state, &user, &Fields::default(), &[])
+    build(&state, &user, &Fields::default(), &[], blank_picks())
         .await
         .into_response()
 }
 
-fn workforce_role(people_roles: &[(String, Option<String>)], id: &str) -> String {
-    people_roles
-        .iter()
-        .find(|(p, _)| p == id)
-        .and_then(|(_, r)| r.clone())
-        .unwrap_or_else(|| "officer".to_owned())
-}
-
-/// Checks the answers and builds the `assault_reported` fields; errors name the field.
-fn report(
+/// A closed-vocabulary answer: `None` when not given, an error in words when not one of the
+/// choices offered (a tampered form).
+fn choice<T>(
     a: &Fields,
-    force: &str,
-    roles: &[(String, Option<String>)],
-) -> Result<serde_json::Map<String, Value>, Vec<(String, String)>> {
-    let mut errors = Vec::new();
-    let mut need = |name: &str, msg: &str| {
-        if a.get(name).is_empty() {
-            errors.push((name.to_owned(), msg.to_owned()));
+    name: &str,
+    parse: fn(&str) -> Result<T, String>,
+    errors: &mut Vec<(String, String)>,
+) -> Option<T> {
+    let v = a.get(name);
+    if v.is_empty() {
+        return None;
+    }
+    match parse(v) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            errors.push((name.into(), "Select one of the choices shown".into()));
+            None
         }
-    };
-    need("date", "Enter the date it happened");
-    need("time", "Enter the time it happened");
-    need("place", "Enter where it happened");
-    need("location_type", "Choose the kind of place");
-    need("unit", "Choose the unit");
-    need("victim", "Choose who was assaulted");
-    need("injury", "Say how badly they were hurt");
-    need("hospitalised", "Say whether they were taken to hospital");
-    need("summary", "Say what happened");
-    need("arrested", "Say whether a suspect was arrested");
-    need("supervisor", "Choose the victim's supervisor");
-    if a.get("arrested") == "no" && a.get("no_arrest_reason").is_empty() {
-        errors.push((
-            "no_arrest_reason".into(),
-            "Say why no arrest was made".into(),
-        ));
-    }
-    if !a.get("victim2").is_empty() && a.get("injury2").is_empty() {
-        errors.push((
-            "injury2".into(),
-            "Say how badly the second colleague was hurt".into(),
-        ));
-    }
-    let occurred = format!("{}T{}", a.get("date"), a.get("time"));
-    let occurred_at = if a.get("date").is_empty() || a.get("time").is_empty() {
-        None
-    } else {
-        match occurred
-            .parse::<jiff::civil::DateTime>()
-            .ok()
-            .and_then(|dt| dt.in_tz("Europe/London").ok())
-        {
-            Some(z) => Some(z.timestamp()),
-            None => {
-                errors.push(("date".into(), "Enter a real date and time".into()));
-                None
-            }
-        }
-    };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut victims = vec![json!({
-        "person": a.get("victim"),
-        "workforce_role": workforce_role(roles, a.get("victim")),
-        "injury": a.get("injury"),
-        "hospitalised": a.get("hospitalised") == "yes",
-    })];
-    if !a.get("victim2").is_empty() {
-        victims.push(json!({
-            "person": a.get("victim2"),
-            "workforce_role": workforce_role(roles, a.get("victim2")),
-            "injury": a.get("injury2"),
-        }));
-    }
-    let suspects = match a.get("arrested") {
-        "yes" => json!([{"identified": true}]),
-        "no" => json!([{"identified": false}]),
-        _ => json!([]),
-    };
-    let mut circumstances = serde_json::Map::new();
-    if !a.get("activity").is_empty() {
-        circumstances.insert("activity".into(), json!(a.get("activity")));
-    }
-    circumstances.insert("causal_factors".into(), json!(a.all("causal_factors")));
-    let body = json!({
-        "plan": {"id": "-", "version": 1},
-        "force": force,
-        "unit": a.get("unit"),
-        "occurred_at": occurred_at,
-        "place": a.get("place"),
-        "location_type": a.get("location_type"),
-        "how_reported": a.get("how_reported"),
-        "supervisor": a.get("supervisor"),
-        "victims": victims,
-        "offence": if a.get("offence").is_empty() { "common_assault_emergency_worker" } else { a.get("offence") },
-        "hate_crime": a.all("hate_crime"),
-        "suspects": suspects,
-        "circumstances": circumstances,
-        "summary": a.get("summary"),
-    });
-    match body {
-        Value::Object(m) => Ok(m),
-        _ => Err(vec![("form".into(), "could not be read".into())]),
     }
 }
 
-/// The answer to "Was a suspect arrested?" as the step recorded with the report; an answer
-/// that cannot be read is an error on its field, never dropped.
-fn arrest_answer(a: &Fields) -> Result<Vec<pledge_domain::EventKind>, Vec<(String, String)>> {
-    let (step, body) = match a.get("arrested") {
-        "yes" => ("arrest_made", serde_json::Map::new()),
-        "no" => {
-            let mut m = serde_json::Map::new();
-            m.insert("reason".into(), json!(a.get("no_arrest_reason")));
-            ("no_arrest_recorded", m)
+/// Each value of a checkbox answer, or an error in words.
+fn choices<T>(
+    a: &Fields,
+    name: &str,
+    parse: fn(&str) -> Result<T, String>,
+    errors: &mut Vec<(String, String)>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in a.all(name) {
+        match parse(v) {
+            Ok(t) => out.push(t),
+            Err(_) => errors.push((name.into(), "Select from the choices shown".into())),
         }
-        _ => return Ok(Vec::new()),
-    };
-    to_event_kind(step, body).map(|k| vec![k]).map_err(|p| {
-        p.errors
-            .iter()
-            .map(|e| ("no_arrest_reason".to_owned(), e.message.clone()))
-            .collect()
-    })
+    }
+    out
+}
+
+/// Looks up a person field; fills its pick and its error.
+async fn pick_person(
+    state: &AppState,
+    user: &PageUser,
+    a: &Fields,
+    pick: &mut PersonPick,
+    unit: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<String> {
+    let name = pick.name.clone();
+    pick.value = a.get(&name).to_owned();
+    match find(
+        state,
+        &user.actor,
+        a.get(&name),
+        a.get(&format!("{name}_choice")),
+        unit,
+    )
+    .await
+    {
+        Ok(Found::Nobody) => None,
+        Ok(Found::One(id, words)) => {
+            pick.value = id.clone();
+            pick.chosen = words;
+            Some(id)
+        }
+        Ok(Found::Unsettled(message, people)) => {
+            pick.matches = people.iter().map(|c| (c.id.clone(), c.label())).collect();
+            pick.error = Some(message.clone());
+            errors.push((name, message));
+            None
+        }
+        Err(e) => {
+            let message = format!("The force directory could not be searched: {e}");
+            pick.error = Some(message.clone());
+            errors.push((name, message));
+            None
+        }
+    }
 }
 
 /// `POST /cases/new`.
@@ -384,66 +441,172 @@ pub async fn submit(State(state): State<AppState>, form: PageForm) -> Response {
     let user = &form.user;
     let a = &form.fields;
     let now = state.now();
-    let force = user.actor.force().unwrap_or_default().to_owned();
-    let roles: Vec<(String, Option<String>)> =
-        match state.app().people_of_force(&user.actor, now).await {
-            Ok(ps) => ps.into_iter().map(|p| (p.id, p.workforce_role)).collect(),
-            Err(_) => Vec::new(),
-        };
-    let st = &state;
-    let again = |errors: Vec<(String, String)>| async move {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            build(st, user, a, &errors).await,
-        )
-            .into_response()
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let need = |name: &str, msg: &str, errors: &mut Vec<(String, String)>| {
+        if a.get(name).is_empty() {
+            errors.push((name.to_owned(), msg.to_owned()));
+        }
     };
-    let body = match report(a, &force, &roles) {
-        Ok(b) => b,
-        Err(errors) => return again(errors).await,
+    let date = record_when::date(a.get("day"), a.get("month"), a.get("year"), today(now))
+        .map_err(|m| errors.push(("date".into(), m)))
+        .ok();
+    let time = record_when::time(a.get("time"))
+        .map_err(|m| errors.push(("time".into(), m)))
+        .ok();
+    let mut picks = blank_picks();
+    let own_unit = match &user.actor {
+        pledge_app::Actor::Person { unit, .. } => unit.clone().unwrap_or_default(),
+        pledge_app::Actor::System { .. } => String::new(),
     };
-    let kind = match to_event_kind("assault_reported", body) {
-        Ok(k) => k,
-        Err(p) => {
-            return again(
-                p.errors
-                    .iter()
-                    .map(|e| (e.field.clone(), e.message.clone()))
-                    .collect(),
+    let unit = if a.get("unit").is_empty() {
+        own_unit.as_str()
+    } else {
+        a.get("unit")
+    };
+    let victim = pick_person(&state, user, a, &mut picks.victim, unit, &mut errors).await;
+    if a.get("victim").is_empty() {
+        let m = "Enter the name or collar number of the colleague who was assaulted";
+        picks.victim.error = Some(m.into());
+        errors.push(("victim".into(), m.into()));
+    }
+    need("injury", "Select how badly they were hurt", &mut errors);
+    need(
+        "hospitalised",
+        "Select whether they were taken to hospital",
+        &mut errors,
+    );
+    need("place", "Enter where the assault happened", &mut errors);
+    need(
+        "location_type",
+        "Select what kind of place it is",
+        &mut errors,
+    );
+    need(
+        "arrested",
+        "Select whether a suspect was arrested",
+        &mut errors,
+    );
+    let supervisor = pick_person(&state, user, a, &mut picks.supervisor, unit, &mut errors).await;
+    let victim2 = pick_person(&state, user, a, &mut picks.victim2, unit, &mut errors).await;
+    if victim2.is_some() {
+        need(
+            "injury2",
+            "Select how badly the second colleague was hurt",
+            &mut errors,
+        );
+    }
+    let injury = choice(a, "injury", InjurySeverity::parse, &mut errors);
+    let injury2 = choice(a, "injury2", InjurySeverity::parse, &mut errors);
+    let location_type = choice(a, "location_type", LocationType::parse, &mut errors);
+    let offence = choice(a, "offence", Offence::parse, &mut errors);
+    let activity = choice(a, "activity", Activity::parse, &mut errors);
+    let hate_crime = choices(a, "hate_crime", HateStrand::parse, &mut errors);
+    let causal_factors = choices(a, "causal_factors", CausalFactor::parse, &mut errors);
+    let arrest = match a.get("arrested") {
+        "yes" => Some(ArrestAnswer::Arrested),
+        "no" => Some(ArrestAnswer::NotArrested {
+            reason: a.get("no_arrest_reason").to_owned(),
+        }),
+        "no_suspect" => Some(ArrestAnswer::NoSuspect),
+        "" => None,
+        _ => {
+            errors.push(("arrested".into(), "Select one of the choices shown".into()));
+            None
+        }
+    };
+    let occurred_at = match (date, time) {
+        (Some(d), Some(t)) => record_when::moment(d, t)
+            .map_err(|m| errors.push(("date".into(), m)))
+            .ok(),
+        _ => None,
+    };
+    let answers = match (occurred_at, victim, injury, location_type, arrest) {
+        (Some(occurred_at), Some(victim), Some(injury), Some(location_type), Some(arrest))
+            if errors.is_empty() =>
+        {
+            let mut victims = vec![VictimAnswer {
+                person: victim,
+                injury,
+                hospitalised: a.get("hospitalised") == "yes",
+            }];
+            if let (Some(person), Some(injury)) = (victim2, injury2) {
+                victims.push(VictimAnswer {
+                    person,
+                    injury,
+                    hospitalised: false,
+                });
+            }
+            AssaultAnswers {
+                occurred_at,
+                unit: Some(a.get("unit").to_owned()).filter(|u| !u.is_empty()),
+                place: a.get("place").to_owned(),
+                location_type,
+                victims,
+                supervisor,
+                summary: a.get("summary").to_owned(),
+                hate_crime,
+                arrest,
+                offence,
+                how_reported: a.get("how_reported").to_owned(),
+                activity,
+                causal_factors,
+            }
+        }
+        _ => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, user, a, &errors, picks).await,
             )
-            .await;
+                .into_response();
         }
     };
-    let answers = match arrest_answer(a) {
-        Ok(answers) => answers,
-        Err(errors) => return again(errors).await,
-    };
-    let summary = match state
-        .app()
-        .record_assault(
-            &user.actor,
-            NewAssault {
-                case_id: None,
-                report: kind,
-                at: None,
-                plan_in_force: true,
-                answers,
-            },
-            now,
-        )
-        .await
-    {
-        Ok(s) => s,
-        Err(pledge_app::AppError::Invalid { field, message })
-        | Err(pledge_app::AppError::Refused(pledge_domain::Refusal::Invalid { field, message })) => {
-            let field = match field.as_str() {
-                "occurred_at" => "date".to_owned(),
-                f if f.starts_with("victims") => "victim".to_owned(),
-                f => f.to_owned(),
-            };
-            return again(vec![(field, message)]).await;
+    match state.app().record_answers(&user.actor, answers, now).await {
+        Ok(summary) => {
+            Redirect::to(&format!("/cases/{}/recorded", summary.case_id)).into_response()
         }
-        Err(e) => return PageError::from(e).page(user.layout("Record an assault", "/cases/new")),
+        Err(e) => match refusal_on_page(&e) {
+            Some(error) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, user, a, &[error], picks).await,
+            )
+                .into_response(),
+            None => PageError::from(e).page(user.layout("Record an assault", "/cases/new")),
+        },
+    }
+}
+
+/// An error of the command as an error on the form's field, in the page's words where the
+/// command's field is the page's question.
+fn refusal_on_page(e: &pledge_app::AppError) -> Option<(String, String)> {
+    use pledge_app::AppError;
+    use pledge_domain::Refusal;
+    let (field, message, rule) = match e {
+        AppError::Invalid { field, message }
+        | AppError::Refused(Refusal::Invalid { field, message }) => {
+            (field.as_str(), message.clone(), false)
+        }
+        AppError::Refused(Refusal::Rule(v)) => (
+            v.field.as_deref().unwrap_or("form"),
+            format!(
+                "{} ({}: \u{201c}{}\u{201d})",
+                v.detail, v.point_title, v.says
+            ),
+            true,
+        ),
+        _ => return None,
     };
-    Redirect::to(&format!("/cases/{}/recorded", summary.case_id)).into_response()
+    Some(match field {
+        "occurred_at" => (
+            "time".into(),
+            "The time of the assault must be in the past".into(),
+        ),
+        "reason" if rule => (
+            "no_arrest_reason".into(),
+            "Enter why no arrest was made".into(),
+        ),
+        "reason" => ("no_arrest_reason".into(), message),
+        "victims" | "victims[0].person" => ("victim".into(), message),
+        "victims[1].person" => ("victim2".into(), message),
+        f => (f.to_owned(), message),
+    })
 }

@@ -1,6 +1,8 @@
 //! Recording an assault from the page as a constable (who may not open the case): the arrest
 //! answer is saved with the report in one transaction, and the recorder lands on a
-//! confirmation with the reference and what happens next, never on "Page not found".
+//! confirmation with the reference and what happens next, never on "Page not found". People
+//! are found in the force directory without JavaScript: several matches are offered as a
+//! choice, and a supervisor left blank is the victim's line manager.
 
 use crate::harness::Backend;
 use crate::seeded::{demo_app, sign_in};
@@ -18,14 +20,15 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
     };
     let pc = sign_in(&app, "PC-4471").await?;
     let before = app.store().case_ids(None, 1000).await?;
-    let form = [
+    let mut form = vec![
         ("csrf_token", pc.csrf.as_str()),
-        ("date", "2026-01-10"),
-        ("time", "22:15"),
+        ("day", "10"),
+        ("month", "1"),
+        ("year", "2026"),
+        ("time", "10.15pm"),
         ("place", "Outside the Crown, Market Street"),
         ("location_type", "street"),
-        ("unit", "north-response"),
-        ("victim", "PC-4410"),
+        ("victim", "PC-44"),
         ("injury", "minor"),
         ("hospitalised", "no"),
         (
@@ -37,8 +40,52 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
             "no_arrest_reason",
             "The suspect ran off before backup arrived",
         ),
-        ("supervisor", "PS-2231"),
+        ("supervisor", ""),
     ];
+    // "PC-44" matches two constables: the page asks which, and records nothing.
+    let res = pc
+        .client
+        .post(app.url("/cases/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded(&form))
+        .send()
+        .await?;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await?;
+    assert!(
+        page.contains("More than one person matches \u{201c}PC-44\u{201d}"),
+        "{page}"
+    );
+    assert!(
+        page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"),
+        "{page}"
+    );
+    assert!(page.contains("PC Grace Obi, PC-4471"), "{page}");
+    assert!(
+        page.contains(r#"name="victim_choice" type="radio" value="PC-4410""#),
+        "{page}"
+    );
+    assert_eq!(app.store().case_ids(None, 1000).await?, before);
+    // A date in the future is refused in plain English.
+    form[3].1 = "2099";
+    form.push(("victim_choice", "PC-4410"));
+    let res = pc
+        .client
+        .post(app.url("/cases/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded(&form))
+        .send()
+        .await?;
+    let page = res.text().await?;
+    assert!(
+        page.contains("The date of the assault must be today or in the past"),
+        "{page}"
+    );
+    assert!(
+        page.contains("PC Tom Reed, PC-4410, Northern Response Team 2"),
+        "the choice stands: {page}"
+    );
+    form[3].1 = "2026";
     let res = pc
         .client
         .post(app.url("/cases/new"))
@@ -74,6 +121,21 @@ async fn a_constable_records_an_assault_and_sees_the_confirmation(
         .map(|e| e.kind.event_type().as_str())
         .collect();
     assert_eq!(types, ["assault_reported", "no_arrest_recorded"]);
+    // Filled in from the directory: the victim's role, unit and line manager as supervisor.
+    let report = serde_json::to_value(&stored.events[0].kind)?;
+    assert_eq!(report["victims"][0]["person"], "PC-4410");
+    assert_eq!(report["victims"][0]["workforce_role"], "officer");
+    assert_eq!(report["supervisor"], "PS-2231");
+    assert_eq!(report["unit"], "north-response");
+    assert_eq!(report["offence"], "common_assault_emergency_worker");
+    let occurred = report["occurred_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        occurred, "2026-01-10T22:15:00Z",
+        "10.15pm UK time in January"
+    );
     // Another constable cannot read the confirmation.
     let other = sign_in(&app, "PCSO-6120").await?;
     let res = other

@@ -93,6 +93,8 @@ pub struct Browser {
 
 /// Phone size (CSS pixels).
 pub const PHONE: (u32, u32) = (360, 740);
+/// The narrowest phone WCAG's reflow criterion (1.4.10) asks for: 320 CSS pixels.
+pub const NARROW: (u32, u32) = (320, 640);
 /// Desktop size.
 pub const DESKTOP: (u32, u32) = (1280, 900);
 
@@ -304,10 +306,11 @@ impl Browser {
         }
     }
 
-    /// Runs axe-core on the page at phone and desktop widths, with a screenshot of each;
+    /// Runs axe-core on the page at the narrowest phone (320 px), phone and desktop widths,
+    /// with a screenshot of each;
     /// violations are collected (the test fails at the end if there are any).
     pub async fn audit(&mut self, name: &str) -> anyhow::Result<()> {
-        self.audit_at(name, &[PHONE, DESKTOP]).await
+        self.audit_at(name, &[NARROW, PHONE, DESKTOP]).await
     }
 
     /// Runs axe-core on the page at each of these sizes, with a screenshot of each (named
@@ -315,6 +318,7 @@ impl Browser {
     pub async fn audit_at(&mut self, name: &str, sizes: &[(u32, u32)]) -> anyhow::Result<()> {
         for &size in sizes {
             let label = match size {
+                NARROW => "narrow".to_owned(),
                 PHONE => "phone".to_owned(),
                 DESKTOP => "desktop".to_owned(),
                 (w, _) => format!("{w}px"),

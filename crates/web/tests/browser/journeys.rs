@@ -8,15 +8,90 @@ use anyhow::{Context, ensure};
 use fantoccini::Locator;
 use std::time::Instant;
 
-/// Yesterday in the UK, as `YYYY-MM-DD`.
-fn yesterday() -> String {
-    let now = jiff::Zoned::now().with_time_zone(
-        jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC),
+/// A date's day, month and year as a person types them in the GOV.UK date input.
+fn parts(d: jiff::civil::Date) -> (String, String, String) {
+    (
+        d.day().to_string(),
+        d.month().to_string(),
+        d.year().to_string(),
+    )
+}
+
+/// Today in the UK.
+fn uk_today() -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC))
+        .date()
+}
+
+/// Today in the UK: day, month, year.
+fn today_parts() -> (String, String, String) {
+    parts(uk_today())
+}
+
+/// Yesterday in the UK: day, month, year.
+fn yesterday_parts() -> (String, String, String) {
+    let today = uk_today();
+    parts(today.yesterday().unwrap_or(today))
+}
+
+/// Waits up to 5 s for an element (a script's answer).
+async fn wait_for(b: &Browser, css: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        if let Ok(e) = b.c.find(Locator::Css(css)).await
+            && e.is_displayed().await.unwrap_or(false)
+        {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{css} did not appear within 5 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A senior leader filters the case list on a phone (the table stacked into rows), sees the
+/// filtered cases by unit name, and finds the CSV export of exactly that list.
+async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
+    b.go("/cases").await?;
+    b.audit("cases").await?;
+    b.click("details summary").await?;
+    b.pick("#unit", "south-response").await?;
+    b.submit("#apply-filter").await?;
+    ensure!(
+        b.path().await?.contains("unit=south-response"),
+        "the filter is in the address"
     );
-    now.date()
-        .yesterday()
-        .map(|d| d.to_string())
-        .unwrap_or_else(|_| now.date().to_string())
+    let list = b.text("#case-list").await?;
+    ensure!(
+        list.contains("WX-2026-0064") && !list.contains("Northern Response"),
+        "only Southern Response's cases: {list}"
+    );
+    ensure!(!list.contains("south-response"), "units by name: {list}");
+    // On a phone the rows are stacked: no sideways scrolling.
+    let wide =
+        b.c.execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        wide == serde_json::Value::Bool(false),
+        "the list scrolls sideways on a phone"
+    );
+    let export =
+        b.c.find(Locator::Css("#export-csv"))
+            .await?
+            .attr("href")
+            .await?;
+    ensure!(
+        export.as_deref() == Some("/cases.csv?unit=south-response"),
+        "the export is of the filtered list: {export:?}"
+    );
+    b.audit("cases-filtered").await?;
+    Ok(())
 }
 
 /// Tomorrow in the UK, as `YYYY-MM-DD`.
@@ -94,41 +169,113 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     b.audit("tasks-supervisor").await?;
     b.go("/cases/new").await?;
     b.audit("record-assault").await?;
-    // Saving with nothing answered: the error summary links to the fields.
+    // Saving with only a summary answered (a script, as an attacker would): the error summary
+    // links to the fields, in plain English, and the script is shown as text, never run.
+    b.fill("#summary", "<script>alert(1)</script>").await?;
+    b.set_value("#date-day", "").await?;
     b.submit("#save-assault").await?;
     let summary = b.text(".govuk-error-summary").await?;
-    ensure!(summary.contains("Enter the date it happened"), "{summary}");
+    for message in [
+        "The date of the assault must include a day",
+        "Enter the time of the assault",
+        "Enter the name or collar number of the colleague who was assaulted",
+        "Select whether a suspect was arrested",
+    ] {
+        ensure!(summary.contains(message), "{message} missing: {summary}");
+    }
     let first_link =
         b.c.find(Locator::Css(".govuk-error-summary__list a"))
             .await?
             .attr("href")
             .await?;
     ensure!(
-        first_link.as_deref() == Some("#date"),
+        first_link.as_deref() == Some("#date-day"),
         "summary links to {first_link:?}"
     );
+    ensure!(
+        b.c.get_alert_text().await.is_err(),
+        "an alert dialog opened"
+    );
+    ensure!(
+        b.c.source()
+            .await?
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the summary is not escaped in the HTML"
+    );
     b.audit("record-assault-errors").await?;
-    // Now the answers, on a phone-sized window, timed.
+    // Now an officer on a phone records last night's assault, counting every tap and every
+    // character typed (docs/pages.md). The date boxes start at today's date.
     b.go("/cases/new").await?;
+    let mut taps = 0u32;
+    let mut typed = 0usize;
     let started = Instant::now();
-    b.set_value("#date", &yesterday()).await?;
-    b.set_value("#time", "01:20").await?;
-    b.fill("#place", "Outside 12 High Street").await?;
-    b.pick("#location_type", "street").await?;
-    b.pick("#unit", "north-response").await?;
-    b.pick("#victim", "PC-4410").await?;
+    let (day, month, year) = yesterday_parts();
+    let today = today_parts();
+    b.fill("#date-day", &day).await?;
+    taps += 1;
+    typed += day.len();
+    if month != today.1 || year != today.2 {
+        b.fill("#date-month", &month).await?;
+        b.fill("#date-year", &year).await?;
+        taps += 2;
+        typed += month.len() + year.len();
+    }
+    b.fill("#time", "0120").await?;
+    taps += 1;
+    typed += 4;
+    // The victim from the directory: type part of the name, tap the match.
+    b.fill("#victim", "Reed").await?;
+    taps += 1;
+    typed += 4;
+    wait_for(b, "#victim-matches li").await?;
+    let offered = b.text("#victim-matches").await?;
+    ensure!(
+        offered.contains("PC Tom Reed, PC-4410, Northern Response Team 2"),
+        "the autocomplete offers {offered:?}"
+    );
+    b.click("#victim-matches li").await?;
+    taps += 1;
+    ensure!(
+        b.c.find(Locator::Css("#victim"))
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
+            == Some("PC-4410"),
+        "choosing puts the collar number in the field"
+    );
     b.click("#injury-2").await?; // minor
     b.click("#hospitalised-2").await?; // no
-    b.fill(
-        "#summary",
-        "<script>alert(1)</script> Punched while making an arrest.",
-    )
-    .await?;
+    taps += 2;
+    b.fill("#place", "High Street").await?;
+    taps += 1;
+    typed += "High Street".len();
+    b.pick("#location_type", "street").await?;
+    taps += 2; // open the list, choose
+    // "Why was no arrest made?" shows only once "No" is chosen.
+    let reason = b.c.find(Locator::Css("#no_arrest_reason")).await?;
+    ensure!(
+        !reason.is_displayed().await?,
+        "the reason is asked before No is chosen"
+    );
     b.click("#arrested-2").await?; // no
-    b.fill("#no_arrest_reason", "Suspect ran off before backup arrived")
-        .await?;
+    taps += 1;
+    ensure!(reason.is_displayed().await?, "the reason is not revealed");
+    b.fill("#no_arrest_reason", "Ran off").await?;
+    taps += 1;
+    typed += "Ran off".len();
     b.submit("#save-assault").await?;
+    taps += 1;
     let elapsed = started.elapsed();
+    eprintln!(
+        "recorded an assault on a 360 px phone: {taps} taps, {typed} characters typed, \
+         {} ms in the browser (filling and saving)",
+        elapsed.as_millis()
+    );
+    ensure!(
+        taps <= 15 && typed <= 40,
+        "{taps} taps and {typed} characters: more than a minute's work on a phone"
+    );
     // The confirmation: the reference and what happens next, then the case.
     let confirmation = b.path().await?;
     ensure!(
@@ -143,32 +290,12 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     ensure!(
         b.text("#next").await?.contains("Sgt Amira Khan"),
-        "what happens next names the supervisor"
+        "what happens next names the supervisor (PC Reed's line manager)"
     );
     b.audit("recorded").await?;
     b.click("a[href^='/cases/PL-']").await?;
     let case_path = b.path().await?;
     let case_url = case_path.split('?').next().unwrap_or_default().to_owned();
-    eprintln!(
-        "recorded an assault in the browser at 360x740 in {} ms (filling and saving)",
-        elapsed.as_millis()
-    );
-    // Security: the script is shown as text and never ran.
-    let what = b.text("#what-happened").await?;
-    ensure!(
-        what.contains("<script>alert(1)</script>"),
-        "summary shown as {what:?}"
-    );
-    ensure!(
-        b.c.get_alert_text().await.is_err(),
-        "an alert dialog opened"
-    );
-    ensure!(
-        b.c.source()
-            .await?
-            .contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-        "the summary is not escaped in the HTML"
-    );
     b.audit("case-new").await?;
 
     // Assign the victim as OIC, from the obligation's own page: refused in the plan's own
@@ -336,6 +463,17 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
             ensure!(page.contains("Team"), "units by name: {page}");
         }
         b.audit(&format!("overview-{who}")).await?;
+        if who == "SUPT-0450" {
+            // Rates per 1,000 staff from the stored headcounts, units by name.
+            let rates = b.text("#rates").await?;
+            ensure!(
+                rates.contains("Northern Response Team 2")
+                    && rates.contains("All these units")
+                    && !rates.contains("north-response"),
+                "{rates}"
+            );
+            case_list_journey(b).await?;
+        }
         b.sign_out().await?;
     }
 

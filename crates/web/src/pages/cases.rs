@@ -1,0 +1,282 @@
+//! `GET /cases`: the cases the person may see (the store's `CaseScope`, as the single-case
+//! route decides), filtered by unit, open or closed, hate crime, hospital and a date range,
+//! 50 a page with previous and next links; `GET /cases.csv`: the same filtered list, every
+//! page, as CSV (written to the access log as a disclosure). The filter form is a GET form: it
+//! works without JavaScript and its address can be bookmarked.
+
+use super::error::PageError;
+use super::home::{CaseRow, CasesPage};
+use super::record_when::UK;
+use super::session::{Fields, PageUser};
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use pledge_store::CaseFilter;
+
+/// Cases a page.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The filters as chosen, to draw the form again and build links.
+#[derive(Debug, Clone, Default)]
+pub struct Chosen {
+    /// Unit id, or empty for all.
+    pub unit: String,
+    /// `open`, `closed` or empty.
+    pub status: String,
+    /// `yes`, `no` or empty.
+    pub hate_crime: String,
+    /// Only cases where a colleague was taken to hospital.
+    pub hospitalised: bool,
+    /// From, as typed.
+    pub from: String,
+    /// To, as typed.
+    pub to: String,
+    /// The page, from 1.
+    pub page: u32,
+}
+
+impl Chosen {
+    /// The query string of these filters at `page` (for the pagination and the export).
+    pub fn query(&self, page: u32) -> String {
+        let mut q = vec![];
+        let mut add = |k: &str, v: &str| {
+            if !v.is_empty() {
+                q.push(format!("{k}={}", urlencode(v)));
+            }
+        };
+        add("unit", &self.unit);
+        add("status", &self.status);
+        add("hate_crime", &self.hate_crime);
+        add("hospitalised", if self.hospitalised { "yes" } else { "" });
+        add("from", &self.from);
+        add("to", &self.to);
+        if page > 1 {
+            add("page", &page.to_string());
+        }
+        q.join("&")
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+impl CasesPage {
+    /// The date filters: name, label, value as typed.
+    pub fn dates(&self) -> Vec<(String, String, String)> {
+        vec![
+            (
+                "from".into(),
+                "Happened on or after".into(),
+                self.chosen.from.clone(),
+            ),
+            (
+                "to".into(),
+                "Happened on or before".into(),
+                self.chosen.to.clone(),
+            ),
+        ]
+    }
+
+    /// Whether a filter has an error.
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.iter().any(|(f, _)| f == name)
+    }
+}
+
+/// A day typed as `27/3/2026`, `27 3 2026` or `2026-03-27`.
+fn day(typed: &str) -> Option<jiff::civil::Date> {
+    let t = typed.trim();
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t
+        .split(['/', ' ', '.', '-'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [d, m, y] => jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok(),
+        _ => None,
+    }
+}
+
+/// The start of a day in the UK.
+fn start_of(d: jiff::civil::Date) -> Option<jiff::Timestamp> {
+    d.to_datetime(jiff::civil::Time::midnight())
+        .in_tz(UK)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// Reads the filters; errors name the field in words.
+fn read(q: &Fields) -> (Chosen, CaseFilter, Vec<(String, String)>) {
+    let mut errors = Vec::new();
+    let chosen = Chosen {
+        unit: q.get("unit").to_owned(),
+        status: match q.get("status") {
+            s @ ("open" | "closed") => s.to_owned(),
+            _ => String::new(),
+        },
+        hate_crime: match q.get("hate_crime") {
+            s @ ("yes" | "no") => s.to_owned(),
+            _ => String::new(),
+        },
+        hospitalised: q.get("hospitalised") == "yes",
+        from: q.get("from").to_owned(),
+        to: q.get("to").to_owned(),
+        page: q.get("page").parse::<u32>().unwrap_or(1).clamp(1, 20_000),
+    };
+    let mut date = |name: &str, typed: &str, next_day: bool| -> Option<jiff::Timestamp> {
+        if typed.is_empty() {
+            return None;
+        }
+        let d = day(typed).and_then(|d| if next_day { d.tomorrow().ok() } else { Some(d) });
+        match d.and_then(start_of) {
+            Some(t) => Some(t),
+            None => {
+                errors.push((
+                    name.to_owned(),
+                    format!("Enter the {name} date like 27/3/2026"),
+                ));
+                None
+            }
+        }
+    };
+    let from = date("from", &chosen.from, false);
+    let to = date("to", &chosen.to, true);
+    let filter = CaseFilter {
+        unit: Some(chosen.unit.clone()).filter(|u| !u.is_empty()),
+        status: Some(chosen.status.clone()).filter(|s| !s.is_empty()),
+        hate_crime: match chosen.hate_crime.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        hospitalised: chosen.hospitalised.then_some(true),
+        from,
+        to,
+        limit: Some(PAGE_SIZE + 1),
+        offset: Some((chosen.page - 1) * PAGE_SIZE),
+    };
+    (chosen, filter, errors)
+}
+
+/// `GET /cases`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let layout = user.layout("Cases", "/cases");
+    let q = match Fields::parse(raw.unwrap_or_default().as_bytes()) {
+        Ok(q) => q,
+        Err(e) => return e.page(layout),
+    };
+    let (chosen, filter, errors) = read(&q);
+    let units = state
+        .app()
+        .units_of_force(&user.actor)
+        .await
+        .unwrap_or_default();
+    match state
+        .app()
+        .list_cases(&user.actor, filter, state.now())
+        .await
+    {
+        Ok(mut cases) => {
+            let more = cases.len() > PAGE_SIZE as usize;
+            cases.truncate(PAGE_SIZE as usize);
+            let names = super::names::Names::load(&state, &user).await;
+            let rows: Vec<CaseRow> = cases.iter().map(|c| names.case_row(c)).collect();
+            let first = (chosen.page - 1) * PAGE_SIZE + 1;
+            CasesPage {
+                layout: layout.with_errors(!errors.is_empty()),
+                shown: if rows.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "Showing cases {first} to {}",
+                        first as usize + rows.len() - 1
+                    )
+                },
+                cases: rows,
+                units: units.into_iter().map(|u| (u.id, u.name)).collect(),
+                previous: (chosen.page > 1)
+                    .then(|| format!("/cases?{}", chosen.query(chosen.page - 1))),
+                next: more.then(|| format!("/cases?{}", chosen.query(chosen.page + 1))),
+                export: format!("/cases.csv?{}", chosen.query(1)),
+                errors,
+                chosen,
+            }
+            .into_response()
+        }
+        Err(e) => PageError::from(e).page(layout),
+    }
+}
+
+/// `GET /cases.csv`: the filtered list, every page.
+pub async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let layout = user.layout("Cases", "/cases");
+    let q = match Fields::parse(raw.unwrap_or_default().as_bytes()) {
+        Ok(q) => q,
+        Err(e) => return e.page(layout),
+    };
+    let (chosen, filter, errors) = read(&q);
+    if let Some((_, m)) = errors.first() {
+        return PageError::from(pledge_app::AppError::invalid("filter", m.clone())).page(layout);
+    }
+    let what = match chosen.query(1) {
+        q if q.is_empty() => "no filter".to_owned(),
+        q => q,
+    };
+    let cases = match state
+        .app()
+        .export_cases(&user.actor, filter, &what, state.now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return PageError::from(e).page(layout),
+    };
+    let names = super::names::Names::load(&state, &user).await;
+    let field = pledge_app::reports::csv::field;
+    let mut out = String::from("Case,Happened,Unit,Injury,Taken to hospital,Hate crime,Status\r\n");
+    for c in &cases {
+        let r = names.case_row(c);
+        let cells = [
+            r.case_id.as_str(),
+            &c.occurred_at.to_string(),
+            &r.unit,
+            &r.injury,
+            if r.hospitalised { "yes" } else { "no" },
+            if r.hate_crime { "yes" } else { "no" },
+            &r.status,
+        ];
+        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"pledge-cases.csv\""),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        out,
+    )
+        .into_response()
+}
