@@ -22,6 +22,8 @@ mod log;
 mod ops;
 #[path = "conformance/overview_counts.rs"]
 mod overview_counts;
+#[path = "conformance/schedule.rs"]
+mod schedule;
 #[path = "conformance/panel.rs"]
 mod panel;
 #[path = "conformance/period.rs"]
