@@ -22,8 +22,6 @@ mod log;
 mod ops;
 #[path = "conformance/overview_counts.rs"]
 mod overview_counts;
-#[path = "conformance/schedule.rs"]
-mod schedule;
 #[path = "conformance/panel.rs"]
 mod panel;
 #[path = "conformance/period.rs"]
@@ -34,6 +32,8 @@ mod plans;
 mod read_models;
 #[path = "conformance/retention.rs"]
 mod retention;
+#[path = "conformance/schedule.rs"]
+mod schedule;
 #[path = "conformance/tamper.rs"]
 mod tamper;
 
