@@ -244,6 +244,18 @@ mod tests {
                 "2026-12-15T10:00:00Z"
             ]
         );
+        // Evaluation reads them: the next meeting after now is the schedule's.
+        let plans = app.plans();
+        let plan = plans
+            .iter()
+            .find(|p| p.meetings.iter().any(|m| m.id == calendar))
+            .ok_or("a plan declares the calendar")?;
+        let meetings = app.meetings_for(plan, "north").await?;
+        assert_eq!(
+            meetings.next_after(&calendar, "2026-12-02T00:00:00Z".parse()?),
+            Some("2026-12-15T10:00:00Z".parse()?),
+            "8 December is an exception"
+        );
         app.clear_meeting_schedule(&a, &calendar, "north", now)
             .await?;
         assert!(app.coming_meetings(&a, now).await?.is_empty());
