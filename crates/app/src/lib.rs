@@ -14,6 +14,7 @@ mod confirmation;
 mod error;
 mod idempotency;
 pub mod import;
+mod meeting_schedules;
 mod meetings;
 pub mod notifications;
 pub mod on_call;

@@ -6,7 +6,7 @@
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
-use crate::policy::CaseAction;
+use crate::policy::{CaseAction, Decision, decide};
 use jiff::Timestamp;
 use pledge_domain::case::{CaseState, TrmBriefing};
 use pledge_store::{AccessAction, AccessEntry, CaseId, Store};
@@ -45,5 +45,16 @@ impl<S: Store> App<S> {
             })
             .await?;
         Ok(briefing)
+    }
+
+    /// Whether the actor may see a case's TRM briefing, to offer a link to it: the policy's
+    /// answer for the actor's relation to the case, asked without reading the case or logging
+    /// (following the link is the read, and it is logged). False for no such case.
+    pub async fn may_see_trm_briefing(&self, actor: &Actor, case_id: &CaseId) -> AppResult<bool> {
+        let Some(summary) = self.store.summary(case_id).await? else {
+            return Ok(false);
+        };
+        let rel = self.relations(actor, &summary).await?;
+        Ok(decide(actor, CaseAction::ViewTrmBriefing, &rel) == Decision::Allow)
     }
 }

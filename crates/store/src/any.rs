@@ -390,3 +390,25 @@ impl crate::directory::DirectoryStore for AnyStore {
         delegate!(self, s => s.remove_uploads(id, before))
     }
 }
+
+impl crate::schedule::MeetingScheduleStore for AnyStore {
+    async fn set_meeting_schedule(
+        &self,
+        schedule: &crate::schedule::MeetingSchedule,
+        meetings: &[Timestamp],
+        now: Timestamp,
+    ) -> Result<()> {
+        delegate!(self, s => s.set_meeting_schedule(schedule, meetings, now))
+    }
+    async fn clear_meeting_schedule(
+        &self,
+        calendar: &str,
+        unit: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        delegate!(self, s => s.clear_meeting_schedule(calendar, unit, now))
+    }
+    async fn meeting_schedules(&self) -> Result<Vec<crate::schedule::MeetingSchedule>> {
+        delegate!(self, s => s.meeting_schedules())
+    }
+}

@@ -21,6 +21,7 @@ pub mod projection;
 pub mod rebuild;
 pub mod report;
 mod rows;
+pub mod schedule;
 mod scope;
 pub mod sqlite;
 mod verify;
@@ -45,6 +46,7 @@ pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
 pub use rebuild::rebuild;
 pub use report::{CaseFacts, CaseReport, HEADCOUNT_ROLES, Headcount, ReportScope, VictimFact};
+pub use schedule::{MeetingSchedule, MeetingScheduleStore};
 pub use sqlite::SqliteStore;
 pub use webhooks::WebhookStore;
 
@@ -55,7 +57,9 @@ use std::future::Future;
 ///
 /// Every method that returns case data is a read the caller must log (see
 /// [`Store::record_access`]); appends log their own access entry in the same transaction.
-pub trait Store: PlanStore + OnCallStore + PanelReviewStore + WebhookStore + Send + Sync {
+pub trait Store:
+    PlanStore + OnCallStore + PanelReviewStore + WebhookStore + MeetingScheduleStore + Send + Sync
+{
     /// Applies embedded migrations; refuses a database from a newer Pledge.
     fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
 

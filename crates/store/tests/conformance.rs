@@ -34,6 +34,8 @@ mod plans;
 mod read_models;
 #[path = "conformance/retention.rs"]
 mod retention;
+#[path = "conformance/schedule.rs"]
+mod schedule;
 #[path = "conformance/tamper.rs"]
 mod tamper;
 #[path = "conformance/webhooks.rs"]

@@ -22,6 +22,8 @@ mod idempotency;
 mod imports;
 #[path = "api/input_bounds.rs"]
 mod input_bounds;
+#[path = "api/meeting_schedules.rs"]
+mod meeting_schedules;
 #[path = "api/national.rs"]
 mod national;
 #[path = "api/notifications.rs"]

@@ -93,6 +93,36 @@ impl WeeklySchedule {
         })
     }
 
+    /// The schedule in the words [`WeeklySchedule::parse`] reads, exceptions in date order
+    /// ("every Tuesday at 10:00 from 2026-01-06 until 2026-12-31 except 2026-12-29").
+    pub fn text(&self) -> String {
+        let day = match self.weekday {
+            Weekday::Monday => "Monday",
+            Weekday::Tuesday => "Tuesday",
+            Weekday::Wednesday => "Wednesday",
+            Weekday::Thursday => "Thursday",
+            Weekday::Friday => "Friday",
+            Weekday::Saturday => "Saturday",
+            Weekday::Sunday => "Sunday",
+        };
+        let mut out = format!(
+            "every {day} at {} from {}",
+            self.time.strftime("%H:%M"),
+            self.from
+        );
+        if let Some(u) = self.until {
+            out.push_str(&format!(" until {u}"));
+        }
+        if !self.except.is_empty() {
+            let mut except = self.except.clone();
+            except.sort();
+            except.dedup();
+            let dates: Vec<String> = except.iter().map(ToString::to_string).collect();
+            out.push_str(&format!(" except {}", dates.join(", ")));
+        }
+        out
+    }
+
     /// The meetings it gives, in order, at most [`MAX_OCCURRENCES`].
     pub fn occurrences(&self, calendar: &Calendar) -> Vec<Timestamp> {
         let ahead = (self.weekday.to_monday_zero_offset()
@@ -138,6 +168,15 @@ mod tests {
                 ts("2026-10-27T10:00:00Z"),
                 ts("2026-11-10T10:00:00Z"),
             ]
+        );
+        assert_eq!(
+            WeeklySchedule::parse(&s.text()).unwrap(),
+            s,
+            "the text reads back"
+        );
+        assert_eq!(
+            s.text(),
+            "every Tuesday at 10:00 from 2026-10-19 until 2026-11-10 except 2026-11-03"
         );
         let mut m = Meetings::default();
         m.add("trm", s.occurrences(&cal));

@@ -29,6 +29,7 @@ mod org;
 mod panel;
 mod plans;
 mod read;
+mod schedule;
 mod webhooks;
 mod write;
 
@@ -571,7 +572,7 @@ impl Store for PostgresStore {
 
     async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
         sqlx::query(
-            "INSERT INTO meeting (calendar, unit, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            "INSERT INTO meeting (calendar, unit, at) VALUES ($1, $2, $3) ON CONFLICT (calendar, unit, at) DO UPDATE SET from_schedule = FALSE",
         )
         .bind(&m.calendar)
         .bind(&m.unit)

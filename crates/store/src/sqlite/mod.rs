@@ -32,6 +32,7 @@ mod org;
 mod panel;
 mod plans;
 mod read;
+mod schedule;
 mod webhooks;
 mod write;
 
@@ -608,7 +609,7 @@ impl Store for SqliteStore {
 
     async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
         sqlx::query(
-            "INSERT INTO meeting (calendar, unit, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO meeting (calendar, unit, at) VALUES (?, ?, ?) ON CONFLICT (calendar, unit, at) DO UPDATE SET from_schedule = 0",
         )
         .bind(&m.calendar)
         .bind(&m.unit)

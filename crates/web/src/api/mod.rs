@@ -7,6 +7,7 @@ pub mod colleagues;
 pub mod crimes;
 pub mod idempotency;
 pub mod json;
+pub mod meeting_schedules;
 pub mod meetings;
 pub mod national;
 pub mod notifications;
@@ -48,6 +49,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::units))
         .routes(routes!(people::unit, people::put_unit))
         .routes(routes!(meetings::remove))
+        .routes(routes!(meeting_schedules::list))
+        .routes(routes!(meeting_schedules::set, meeting_schedules::clear))
         .routes(routes!(on_call::list, on_call::add))
         .routes(routes!(panel_reviews::list, panel_reviews::record))
         .routes(routes!(on_call::import))

@@ -3,7 +3,8 @@
 //! meeting calendars (add and remove dates), API tokens (create, shown once; revoke) and
 //! accounts (create, with a one-time password shown once; disable, enable, reset two-factor,
 //! unlock), for administrators only. Every change goes through the application services
-//! (`save_person`, `save_unit`, `add_meeting`, `remove_meeting`, `create_token_as`,
+//! (`save_person`, `save_unit`, `add_meeting`, `remove_meeting`,
+//! `set_meeting_schedule`, `create_token_as`,
 //! `revoke_token_as`, `create_account_as`, `edit_account`, `reset_two_factor`,
 //! `unlock_account`), which ask the policy, so the checks live there, not here.
 //!
@@ -12,11 +13,13 @@
 
 mod access;
 pub mod import;
+mod meeting_schedules;
 mod meetings;
 mod notices;
 mod on_call;
 
 pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
+pub use meeting_schedules::set_meeting_schedule;
 pub use meetings::{add_meeting, meetings, remove_meeting};
 pub use notices::{notification_problems, retry_webhook};
 pub use on_call::{add_shift, import_rota, on_call, remove_shift};

@@ -118,6 +118,10 @@ pub fn routes() -> Router<AppState> {
             get(admin::tokens).post(admin::create_token),
         )
         .route("/admin/meetings/remove", post(admin::remove_meeting))
+        .route(
+            "/admin/meetings/schedule",
+            post(admin::set_meeting_schedule),
+        )
         .route("/admin/on-call", get(admin::on_call).post(admin::add_shift))
         .route("/admin/notifications", get(admin::notification_problems))
         .route("/admin/notifications/retry", post(admin::retry_webhook))

@@ -45,5 +45,24 @@ async fn the_trm_briefing_names_no_victim(backend: Backend) -> anyhow::Result<()
     let analyst = sign_in(&app, "AN-5005").await?;
     let (status, _) = analyst.get(&app.api(&format!("/cases/{id}/trm"))).await?;
     ensure!(status == StatusCode::NOT_FOUND, "analyst: {status}");
+    // The question a page asks before offering a link gives the same answers.
+    let person = |id: &str, roles: &[pledge_app::AccountRole]| pledge_app::Actor::Person {
+        id: id.into(),
+        roles: roles.iter().copied().collect(),
+        unit: Some("force-hq".into()),
+        force: Some("Wessex Constabulary".into()),
+    };
+    use pledge_app::AccountRole::{Analyst, Staff, Welfare};
+    let case_id = pledge_store::CaseId::parse(id).map_err(anyhow::Error::msg)?;
+    let app_ = app.state.app();
+    ensure!(
+        app_.may_see_trm_briefing(&person("TRIM-07", &[Staff, Welfare]), &case_id)
+            .await?
+    );
+    ensure!(
+        !app_
+            .may_see_trm_briefing(&person("AN-5005", &[Staff, Analyst]), &case_id)
+            .await?
+    );
     Ok(())
 }

@@ -658,6 +658,33 @@ async fn journeys(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Res
     );
     ensure!(b.page_text().await?.contains("10:30"));
     b.audit("admin-meeting-added").await?;
+
+    // A recurring meeting: a wrong exception date (named), then Wednesdays at 09:30.
+    b.pick("#every_calendar", "trm").await?;
+    b.pick("#every_unit", "north-cid").await?;
+    b.pick("#weekday", "Wednesday").await?;
+    b.set_value("#every_time", "09:30").await?;
+    b.set_value("#from", "2030-01-01").await?;
+    b.fill("#except", "2030-13-01").await?;
+    b.submit("form[action='/admin/meetings/schedule'] button")
+        .await?;
+    let summary = b.text(".govuk-error-summary a[href='#except']").await?;
+    ensure!(
+        summary.contains("Dates it does not meet") && summary.contains("2030-13-01"),
+        "{summary}"
+    );
+    b.audit("admin-schedule-errors").await?;
+    b.fill("#except", "2030-01-09").await?;
+    b.submit("form[action='/admin/meetings/schedule'] button")
+        .await?;
+    let notice = b.text("#notice").await?;
+    ensure!(notice.contains("Recurring meeting set"), "{notice}");
+    let text = b.page_text().await?;
+    ensure!(
+        text.contains("every Wednesday at 09:30 from 2030-01-01 except 2030-01-09"),
+        "{text}"
+    );
+    b.audit("admin-schedule-set").await?;
     b.sign_out().await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! `App::add_meeting` and `App::remove_meeting` (which decide who may and what is valid).
 //! Dates and times are entered in UK time.
 
+use super::meeting_schedules::{schedule_form, schedule_sentence};
 use super::{AdminForm, AdminPage, Row, RowAction, admin_only, named, page, respond};
 use crate::pages::error::PageError;
 use crate::pages::form::{FormField, summary};
@@ -15,7 +16,7 @@ use axum::response::Response;
 use pledge_app::AppError;
 use pledge_store::MeetingDate;
 
-async fn meetings_page(
+pub(super) async fn meetings_page(
     state: &AppState,
     user: &PageUser,
     fields: &Fields,
@@ -55,14 +56,23 @@ async fn meetings_page(
         vec!["Calendar", "Unit", "When", "Action"],
         rows,
     );
-    p.intro.push("Some deadlines of the plan run to a unit's next meeting (for example its tasking and resourcing meeting). Add each unit's meeting dates here.".into());
+    p.intro.push("Some deadlines of the plan run to a unit's next meeting (for example its tasking and resourcing meeting). Set each unit's recurring meeting, or add single dates here.".into());
+    let schedules = app.meeting_schedules(&user.actor).await?;
+    if schedules.is_empty() {
+        p.intro.push("No unit has a recurring meeting set.".into());
+    }
+    for s in &schedules {
+        p.intro
+            .push(schedule_sentence(s, &title(&s.calendar), &units));
+    }
     let err = |f: &str| errors.iter().find(|(k, _)| k == f).map(|(_, m)| m.clone());
     let mut unit_options = vec![(String::new(), "Choose a unit".to_owned())];
     unit_options.extend(
         units
-            .into_iter()
+            .iter()
             .map(|u| (u.id.clone(), format!("{} ({})", u.name, u.id))),
     );
+    let every = schedule_form(&calendars, &units, fields, err);
     let form = AdminForm {
         action: "/admin/meetings",
         heading: "Add a meeting date",
@@ -91,7 +101,9 @@ async fn meetings_page(
         button: "Add meeting",
     };
     p.errors = summary(&form.fields);
+    p.errors.extend(summary(&every.fields));
     p.layout = p.layout.with_errors(!p.errors.is_empty());
+    p.forms.push(every);
     p.forms.push(form);
     p.table_heading = "Coming meetings";
     p.notice = notice;
