@@ -132,6 +132,8 @@ pub struct CasePage {
     pub recorded: String,
     /// The saved banner goes above the points (no obligation named, or not found).
     pub saved_on_top: bool,
+    /// Whether this person may open the case's TRM briefing (the policy's answer).
+    pub trm_link: bool,
 }
 
 /// A step that failed, to show again with its answers.
@@ -458,7 +460,15 @@ async fn build(
         Some(p) => format!("{}, version {}", p.title, p.version),
         None => format!("{}, version {}", s.plan_id, s.plan_version),
     };
+    // A link to the TRM briefing only for those the policy lets read it; an error in asking
+    // is no link (the page itself is not refused for it).
+    let trm_link = state
+        .app()
+        .may_see_trm_briefing(&user.actor, &s.case_id)
+        .await
+        .unwrap_or(false);
     CasePage {
+        trm_link,
         layout: user.layout(&format!("Case {id}"), "/cases"),
         case_id: id,
         summary,

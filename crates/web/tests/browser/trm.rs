@@ -42,6 +42,18 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
         .clone();
     let id = case["case_id"].as_str().context("case_id")?;
 
+    // The force lead finds the briefing from the case page (a link shown by the policy's
+    // answer, App::may_see_trm_briefing).
+    b.sign_in(app, "CI-0101").await?;
+    b.go(&format!("/cases/{id}")).await?;
+    ensure!(
+        b.text("#trm-link").await?.contains("tasking meeting"),
+        "the force lead's case page links to the TRM briefing"
+    );
+    b.click("#trm-link").await?;
+    ensure!(b.path().await? == format!("/cases/{id}/trm"));
+    b.sign_out().await?;
+
     b.sign_in(app, "TRIM-07").await?;
     b.go(&format!("/cases/{id}/trm")).await?;
     ensure!(b.text("h1").await? == "Tasking meeting briefing");
