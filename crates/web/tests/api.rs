@@ -18,6 +18,8 @@ mod idempotency;
 mod imports;
 #[path = "api/input_bounds.rs"]
 mod input_bounds;
+#[path = "api/mail_tls.rs"]
+mod mail_tls;
 #[path = "api/national.rs"]
 mod national;
 #[path = "api/notifications.rs"]

@@ -2,19 +2,19 @@
 //! Pure and deterministic: `now` is a parameter.
 
 mod clocks;
-mod review;
 mod next_steps;
+mod review;
 mod rollup;
 mod schedule;
 mod status;
 mod view;
 
 pub use clocks::{Clocks, Meetings};
+pub use next_steps::{PointSteps, next_steps};
 pub use review::{
     MAX_REVIEW_PERIODS, PanelMeeting, ReviewPeriod, ReviewStanding, ReviewState, period_start,
     review_periods, review_standing,
 };
-pub use next_steps::{PointSteps, next_steps};
 pub use rollup::{PointRollup, PointVerdict, StateCounts};
 pub use schedule::{MAX_OCCURRENCES, WeeklySchedule};
 pub use status::{Applied, NotApplicableWhy, ObligationStatus, Pending, State};
