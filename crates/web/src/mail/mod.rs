@@ -6,11 +6,13 @@ mod compose;
 mod deliver;
 mod run;
 mod tls;
+mod to_dir;
 
 pub use compose::compose;
 pub use deliver::{DeliveryReport, Mailer, backoff};
 pub use run::round;
 pub use tls::SmtpTls;
+pub use to_dir::write_due;
 
 /// Where and how mail goes.
 #[derive(Debug, Clone)]
