@@ -15,7 +15,19 @@ pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
 /// completes. A round in progress when `stop` completes is finished first, so a worker told
 /// to stop (SIGTERM) leaves nothing half-sent that it could have marked.
 pub async fn run(state: AppState, every: Duration, stop: impl Future<Output = ()>) {
-    let mailer = state.config().mail.clone().map(crate::mail::Mailer::new);
+    // The command line checked the mail settings at start, so this only fails if the CA
+    // file went away since; then mail waits in the outbox and the reason is logged.
+    let mailer = state
+        .config()
+        .mail
+        .clone()
+        .and_then(|c| match crate::mail::Mailer::new(c) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                tracing::error!(error = %e, "mail server settings: no email will be sent");
+                None
+            }
+        });
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);

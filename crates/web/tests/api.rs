@@ -24,6 +24,8 @@ mod imports;
 mod input_bounds;
 #[path = "api/meeting_schedules.rs"]
 mod meeting_schedules;
+#[path = "api/mail_tls.rs"]
+mod mail_tls;
 #[path = "api/national.rs"]
 mod national;
 #[path = "api/notifications.rs"]

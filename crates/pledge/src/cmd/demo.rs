@@ -22,6 +22,10 @@ pub struct Args {
     /// Fill the database and print the sign-ins, then exit without serving (for scripts).
     #[arg(long)]
     pub no_serve: bool,
+    /// Write notification email into this directory, one .eml file per message, instead of
+    /// sending it (the demo has no mail server).
+    #[arg(long, env = "PLEDGE_DEMO_MAIL_DIR")]
+    pub mail_dir: Option<std::path::PathBuf>,
 }
 
 /// Runs the demo.
@@ -38,6 +42,25 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         None
     } else {
         Some(super::serve::bind(&args.listen).await?)
+    };
+    let base_url = match &listener {
+        Some(l) => format!(
+            "http://{}",
+            l.local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or(args.listen.clone())
+        ),
+        None => format!("http://{}", args.listen),
+    };
+    let mail = pledge_web::mail::MailConfig::new(
+        "localhost",
+        25,
+        "Pledge demo <pledge@localhost>",
+        &base_url,
+    );
+    let written = match &args.mail_dir {
+        Some(dir) => Some(pledge_web::mail::write_due(&mail, state.store(), now, dir).await?),
+        None => None,
     };
     println!("Pledge demo — {}", pledge_web::demo::force::FORCE);
     if cases > 0 {
@@ -71,9 +94,40 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             logins.admin
         );
     }
+    println!();
+    match (&args.mail_dir, written) {
+        (Some(dir), Some(n)) => println!(
+            "Mail: no mail server; email is written to {} as .eml files ({n} written now{}).",
+            dir.display(),
+            if listener.is_some() {
+                ", more each minute"
+            } else {
+                ""
+            }
+        ),
+        _ => println!(
+            "Mail: no mail server is set, so no email is sent; notifications are in each \
+             person's inbox (Notifications). Add --mail-dir DIR to write email as .eml files."
+        ),
+    }
     let Some(listener) = listener else {
         return Ok(ExitCode::SUCCESS);
     };
+    if let Some(dir) = args.mail_dir.clone() {
+        // The notification round marks new mail due; write it out every minute.
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(pledge_web::background::DEFAULT_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) =
+                    pledge_web::mail::write_due(&mail, state.store(), state.now(), &dir).await
+                {
+                    tracing::warn!(error = %e, "writing demo mail failed");
+                }
+            }
+        });
+    }
     println!();
     println!("Stop with Ctrl-C.");
     pledge_web::serve::serve(listener, state).await?;

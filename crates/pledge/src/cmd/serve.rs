@@ -82,12 +82,21 @@ impl Default for SignIn {
 /// in-app only.
 #[derive(clap::Args)]
 pub struct MailArgs {
-    /// The SMTP server (plain SMTP, e.g. a relay on the same network; no STARTTLS yet).
+    /// The SMTP server.
     #[arg(long, env = "PLEDGE_SMTP_HOST")]
     pub smtp_host: Option<String>,
     /// Its port.
     #[arg(long, env = "PLEDGE_SMTP_PORT", default_value_t = 25)]
     pub smtp_port: u16,
+    /// How the connection is protected: none (plain, for a relay on the same network),
+    /// starttls (required, never a fallback to plain) or tls (SMTPS). Default: tls on port
+    /// 465, none on port 25, starttls on any other port.
+    #[arg(long, env = "PLEDGE_SMTP_TLS", value_parser = pledge_web::mail::SmtpTls::parse)]
+    pub smtp_tls: Option<pledge_web::mail::SmtpTls>,
+    /// PEM file of extra certificates to trust for the mail server (a force's private CA),
+    /// besides the system's.
+    #[arg(long, env = "PLEDGE_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// User name, when the server wants one (with PLEDGE_SMTP_PASSWORD).
     #[arg(long, env = "PLEDGE_SMTP_USER")]
     pub smtp_user: Option<String>,
@@ -123,6 +132,17 @@ impl MailArgs {
             (Some(_), None) => anyhow::bail!("--smtp-user: set PLEDGE_SMTP_PASSWORD too"),
             _ => None,
         };
+        if let Some(tls) = self.smtp_tls {
+            c.tls = tls;
+        }
+        if self.smtp_ca_file.is_some() && c.tls == pledge_web::mail::SmtpTls::None {
+            anyhow::bail!(
+                "--smtp-ca-file: the connection is plain; choose --smtp-tls starttls or tls"
+            );
+        }
+        c.ca_file = self.smtp_ca_file.clone();
+        // Check the settings now (the CA file above all), not at the first email.
+        pledge_web::mail::Mailer::new(c.clone()).map_err(anyhow::Error::msg)?;
         Ok(Some(c))
     }
 

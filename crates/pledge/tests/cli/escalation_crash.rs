@@ -100,7 +100,7 @@ fn start(kind: &str, url: &str, smtp: u16, t0: &str, speed: u32) -> Proc {
         .args(["--database", url, "--test-clock-start", t0])
         .args(["--test-clock-speed", &speed.to_string()])
         .args(["--notify-interval", "1", "--smtp-host", "127.0.0.1"])
-        .args(["--smtp-port", &smtp.to_string()])
+        .args(["--smtp-port", &smtp.to_string(), "--smtp-tls", "none"])
         .env("PLEDGE_TEST_CLOCK", "1")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

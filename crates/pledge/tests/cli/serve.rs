@@ -109,10 +109,56 @@ fn demo_prints_the_sign_ins() {
         "{help}"
     );
     assert!(!help.contains("(later)"), "{help}");
+    assert!(out.contains("Mail: no mail server is set"), "{out}");
     // A second run reuses the data and prints the same sign-ins.
     let again = run_ok(&["demo", "--no-serve", "--database", &db.url]);
     assert!(again.contains("Using the demo data already in"), "{again}");
     assert!(again.contains("PS-2231"), "{again}");
+}
+
+#[test]
+fn demo_writes_its_mail_as_eml_files_once() -> anyhow::Result<()> {
+    let db = sqlite("demo_mail");
+    let (dir, _cleanup) = pledge_test_support::temp_dir("demo-mail", "eml")?;
+    let maildir = dir.join("mail");
+    let out = run_ok(&[
+        "demo",
+        "--no-serve",
+        "--database",
+        &db.url,
+        "--mail-dir",
+        &maildir.display().to_string(),
+    ]);
+    assert!(out.contains("email is written to"), "{out}");
+    let files: Vec<_> = std::fs::read_dir(&maildir)?.collect::<Result<_, _>>()?;
+    assert!(!files.is_empty(), "{out}");
+    assert!(
+        out.contains(&format!("({} written now)", files.len())),
+        "{out}"
+    );
+    for f in &files {
+        let name = f.file_name().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("notification-") && name.ends_with(".eml"),
+            "{name}"
+        );
+        let mail = std::fs::read_to_string(f.path())?;
+        assert!(mail.contains("Message-ID: <notification-"), "{mail}");
+        assert!(mail.contains("Subject: "), "{mail}");
+        assert!(mail.contains("http://127.0.0.1:8080/cases/"), "{mail}");
+    }
+    // Written once: a second run has nothing new to write.
+    let again = run_ok(&[
+        "demo",
+        "--no-serve",
+        "--database",
+        &db.url,
+        "--mail-dir",
+        &maildir.display().to_string(),
+    ]);
+    assert!(again.contains("(0 written now)"), "{again}");
+    assert_eq!(std::fs::read_dir(&maildir)?.count(), files.len());
+    Ok(())
 }
 
 #[test]

@@ -37,19 +37,21 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// A mailer for the configured server. STARTTLS is not built yet: the connection is
-    /// plain, for a relay on the same host or network.
-    pub fn new(config: MailConfig) -> Self {
+    /// A mailer for the configured server, plain or over TLS as `config.tls` says. Fails,
+    /// naming the setting, when the CA file cannot be read or TLS cannot be set up.
+    pub fn new(config: MailConfig) -> Result<Self, String> {
+        let tls = super::tls::lettre_tls(config.tls, &config.host, config.ca_file.as_ref())?;
         let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
             .port(config.port)
+            .tls(tls)
             .timeout(Some(std::time::Duration::from_secs(15)));
         if let Some((user, password)) = &config.credentials {
             b = b.credentials(Credentials::new(user.clone(), password.clone()));
         }
-        Mailer {
+        Ok(Mailer {
             transport: b.build(),
             config,
-        }
+        })
     }
 
     /// Claims up to `batch` messages due at `now` and delivers them. Store errors stop the

@@ -5,10 +5,14 @@
 mod compose;
 mod deliver;
 mod run;
+mod tls;
+mod to_dir;
 
 pub use compose::compose;
 pub use deliver::{DeliveryReport, Mailer, backoff};
 pub use run::round;
+pub use tls::SmtpTls;
+pub use to_dir::write_due;
 
 /// Where and how mail goes.
 #[derive(Debug, Clone)]
@@ -17,6 +21,10 @@ pub struct MailConfig {
     pub host: String,
     /// SMTP server port.
     pub port: u16,
+    /// Plain, STARTTLS or implicit TLS.
+    pub tls: SmtpTls,
+    /// Extra trusted certificates (PEM) for a server signed by a private CA.
+    pub ca_file: Option<std::path::PathBuf>,
     /// User name and password, when the server wants them.
     pub credentials: Option<(String, String)>,
     /// The sender, e.g. `Pledge <pledge@force.example>`.
@@ -30,11 +38,14 @@ pub struct MailConfig {
 }
 
 impl MailConfig {
-    /// A server on `host:port`, with defaults for the rest (8 attempts, a 5-minute lease).
+    /// A server on `host:port`, with defaults for the rest (the port's usual TLS mode, see
+    /// [`SmtpTls::default_for_port`]; 8 attempts, a 5-minute lease).
     pub fn new(host: &str, port: u16, from: &str, base_url: &str) -> Self {
         MailConfig {
             host: host.to_owned(),
             port,
+            tls: SmtpTls::default_for_port(port),
+            ca_file: None,
             credentials: None,
             from: from.to_owned(),
             base_url: base_url.trim_end_matches('/').to_owned(),

@@ -6,7 +6,7 @@ use crate::harness::{Backend, TestApp};
 use crate::seeded::{demo_app, sign_in};
 use anyhow::Context;
 use pledge_store::notify::NotificationStore;
-use pledge_web::mail::{MailConfig, Mailer};
+use pledge_web::mail::{MailConfig, Mailer, SmtpTls};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ async fn the_inbox_is_the_persons_own_over_the_api_and_the_page(
 
 /// A Python with aiosmtpd: `PLEDGE_SMTP_PYTHON`, else `python3`. `None` (skip) when there is
 /// none, unless `PLEDGE_REQUIRE_SMTP=1`, when a missing server fails the test.
-fn smtp_python() -> Option<String> {
+pub(crate) fn smtp_python() -> Option<String> {
     let python = std::env::var("PLEDGE_SMTP_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&python)
         .args(["-c", "import aiosmtpd"])
@@ -102,9 +102,9 @@ fn smtp_python() -> Option<String> {
 }
 
 /// aiosmtpd on a free local port, writing what it receives to a maildir; killed on drop.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     maildir: PathBuf,
     _cleanup: pledge_test_support::Cleanup,
 }
@@ -118,6 +118,15 @@ impl Drop for SmtpServer {
 
 impl SmtpServer {
     async fn start(python: &str, test: &str) -> anyhow::Result<Self> {
+        Self::start_with(python, test, &[]).await
+    }
+
+    /// As [`Self::start`], with more aiosmtpd options (e.g. `--tlscert` for STARTTLS).
+    pub(crate) async fn start_with(
+        python: &str,
+        test: &str,
+        options: &[&std::ffi::OsStr],
+    ) -> anyhow::Result<Self> {
         let (dir, cleanup) = pledge_test_support::temp_dir("smtp", test)?;
         let maildir = dir.join("mail");
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -125,6 +134,7 @@ impl SmtpServer {
             .port();
         let child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(options)
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .stdout(Stdio::null())
@@ -148,7 +158,7 @@ impl SmtpServer {
         anyhow::bail!("aiosmtpd did not listen on {port}")
     }
 
-    fn received(&self) -> anyhow::Result<Vec<String>> {
+    pub(crate) fn received(&self) -> anyhow::Result<Vec<String>> {
         let new = self.maildir.join("new");
         if !Path::new(&new).exists() {
             return Ok(Vec::new());
@@ -180,12 +190,15 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
     let now = app.state.now();
     let server = SmtpServer::start(&python, &format!("mail_{backend:?}")).await?;
     let config = |port| {
-        MailConfig::new(
+        let mut c = MailConfig::new(
             "127.0.0.1",
             port,
             "Pledge <pledge@wessex.police.example>",
             "https://pledge.example",
-        )
+        );
+        // Plain SMTP here; TLS is tested in mail_tls.rs.
+        c.tls = SmtpTls::None;
+        c
     };
 
     // A server that is not there: every message fails and waits for a retry.
@@ -193,12 +206,13 @@ async fn mail_reaches_a_real_smtp_server_once_with_a_stable_message_id(
         .local_addr()?
         .port();
     let down = Mailer::new(config(closed))
+        .map_err(anyhow::Error::msg)?
         .deliver_due(store, now, 1000)
         .await?;
     assert!(down.claimed > 0, "the demo wrote mail: {down:?}");
     assert_eq!(down.retrying, down.claimed, "{down:?}");
     // Not yet due again: nothing is claimed.
-    let mailer = Mailer::new(config(server.port));
+    let mailer = Mailer::new(config(server.port)).map_err(anyhow::Error::msg)?;
     assert_eq!(mailer.deliver_due(store, now, 1000).await?.claimed, 0);
 
     // After the backoff, delivered to the real server, each once.

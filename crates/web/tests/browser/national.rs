@@ -44,6 +44,8 @@ async fn a_chief_officer_merges_force_exports() -> anyhow::Result<()> {
     let mut b = Browser::start(&app.base).await?;
     let result = async {
         b.sign_in(&app, "SUPT-0450").await?;
+        // On a phone the menu is folded behind "Menu".
+        b.open_menu().await?;
         b.click("a[href='/national']").await?;
         ensure!(b.text("h1").await? == "The national picture", "the page");
         b.audit("national").await?;

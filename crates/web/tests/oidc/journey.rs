@@ -50,6 +50,8 @@ async fn sign_in_as(b: &Browser, login: &str) -> anyhow::Result<()> {
 
 /// Signs out with the header's form, and confirms at the provider.
 async fn sign_out(b: &Browser, issuer: &str) -> anyhow::Result<()> {
+    // On a phone the menu, with Sign out in it, is folded behind "Menu".
+    b.open_menu().await?;
     b.submit("form.pledge-sign-out button").await?;
     let url = b.c.current_url().await?;
     ensure!(
