@@ -6,6 +6,7 @@
 //! named version is not, names colleagues and cases, and every generation is logged.
 
 pub mod csv;
+mod context;
 mod measures;
 pub mod national;
 mod panel_review;
