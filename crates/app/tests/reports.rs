@@ -541,6 +541,10 @@ async fn figures_match_a_recount(kind: &str) {
         answer(&r.training, "not_known")
     );
     assert!(
+        answer(&r.body_worn_video, "no") > 0 && answer(&r.single_crewed, "no") > 0,
+        "{kind}: answers recorded after the report fall in the period"
+    );
+    assert!(
         answer(&r.training, "current") > 0 && answer(&r.training, "older") > 0,
         "the generator gives training dates either side of 12 months"
     );
