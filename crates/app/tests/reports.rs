@@ -212,9 +212,7 @@ fn recount(cases: &[StoredCase], from: Timestamp, to: Timestamp, plans: &PlanLib
         let training = match trained {
             None => "not_known",
             // Within 12 months: on or after the same day a year before the assault.
-            Some(d) if d >= assault_day.saturating_sub(jiff::Span::new().months(12)) => {
-                "current"
-            }
+            Some(d) if d >= assault_day.saturating_sub(jiff::Span::new().months(12)) => "current",
             Some(_) => "older",
         };
         *r.training.entry(training.into()).or_default() += 1;
@@ -341,8 +339,16 @@ async fn answer_context_later(app: &App<AnyStore>, cases: &[StoredCase], now: Ti
     let mut recorded = 0;
     for (i, c) in open.enumerate().take(60) {
         let kind = EventKind::CircumstancesRecorded {
-            equipment_carried: if i % 2 == 0 { vec![Equipment::Taser, Equipment::Handcuffs] } else { vec![] },
-            equipment_used: if i % 3 == 0 { vec![Equipment::Taser] } else { vec![] },
+            equipment_carried: if i % 2 == 0 {
+                vec![Equipment::Taser, Equipment::Handcuffs]
+            } else {
+                vec![]
+            },
+            equipment_used: if i % 3 == 0 {
+                vec![Equipment::Taser]
+            } else {
+                vec![]
+            },
             body_worn_video_recording: Some(answers[i % 3]),
             single_crewed: (i % 4 != 0).then_some(answers[(i + 1) % 3]),
             last_safety_training: (i % 5 == 0).then(|| "2015-06-01".parse().unwrap()),
@@ -518,18 +524,45 @@ async fn figures_match_a_recount(kind: &str) {
         ("gloves", "Protective gloves"),
     ] {
         let (carried, used) = r.equipment.get(key).copied().unwrap_or_default();
-        assert_eq!(column(equipment, 0).get(label), Some(&Cell::Count { value: carried }), "{kind}: {label} carried");
-        assert_eq!(column(equipment, 1).get(label), Some(&Cell::Count { value: used }), "{kind}: {label} used");
+        assert_eq!(
+            column(equipment, 0).get(label),
+            Some(&Cell::Count { value: carried }),
+            "{kind}: {label} carried"
+        );
+        assert_eq!(
+            column(equipment, 1).get(label),
+            Some(&Cell::Count { value: used }),
+            "{kind}: {label} used"
+        );
     }
     let answer = |m: &BTreeMap<String, u64>, k: &str| m.get(k).copied().unwrap_or(0);
-    for (table, m) in [("body_worn_video", &r.body_worn_video), ("single_crewed", &r.single_crewed)] {
-        assert_eq!(count(&named, table, "Yes"), answer(m, "yes"), "{kind}: {table}");
-        assert_eq!(count(&named, table, "No"), answer(m, "no"), "{kind}: {table}");
-        assert_eq!(count(&named, table, "Not known"), answer(m, "not_known"), "{kind}: {table}");
+    for (table, m) in [
+        ("body_worn_video", &r.body_worn_video),
+        ("single_crewed", &r.single_crewed),
+    ] {
+        assert_eq!(
+            count(&named, table, "Yes"),
+            answer(m, "yes"),
+            "{kind}: {table}"
+        );
+        assert_eq!(
+            count(&named, table, "No"),
+            answer(m, "no"),
+            "{kind}: {table}"
+        );
+        assert_eq!(
+            count(&named, table, "Not known"),
+            answer(m, "not_known"),
+            "{kind}: {table}"
+        );
         assert_eq!(count(&named, table, "Total"), r.assaults);
     }
     assert_eq!(
-        count(&named, "safety_training", "Within 12 months before the assault"),
+        count(
+            &named,
+            "safety_training",
+            "Within 12 months before the assault"
+        ),
         answer(&r.training, "current")
     );
     assert_eq!(

@@ -55,7 +55,11 @@ pub(super) fn table(
 }
 
 /// A breakdown of the cases by one value each, with a total: one line.
-pub(super) fn breakdown(g: &mut Grid, total: usize, parts: Vec<(String, usize)>) -> Vec<(String, Vec<Draft>)> {
+pub(super) fn breakdown(
+    g: &mut Grid,
+    total: usize,
+    parts: Vec<(String, usize)>,
+) -> Vec<(String, Vec<Draft>)> {
     let mut line = vec![total];
     let mut rows = Vec::new();
     for (label, n) in parts {

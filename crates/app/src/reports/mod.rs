@@ -5,8 +5,8 @@
 //! they agree with the case pages. The panel version is suppressed ([`suppression`]); the
 //! named version is not, names colleagues and cases, and every generation is logged.
 
-pub mod csv;
 mod context;
+pub mod csv;
 mod measures;
 pub mod national;
 mod panel_review;

@@ -139,7 +139,10 @@ fn an_answer_that_says_nothing_or_a_training_date_after_the_assault_is_refused()
     let mut s = Scenario::open("op-hampshire", at_nine(), Report::default());
     let (field, message) = s.invalid(s.after(1), DETECTIVE, answers());
     assert_eq!(field, "body_worn_video_recording");
-    assert!(message.contains("answer at least one question"), "{message}");
+    assert!(
+        message.contains("answer at least one question"),
+        "{message}"
+    );
     let (field, _) = s.invalid(
         s.after(1),
         DETECTIVE,

@@ -43,22 +43,21 @@ async fn circumstances_are_recorded_and_counted(backend: Backend) -> anyhow::Res
     let dc = sign_in(&app, "DC-3020").await?;
     // Nothing answered: refused, naming a question.
     let (status, body) = dc.post(&url, &json!({})).await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}: {body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status}: {body}"
+    );
     ensure!(
         body["errors"][0]["field"] == "body_worn_video_recording",
         "{body}"
     );
     // Not an answer: refused.
-    let (status, body) = dc
-        .post(&url, &json!({"single_crewed": "perhaps"}))
-        .await?;
+    let (status, body) = dc.post(&url, &json!({"single_crewed": "perhaps"})).await?;
     ensure!(status.is_client_error(), "{status}: {body}");
     ensure!(body.to_string().contains("single_crewed"), "{body}");
     // A colleague with no part in the case cannot record it.
     let analyst = sign_in(&app, "AN-5005").await?;
-    let (status, body) = analyst
-        .post(&url, &json!({"single_crewed": "yes"}))
-        .await?;
+    let (status, body) = analyst.post(&url, &json!({"single_crewed": "yes"})).await?;
     ensure!(
         status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
         "{status}: {body}"
