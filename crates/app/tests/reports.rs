@@ -106,6 +106,13 @@ struct Recount {
     repeat_people: u64,
     /// obligation id -> its title
     titles: BTreeMap<String, String>,
+    /// equipment -> (assaults carrying it, assaults using it)
+    equipment: BTreeMap<String, (u64, u64)>,
+    /// "yes" / "no" / "not_known" -> assaults
+    body_worn_video: BTreeMap<String, u64>,
+    single_crewed: BTreeMap<String, u64>,
+    /// "current" / "older" / "not_known" -> assaults
+    training: BTreeMap<String, u64>,
 }
 
 fn recount(cases: &[StoredCase], from: Timestamp, to: Timestamp, plans: &PlanLibrary) -> Recount {
@@ -122,6 +129,7 @@ fn recount(cases: &[StoredCase], from: Timestamp, to: Timestamp, plans: &PlanLib
             location_type,
             hate_crime,
             plan,
+            circumstances,
             ..
         }) = c.events.first().map(|e| &e.kind)
         else {
@@ -158,6 +166,56 @@ fn recount(cases: &[StoredCase], from: Timestamp, to: Timestamp, plans: &PlanLib
         for s in hate_crime {
             *r.strands.entry(s.as_str().into()).or_default() += 1;
         }
+        // OSSR context: the report's answers (its `true` a yes, its `false` not known), each
+        // later `circumstances_recorded` answer replacing them.
+        let mut carried = circumstances.equipment_carried.clone();
+        let mut used = circumstances.equipment_used.clone();
+        let flag = |b: bool| if b { "yes" } else { "not_known" }.to_owned();
+        let mut bwv = flag(circumstances.body_worn_video_recording);
+        let mut single = flag(circumstances.single_crewed);
+        let mut trained = circumstances.last_safety_training;
+        for e in &c.events[1..] {
+            if let EventKind::CircumstancesRecorded {
+                equipment_carried,
+                equipment_used,
+                body_worn_video_recording,
+                single_crewed,
+                last_safety_training,
+            } = &e.kind
+            {
+                if !equipment_carried.is_empty() {
+                    carried = equipment_carried.clone();
+                }
+                if !equipment_used.is_empty() {
+                    used = equipment_used.clone();
+                }
+                if let Some(a) = body_worn_video_recording {
+                    bwv = a.as_str().to_owned();
+                }
+                if let Some(a) = single_crewed {
+                    single = a.as_str().to_owned();
+                }
+                if let Some(d) = last_safety_training {
+                    trained = Some(*d);
+                }
+            }
+        }
+        for e in carried {
+            r.equipment.entry(e.as_str().into()).or_default().0 += 1;
+        }
+        for e in used {
+            r.equipment.entry(e.as_str().into()).or_default().1 += 1;
+        }
+        *r.body_worn_video.entry(bwv).or_default() += 1;
+        *r.single_crewed.entry(single).or_default() += 1;
+        let assault_day = occurred_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let training = match trained {
+            None => "not_known",
+            // Within 12 months: on or after the same day a year before the assault.
+            Some(d) if d >= assault_day.saturating_sub(jiff::Span::new().months(12)) => "current",
+            Some(_) => "older",
+        };
+        *r.training.entry(training.into()).or_default() += 1;
         let has = |f: &dyn Fn(&EventKind) -> bool| c.events.iter().any(|e| f(&e.kind));
         let arrested = has(&|k| matches!(k, EventKind::ArrestMade { .. }));
         r.arrested += u64::from(arrested);
@@ -262,22 +320,70 @@ fn request(from: Date, to: Date, named: bool) -> PackRequest {
     }
 }
 
+/// Answers the OSSR context questions after the report on some open cases, through the
+/// application as a force system would (`circumstances_recorded`), so the pack counts answers
+/// the generator never gives: "no", "not known" over a report's "yes", replaced equipment and
+/// training dates.
+async fn answer_context_later(app: &App<AnyStore>, cases: &[StoredCase], now: Timestamp) {
+    use pledge_domain::event::values::{Answer, Equipment};
+    let system = Actor::System {
+        name: "crime".into(),
+        scopes: [pledge_app::TokenScope::CasesWrite].into_iter().collect(),
+        force: Some(FORCE.into()),
+    };
+    let open = cases.iter().filter(|c| {
+        matches!(c.events.first().map(|e| &e.kind), Some(EventKind::AssaultReported { force, .. }) if force == FORCE)
+            && !c.events.iter().any(|e| matches!(e.kind, EventKind::CaseClosed { .. }))
+    });
+    let answers = [Answer::Yes, Answer::No, Answer::NotKnown];
+    let mut recorded = 0;
+    for (i, c) in open.enumerate().take(60) {
+        let kind = EventKind::CircumstancesRecorded {
+            equipment_carried: if i % 2 == 0 {
+                vec![Equipment::Taser, Equipment::Handcuffs]
+            } else {
+                vec![]
+            },
+            equipment_used: if i % 3 == 0 {
+                vec![Equipment::Taser]
+            } else {
+                vec![]
+            },
+            body_worn_video_recording: Some(answers[i % 3]),
+            single_crewed: (i % 4 != 0).then_some(answers[(i + 1) % 3]),
+            last_safety_training: (i % 5 == 0).then(|| "2015-06-01".parse().unwrap()),
+        };
+        app.record_step(&system, &c.case_id, None, None, kind, now)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", c.case_id));
+        recorded += 1;
+    }
+    assert_eq!(recorded, 60, "enough open cases to answer");
+}
+
 async fn figures_match_a_recount(kind: &str) {
     let Some((url, _cleanup)) = database(kind, "recount").await else {
         return;
     };
-    let store = generated(&url).await;
+    let app = App::new(
+        generated(&url).await,
+        PlanLibrary::builtin().unwrap(),
+        "op-hampshire",
+    )
+    .unwrap();
+    let store = app.store();
     let plans = PlanLibrary::builtin().unwrap();
     let calendar = Calendar::uk();
     let (from, to): (Date, Date) = ("2025-04-01".parse().unwrap(), "2026-03-31".parse().unwrap());
     let now = Timestamp::now();
-    let named = reports::build(&store, &calendar, &request(from, to, true), now)
+    answer_context_later(&app, &all_cases(store).await, now).await;
+    let named = reports::build(store, &calendar, &request(from, to, true), now)
         .await
         .unwrap();
-    let panel = reports::build(&store, &calendar, &request(from, to, false), now)
+    let panel = reports::build(store, &calendar, &request(from, to, false), now)
         .await
         .unwrap();
-    let cases = all_cases(&store).await;
+    let cases = all_cases(store).await;
     let r = recount(
         &cases,
         calendar.local_midnight(from),
@@ -404,6 +510,77 @@ async fn figures_match_a_recount(kind: &str) {
         r.trim_referred
     );
     assert_eq!(count(&named, "victims", "Feedback survey sent"), r.survey);
+
+    // OSSR context: equipment, body-worn video, crewing, training.
+    let equipment = named.table("equipment").unwrap();
+    for (key, label) in [
+        ("body_worn_video", "Body-worn video"),
+        ("taser", "Taser"),
+        ("pava", "PAVA incapacitant spray"),
+        ("spit_guard", "Spit and bite guard"),
+        ("baton", "Baton"),
+        ("handcuffs", "Handcuffs"),
+        ("body_armour", "Body armour"),
+        ("gloves", "Protective gloves"),
+    ] {
+        let (carried, used) = r.equipment.get(key).copied().unwrap_or_default();
+        assert_eq!(
+            column(equipment, 0).get(label),
+            Some(&Cell::Count { value: carried }),
+            "{kind}: {label} carried"
+        );
+        assert_eq!(
+            column(equipment, 1).get(label),
+            Some(&Cell::Count { value: used }),
+            "{kind}: {label} used"
+        );
+    }
+    let answer = |m: &BTreeMap<String, u64>, k: &str| m.get(k).copied().unwrap_or(0);
+    for (table, m) in [
+        ("body_worn_video", &r.body_worn_video),
+        ("single_crewed", &r.single_crewed),
+    ] {
+        assert_eq!(
+            count(&named, table, "Yes"),
+            answer(m, "yes"),
+            "{kind}: {table}"
+        );
+        assert_eq!(
+            count(&named, table, "No"),
+            answer(m, "no"),
+            "{kind}: {table}"
+        );
+        assert_eq!(
+            count(&named, table, "Not known"),
+            answer(m, "not_known"),
+            "{kind}: {table}"
+        );
+        assert_eq!(count(&named, table, "Total"), r.assaults);
+    }
+    assert_eq!(
+        count(
+            &named,
+            "safety_training",
+            "Within 12 months before the assault"
+        ),
+        answer(&r.training, "current")
+    );
+    assert_eq!(
+        count(&named, "safety_training", "More than 12 months before"),
+        answer(&r.training, "older")
+    );
+    assert_eq!(
+        count(&named, "safety_training", "Not known"),
+        answer(&r.training, "not_known")
+    );
+    assert!(
+        answer(&r.body_worn_video, "no") > 0 && answer(&r.single_crewed, "no") > 0,
+        "{kind}: answers recorded after the report fall in the period"
+    );
+    assert!(
+        answer(&r.training, "current") > 0 && answer(&r.training, "older") > 0,
+        "the generator gives training dates either side of 12 months"
+    );
 
     // Point by point: every obligation's row.
     let pbp = named.table("point_by_point").unwrap();

@@ -22,6 +22,8 @@ mod essex;
 mod fidelity;
 #[path = "scenarios/op_hampshire.rs"]
 mod op_hampshire;
+#[path = "scenarios/ossr_context.rs"]
+mod ossr_context;
 #[path = "scenarios/properties.rs"]
 mod properties;
 #[path = "scenarios/west_midlands.rs"]

@@ -62,6 +62,21 @@ pub struct CaseFacts {
     pub causal_factors: Vec<String>,
     /// Hate crime strands.
     pub hate_crime: Vec<String>,
+    /// Equipment carried (OSSR context; rows written before it was counted have none).
+    #[serde(default)]
+    pub equipment_carried: Vec<String>,
+    /// Equipment used.
+    #[serde(default)]
+    pub equipment_used: Vec<String>,
+    /// Body-worn video on and recording: `yes`, `no`, `not_known`.
+    #[serde(default = "not_known")]
+    pub body_worn_video_recording: String,
+    /// Single-crewed: `yes`, `no`, `not_known`.
+    #[serde(default = "not_known")]
+    pub single_crewed: String,
+    /// The victim's last personal safety training, if known.
+    #[serde(default)]
+    pub last_safety_training: Option<Date>,
     /// A suspect was arrested.
     pub arrested: bool,
     /// The reasons recorded for not arresting (free text: named pack only).
@@ -94,9 +109,14 @@ pub struct CaseFacts {
     pub waivers: Vec<(String, String)>,
 }
 
+fn not_known() -> String {
+    "not_known".to_owned()
+}
+
 /// The report row of a case's state (None before the report).
 pub fn case_report(case_id: &CaseId, state: &CaseState) -> Option<CaseReport> {
     let report = state.report()?;
+    let context = state.context();
     let facts = CaseFacts {
         reported_at: Some(report.reported_at),
         closed_at: state.closed_at(),
@@ -124,6 +144,19 @@ pub fn case_report(case_id: &CaseId, state: &CaseState) -> Option<CaseReport> {
             .iter()
             .map(|s| s.as_str().to_owned())
             .collect(),
+        equipment_carried: context
+            .equipment_carried
+            .iter()
+            .map(|e| e.as_str().to_owned())
+            .collect(),
+        equipment_used: context
+            .equipment_used
+            .iter()
+            .map(|e| e.as_str().to_owned())
+            .collect(),
+        body_worn_video_recording: context.body_worn_video_recording.as_str().to_owned(),
+        single_crewed: context.single_crewed.as_str().to_owned(),
+        last_safety_training: context.last_safety_training,
         arrested: state.has(EventType::ArrestMade),
         no_arrest_reasons: state.no_arrest_reasons().to_vec(),
         charged: state.has(EventType::Charged),

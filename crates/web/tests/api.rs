@@ -12,6 +12,8 @@ mod backtest;
 mod case_list;
 #[path = "api/cases.rs"]
 mod cases;
+#[path = "api/circumstances.rs"]
+mod circumstances;
 #[path = "api/colleagues.rs"]
 mod colleagues;
 #[path = "api/harness.rs"]

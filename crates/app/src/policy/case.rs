@@ -113,7 +113,8 @@ impl StepGroup {
             | CourtHearing
             | VerdictGiven
             | Sentenced
-            | SentenceReviewed => StepGroup::Investigation,
+            | SentenceReviewed
+            | CircumstancesRecorded => StepGroup::Investigation,
             TrimAssessmentHeld => StepGroup::Welfare,
             UpdateFrequencyChosen => StepGroup::VictimOwn,
             VictimViewRecorded | VpsRequested | SafetyReportContributed => StepGroup::VictimVoice,

@@ -32,11 +32,11 @@ pub(crate) const OFFICER_ROLES: [&str; 2] = ["officer", "special_constable"];
 /// See [`OFFICER_ROLES`].
 pub(crate) const STAFF_ROLES: [&str; 2] = ["staff", "pcso"];
 
-fn count(g: &mut Grid, n: usize) -> usize {
+pub(super) fn count(g: &mut Grid, n: usize) -> usize {
     g.count(n as u64)
 }
 
-fn table(
+pub(super) fn table(
     id: &'static str,
     title: &str,
     about: &str,
@@ -55,7 +55,11 @@ fn table(
 }
 
 /// A breakdown of the cases by one value each, with a total: one line.
-fn breakdown(g: &mut Grid, total: usize, parts: Vec<(String, usize)>) -> Vec<(String, Vec<Draft>)> {
+pub(super) fn breakdown(
+    g: &mut Grid,
+    total: usize,
+    parts: Vec<(String, usize)>,
+) -> Vec<(String, Vec<Draft>)> {
     let mut line = vec![total];
     let mut rows = Vec::new();
     for (label, n) in parts {
@@ -281,6 +285,8 @@ pub(crate) fn draft(
         rows,
         false,
     ));
+
+    super::context::draft(g, cases, total);
 
     let hc = cases
         .iter()

@@ -5,6 +5,7 @@
 //! they agree with the case pages. The panel version is suppressed ([`suppression`]); the
 //! named version is not, names colleagues and cases, and every generation is logged.
 
+mod context;
 pub mod csv;
 mod measures;
 pub mod national;

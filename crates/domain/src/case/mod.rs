@@ -2,11 +2,13 @@
 //! plan's rules.
 
 mod briefing;
+mod context;
 mod guards;
 mod refusal;
 mod state;
 
 pub use briefing::TrmBriefing;
+pub use context::AssaultContext;
 pub use guards::check_rules;
 pub use refusal::{Refusal, RuleViolation};
 pub use state::{CaseState, MAX_VICTIMS, Mark, Report, Waiver};

@@ -116,6 +116,8 @@ pub struct CaseState {
     no_arrest_reasons: Vec<String>,
     outcome: Option<OutcomeType>,
     closed_at: Option<Timestamp>,
+    /// Equipment, crewing and training: the report's answers, then later ones over them.
+    context: super::AssaultContext,
     events: usize,
 }
 
@@ -211,6 +213,7 @@ impl CaseState {
                 circumstances,
                 ..
             } => {
+                self.context = super::AssaultContext::from_report(circumstances);
                 if suspects.iter().any(|s| s.identified) {
                     self.suspect_identified = true;
                     self.note_suspect_identified(event.at);
@@ -268,6 +271,7 @@ impl CaseState {
             }
             EventKind::NoArrestRecorded { reason } => self.no_arrest_reasons.push(reason.clone()),
             EventKind::CaseClosed { .. } => self.closed_at = Some(event.at),
+            EventKind::CircumstancesRecorded { .. } => self.context.apply(&event.kind),
             _ => {}
         }
         mark
@@ -470,6 +474,11 @@ impl CaseState {
     /// The obligation id of each escalation recorded, in recorded order.
     pub fn escalations(&self) -> &[String] {
         &self.escalations
+    }
+
+    /// What is known of the assault's context: equipment, crewing, the victim's training.
+    pub fn context(&self) -> &super::AssaultContext {
+        &self.context
     }
 
     /// The reasons given for not arresting, in recorded order (free text).

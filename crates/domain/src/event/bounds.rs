@@ -278,6 +278,37 @@ pub fn check(event: &Event, assault: Option<Timestamp>) -> Result<(), Refusal> {
             text("actions", "actions", actions)
         }
         EventKind::SentenceReviewed { action, .. } => text("action", "action", action),
+        EventKind::CircumstancesRecorded {
+            equipment_carried,
+            equipment_used,
+            body_worn_video_recording,
+            single_crewed,
+            last_safety_training,
+        } => {
+            list("equipment_carried", equipment_carried.len())?;
+            list("equipment_used", equipment_used.len())?;
+            if equipment_carried.is_empty()
+                && equipment_used.is_empty()
+                && body_worn_video_recording.is_none()
+                && single_crewed.is_none()
+                && last_safety_training.is_none()
+            {
+                return Err(Refusal::invalid(
+                    "body_worn_video_recording",
+                    "answer at least one question: equipment carried or used, body-worn video \
+                     recording, single crewing, or the last personal safety training",
+                ));
+            }
+            match last_safety_training {
+                Some(d) => date_between(
+                    "last_safety_training",
+                    *d,
+                    date_of(EARLIEST),
+                    date_of(assault.unwrap_or(event.at)),
+                ),
+                None => Ok(()),
+            }
+        }
         EventKind::StaffAssociationNotified { victim, .. } | EventKind::LeafletGiven { victim } => {
             optional_person("victim", victim.as_ref())
         }

@@ -323,6 +323,28 @@ pub enum EventKind {
         /// fed back to the court liaison, nothing needed.
         action: String,
     },
+    /// The context of the assault the OSSR (seed 004) asks forces to analyse, answered after
+    /// the report (or corrected): equipment carried and used, body-worn video recording,
+    /// single crewing, the victim's last personal safety training. Every answer is optional;
+    /// an answer given here replaces the report's (or an earlier one), and a question left
+    /// out (an empty list, an absent field) keeps what was known. Never required by a plan.
+    CircumstancesRecorded {
+        /// Equipment carried; empty: not answered here.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        equipment_carried: Vec<Equipment>,
+        /// Equipment used; empty: not answered here.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        equipment_used: Vec<Equipment>,
+        /// Body-worn video was on and recording.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body_worn_video_recording: Option<Answer>,
+        /// The victim was single-crewed at the time.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        single_crewed: Option<Answer>,
+        /// Date of the victim's last personal safety training.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_safety_training: Option<jiff::civil::Date>,
+    },
     /// Lesson captured to the Lessons Exploitation Centre.
     LessonCaptured {
         /// LXC reference.
@@ -430,6 +452,7 @@ event_types! {
     DebriefHeld = "debrief_held",
     LessonCaptured = "lesson_captured",
     RepeatVictimReviewed = "repeat_victim_reviewed",
+    CircumstancesRecorded = "circumstances_recorded",
     SentenceReviewed = "sentence_reviewed",
     SurveySent = "survey_sent",
     ObligationWaived = "obligation_waived",

@@ -280,6 +280,19 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// An answer to a context question that may not be known (OSSR, seed 004: body-worn video
+    /// recording, single crewing).
+    Answer {
+        /// Yes.
+        Yes = "yes",
+        /// No.
+        No = "no",
+        /// Not known (also what a question never answered counts as).
+        NotKnown = "not_known",
+    }
+}
+
+vocabulary! {
     /// The level of senior leadership informed, lowest first.
     LeadershipLevel {
         /// Divisional or local command team.

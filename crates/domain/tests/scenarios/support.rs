@@ -87,6 +87,7 @@ pub struct Report {
     jurisdiction: Jurisdiction,
     location_type: LocationType,
     force_used: bool,
+    circumstances: Circumstances,
 }
 
 impl Default for Report {
@@ -98,6 +99,7 @@ impl Default for Report {
             jurisdiction: Jurisdiction::EnglandAndWales,
             location_type: LocationType::Street,
             force_used: false,
+            circumstances: Circumstances::default(),
         }
     }
 }
@@ -174,6 +176,12 @@ impl Report {
         self.victims[0].previous_assaults = Some(n);
         self
     }
+    /// The report's circumstances (equipment, crewing, training); `force_used` is kept.
+    pub fn circumstances(mut self, c: Circumstances) -> Self {
+        self.circumstances = c;
+        self
+    }
+
     /// Officers used force.
     pub fn force_used(mut self) -> Self {
         self.force_used = true;
@@ -210,7 +218,7 @@ impl Report {
             suspects: self.suspects,
             circumstances: Circumstances {
                 force_used: self.force_used,
-                ..Circumstances::default()
+                ..self.circumstances
             },
             summary: "scenario".into(),
         }

@@ -77,6 +77,17 @@ const DECISIONS: &[(&str, &str)] = &[
     ("caution", "Caution"),
     ("no_further_action", "No further action"),
 ];
+const EQUIPMENT: &[(&str, &str)] = &[
+    ("body_worn_video", "Body-worn video"),
+    ("taser", "Taser"),
+    ("pava", "PAVA incapacitant spray"),
+    ("spit_guard", "Spit and bite guard"),
+    ("baton", "Baton"),
+    ("handcuffs", "Handcuffs"),
+    ("body_armour", "Body armour"),
+    ("gloves", "Protective gloves"),
+];
+const ANSWERS: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")];
 const STATEMENT_OF: &[(&str, &str)] = &[("victim", "The victim"), ("witness", "A witness")];
 const IMPACT: &[(&str, &str)] = &[
     ("victim", "Victim impact statement"),
@@ -402,6 +413,43 @@ pub fn spec(t: EventType) -> (&'static str, Vec<Spec>) {
                     true,
                 ),
                 f("action", "What was done", Text, true),
+            ],
+        ),
+        // Every question optional (OSSR context is asked, never required): a box left
+        // unticked or a question left blank keeps what the report said.
+        E::CircumstancesRecorded => (
+            "Record equipment, crewing and training",
+            vec![
+                f(
+                    "equipment_carried",
+                    "Equipment the colleague carried",
+                    Checks(EQUIPMENT),
+                    false,
+                ),
+                f(
+                    "equipment_used",
+                    "Equipment the colleague used",
+                    Checks(EQUIPMENT),
+                    false,
+                ),
+                f(
+                    "body_worn_video_recording",
+                    "Was body-worn video on and recording?",
+                    Choice(ANSWERS),
+                    false,
+                ),
+                f(
+                    "single_crewed",
+                    "Was the colleague single-crewed?",
+                    Choice(ANSWERS),
+                    false,
+                ),
+                f(
+                    "last_safety_training",
+                    "Date of the colleague's last personal safety training",
+                    Date,
+                    false,
+                ),
             ],
         ),
         E::SurveySent => ("Record the feedback survey sent", vec![]),
