@@ -24,10 +24,10 @@ mod idempotency;
 mod imports;
 #[path = "api/input_bounds.rs"]
 mod input_bounds;
-#[path = "api/meeting_schedules.rs"]
-mod meeting_schedules;
 #[path = "api/mail_tls.rs"]
 mod mail_tls;
+#[path = "api/meeting_schedules.rs"]
+mod meeting_schedules;
 #[path = "api/national.rs"]
 mod national;
 #[path = "api/notifications.rs"]
