@@ -109,6 +109,43 @@ pub(crate) fn chain_access(
     })
 }
 
+/// Chains access entries, in order, after `(head_seq, head_hash)`.
+pub(crate) fn chain_accesses(
+    entries: Vec<AccessEntry>,
+    head_seq: i64,
+    head_hash: &Hash,
+) -> Result<Vec<NewAccess>> {
+    let (mut seq, mut hash) = (head_seq, *head_hash);
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let n = chain_access(e, seq, &hash)?;
+        (seq, hash) = (n.seq, n.hash);
+        out.push(n);
+    }
+    Ok(out)
+}
+
+/// Checks an access entry before it joins a group (see [`crate::access_group`]), so a bad
+/// entry fails alone: an actor is named, and no text holds a NUL character (PostgreSQL
+/// cannot store one; SQLite is held to the same).
+pub(crate) fn check_access(e: &AccessEntry) -> Result<()> {
+    check_text("access actor", &e.actor)?;
+    let case = e.case_id.as_ref().map(|c| c.as_str()).unwrap_or_default();
+    for (field, text) in [
+        ("access actor", e.actor.as_str()),
+        ("access case_id", case),
+        ("access what", e.what.as_str()),
+        ("access justification", e.justification.as_str()),
+    ] {
+        if text.contains('\0') {
+            return Err(StoreError::Invalid(format!(
+                "{field} must not contain a NUL character"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// An event row ready to insert.
 pub(crate) struct NewEvent {
     pub seq: i64,

@@ -55,6 +55,10 @@ pub enum StoreError {
     /// The operation is not available on this backend.
     #[error("{0}")]
     Unsupported(String),
+    /// The access log could not be written: the read (or reads) whose entries it held fail,
+    /// since none may be answered before its entry is durable.
+    #[error("the access log could not be written: {0}")]
+    AccessLog(String),
     /// A database error.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),

@@ -2,6 +2,7 @@
 //! access log, behind one trait with two backends: SQLite (embedded, the default) and
 //! PostgreSQL (several application servers sharing one database).
 
+mod access_group;
 pub mod accounts;
 pub mod any;
 pub mod chain;

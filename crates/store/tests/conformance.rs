@@ -12,6 +12,8 @@ mod fixtures;
 
 #[path = "conformance/access.rs"]
 mod access;
+#[path = "conformance/access_group.rs"]
+mod access_group;
 #[path = "conformance/accounts.rs"]
 mod accounts;
 #[path = "conformance/escalation_due.rs"]

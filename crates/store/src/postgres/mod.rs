@@ -19,6 +19,7 @@
 //! As for SQLite (see [`crate::sqlite`] and [`crate::chain`]): the links cover each event's
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
+mod access;
 mod accounts;
 mod directory;
 mod idempotency;
@@ -34,6 +35,7 @@ mod webhooks;
 mod write;
 
 use crate::Store;
+use crate::access_group::AccessGroup;
 use crate::encode::{self, PAGE};
 use crate::error::{Result, StoreError};
 use crate::integrity::{DisposalCheck, Heads, StoredReadModel, VerifyOptions};
@@ -57,6 +59,10 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 #[derive(Debug)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Reads' access entries, committed in groups (see [`crate::access_group`]).
+    access: AccessGroup<access::AccessWriter>,
+    /// Reads' entries one transaction each (see [`crate::access_group::UNGROUPED_ENV`]).
+    ungrouped: bool,
 }
 
 impl PostgresStore {
@@ -90,7 +96,12 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        let access = AccessGroup::new(access::AccessWriter { pool: pool.clone() });
+        Ok(Self {
+            pool,
+            access,
+            ungrouped: crate::access_group::ungrouped(),
+        })
     }
 
     /// The connection pool (for other stores sharing the database, e.g. accounts).
@@ -100,6 +111,7 @@ impl PostgresStore {
 
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
+        self.access.stop();
         self.pool.close().await;
     }
 
@@ -396,10 +408,15 @@ impl Store for PostgresStore {
     }
 
     async fn record_access(&self, entry: AccessEntry) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let seq = write::access(&mut tx, entry).await?;
-        tx.commit().await?;
-        Ok(seq)
+        if self.ungrouped {
+            // One transaction an entry, as before group commit (benchmarks only).
+            let mut tx = self.begin_write().await?;
+            let seq = write::access(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(seq)
+        } else {
+            self.access.record(entry).await
+        }
     }
 
     async fn access_for_case(&self, case_id: &CaseId) -> Result<Vec<StoredAccess>> {

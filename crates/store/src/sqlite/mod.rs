@@ -22,6 +22,7 @@
 //! intact; `verify` skips the body check for disposed rows but checks they hold exactly the
 //! tombstone and that the case has a disposal record, which is itself in the access chain.
 
+mod access;
 mod accounts;
 mod directory;
 mod idempotency;
@@ -37,6 +38,7 @@ mod webhooks;
 mod write;
 
 use crate::Store;
+use crate::access_group::AccessGroup;
 use crate::encode::{self, PAGE};
 use crate::error::{Result, StoreError};
 use crate::integrity::{DisposalCheck, Heads, StoredReadModel, VerifyOptions};
@@ -52,6 +54,7 @@ use sqlx::sqlite::{
 use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The SQLite migrations, embedded.
@@ -65,10 +68,14 @@ pub struct SqliteStore {
     /// connection single appends use (opened on first use; `None` again after a failure
     /// that leaves its state unknown), kept out of the pool so its page cache stays valid
     /// from one append to the next and no pool checkout and return is paid per append.
-    write_lock: tokio::sync::Mutex<Option<sqlx::SqliteConnection>>,
+    write_lock: Arc<tokio::sync::Mutex<Option<sqlx::SqliteConnection>>>,
     /// How to open that connection; `None` for an in-memory database, whose appends use the
     /// pool's single connection (another connection would be another database).
-    writer_options: Option<Box<SqliteConnectOptions>>,
+    writer_options: Option<Arc<SqliteConnectOptions>>,
+    /// Reads' access entries, committed in groups on the same writer connection.
+    access: AccessGroup<access::AccessWriter>,
+    /// Reads' entries one transaction each (see [`crate::access_group::UNGROUPED_ENV`]).
+    ungrouped: bool,
 }
 
 impl SqliteStore {
@@ -97,7 +104,7 @@ impl SqliteStore {
             // Statement journals (a multi-row statement that might fail half way) in memory,
             // not a temporary file opened and deleted on every append.
             .pragma("temp_store", "MEMORY");
-        let writer_options = (!in_memory).then(|| Box::new(options.clone()));
+        let writer_options = (!in_memory).then(|| Arc::new(options.clone()));
         let pool = if in_memory {
             SqlitePoolOptions::new()
                 .max_connections(1)
@@ -116,10 +123,18 @@ impl SqliteStore {
                 .connect_with(options)
                 .await?
         };
+        let write_lock = Arc::new(tokio::sync::Mutex::new(None));
+        let access = AccessGroup::new(access::AccessWriter {
+            pool: pool.clone(),
+            lock: Arc::clone(&write_lock),
+            options: writer_options.clone(),
+        });
         Ok(Self {
             pool,
-            write_lock: tokio::sync::Mutex::new(None),
+            write_lock,
             writer_options,
+            access,
+            ungrouped: crate::access_group::ungrouped(),
         })
     }
 
@@ -130,6 +145,7 @@ impl SqliteStore {
 
     /// Closes the pool and the writer connection, waiting for connections to finish.
     pub async fn close(&self) {
+        self.access.stop();
         let writer = self.write_lock.lock().await.take();
         if let Some(conn) = writer {
             let _ = sqlx::Connection::close(conn).await;
@@ -432,10 +448,15 @@ impl Store for SqliteStore {
     }
 
     async fn record_access(&self, entry: AccessEntry) -> Result<i64> {
-        let (_guard, mut tx) = self.begin_write().await?;
-        let seq = write::access(&mut tx, entry).await?;
-        tx.commit().await?;
-        Ok(seq)
+        if self.ungrouped {
+            // One transaction an entry, as before group commit (benchmarks only).
+            let (_guard, mut tx) = self.begin_write().await?;
+            let seq = write::access(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(seq)
+        } else {
+            self.access.record(entry).await
+        }
     }
 
     async fn access_for_case(&self, case_id: &CaseId) -> Result<Vec<StoredAccess>> {

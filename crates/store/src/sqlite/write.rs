@@ -50,43 +50,65 @@ pub(super) async fn append_own_tx(
     a: &Append,
     recorded_at: jiff::Timestamp,
 ) -> Result<Appended> {
-    /// Drops (closes) the connection unless the transaction is known to be over.
-    struct Open<'c> {
-        conn: Conn<'c>,
-        open: bool,
-    }
-    impl Drop for Open<'_> {
-        fn drop(&mut self) {
-            if self.open {
-                match &mut self.conn {
-                    Conn::Own(slot) => **slot = None,
-                    Conn::Pool(c) => c.close_on_drop(),
-                }
-            }
-        }
-    }
-    let mut tx = Open { conn, open: true };
-    let Some(c) = tx.conn.get() else {
-        return Err(StoreError::Invalid(
-            "the writer connection is not open".into(),
-        ));
-    };
+    let mut tx = OwnTx::new(conn);
+    let c = tx.conn()?;
     let result = append_sql(&mut *c, a, recorded_at, true).await;
-    match result {
-        Ok(done) => {
-            tx.open = false;
-            Ok(done)
-        }
-        Err(e) => {
-            if sqlx::query("ROLLBACK").execute(&mut *c).await.is_ok() {
-                tx.open = false;
+    tx.finish(result).await
+}
+
+/// A transaction opened by hand on a [`Conn`] (by the first statement the caller sends, and
+/// closed by its last). Dropped while the transaction may still be open (a future dropped
+/// half way), the connection is closed (closing rolls back) rather than reused.
+pub(super) struct OwnTx<'c> {
+    conn: Conn<'c>,
+    open: bool,
+}
+
+impl<'c> OwnTx<'c> {
+    /// Takes the connection the transaction runs on.
+    pub(super) fn new(conn: Conn<'c>) -> Self {
+        Self { conn, open: true }
+    }
+
+    /// The connection, to send the transaction's statements on.
+    pub(super) fn conn(&mut self) -> Result<&mut SqliteConnection> {
+        self.conn
+            .get()
+            .ok_or_else(|| StoreError::Invalid("the writer connection is not open".into()))
+    }
+
+    /// Ends the transaction with the caller's result: committed by its statements when
+    /// `Ok`, rolled back explicitly when `Err` (the connection is dropped if even that fails).
+    pub(super) async fn finish<T>(mut self, result: Result<T>) -> Result<T> {
+        match result {
+            Ok(done) => {
+                self.open = false;
+                Ok(done)
             }
-            Err(e)
+            Err(e) => {
+                if let Some(c) = self.conn.get()
+                    && sqlx::query("ROLLBACK").execute(&mut *c).await.is_ok()
+                {
+                    self.open = false;
+                }
+                Err(e)
+            }
         }
     }
 }
 
-/// The connection [`append_own_tx`] runs on.
+impl Drop for OwnTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            match &mut self.conn {
+                Conn::Own(slot) => **slot = None,
+                Conn::Pool(c) => c.close_on_drop(),
+            }
+        }
+    }
+}
+
+/// The connection [`append_own_tx`] (or another [`OwnTx`]) runs on.
 pub(super) enum Conn<'c> {
     /// The store's own writer connection (always `Some` when passed in); set to `None` when
     /// its transaction state is unknown.
