@@ -210,10 +210,8 @@ impl<S: Store> App<S> {
         }
         let unit_name = self
             .store
-            .units()
+            .unit(&summary.unit)
             .await?
-            .into_iter()
-            .find(|u| u.id == summary.unit)
             .map(|u| u.name)
             .unwrap_or_else(|| summary.unit.clone());
         Ok(CaseDetail {

@@ -133,6 +133,9 @@ impl Store for AnyStore {
     async fn units(&self) -> Result<Vec<Unit>> {
         delegate!(self, s => s.units())
     }
+    async fn unit(&self, id: &str) -> Result<Option<Unit>> {
+        delegate!(self, s => s.unit(id))
+    }
     async fn add_meeting(&self, meeting: &MeetingDate) -> Result<()> {
         delegate!(self, s => s.add_meeting(meeting))
     }

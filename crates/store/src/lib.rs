@@ -215,6 +215,11 @@ pub trait Store:
     fn unit_version(&self, id: &str) -> impl Future<Output = Result<Option<u64>>> + Send;
     /// Every unit, by id.
     fn units(&self) -> impl Future<Output = Result<Vec<Unit>>> + Send;
+    /// One unit, or None when there is no such unit (one row, where a request needs a unit's
+    /// name or force: reading every unit cost each case read and each signed-in request).
+    fn unit(&self, id: &str) -> impl Future<Output = Result<Option<Unit>>> + Send {
+        async move { Ok(self.units().await?.into_iter().find(|u| u.id == id)) }
+    }
     /// Adds a meeting date.
     fn add_meeting(&self, meeting: &MeetingDate) -> impl Future<Output = Result<()>> + Send;
     /// Meetings of a calendar, by time (all units when `unit` is None).

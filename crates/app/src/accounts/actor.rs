@@ -20,12 +20,7 @@ pub async fn person(store: &impl Store, account: &Account) -> Result<Actor, Stor
         .collect();
     let unit = store.person(&account.person_id).await?.and_then(|p| p.unit);
     let force = match &unit {
-        Some(unit) => store
-            .units()
-            .await?
-            .into_iter()
-            .find(|u| &u.id == unit)
-            .map(|u| u.force),
+        Some(unit) => store.unit(unit).await?.map(|u| u.force),
         None => None,
     };
     Ok(Actor::Person {

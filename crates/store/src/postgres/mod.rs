@@ -587,6 +587,15 @@ impl Store for PostgresStore {
         rows.iter().map(rows::unit).collect()
     }
 
+    async fn unit(&self, id: &str) -> Result<Option<Unit>> {
+        sqlx::query("SELECT * FROM unit WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::unit(&r))
+            .transpose()
+    }
+
     async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
         sqlx::query(
             "INSERT INTO meeting (calendar, unit, at) VALUES ($1, $2, $3) ON CONFLICT (calendar, unit, at) DO UPDATE SET from_schedule = FALSE",

@@ -628,6 +628,15 @@ impl Store for SqliteStore {
         rows.iter().map(rows::unit).collect()
     }
 
+    async fn unit(&self, id: &str) -> Result<Option<Unit>> {
+        sqlx::query("SELECT * FROM unit WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::unit(&r))
+            .transpose()
+    }
+
     async fn add_meeting(&self, m: &MeetingDate) -> Result<()> {
         sqlx::query(
             "INSERT INTO meeting (calendar, unit, at) VALUES (?, ?, ?) ON CONFLICT (calendar, unit, at) DO UPDATE SET from_schedule = 0",
