@@ -19,7 +19,7 @@ pub(super) async fn write_outbox(
     at: i64,
 ) -> Result<()> {
     let Some(outbox) = outbox else { return Ok(()) };
-    if let Some(k) = &outbox.escalation {
+    for k in &outbox.escalations {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
         push_key(&mut q, case_id, k, at);
         q.build().execute(&mut *tx).await?;
