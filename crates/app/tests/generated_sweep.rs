@@ -36,7 +36,9 @@ async fn escalations(store: &AnyStore) -> BTreeMap<(String, String), (u32, u32)>
         let ids = store.case_ids(after.as_ref(), 200).await.unwrap();
         for m in store.read_models(&ids).await.unwrap() {
             for (ob, _, _) in m.decided.iter().filter(|(_, _, l)| *l >= 1) {
-                out.entry((m.case_id.to_string(), ob.clone())).or_default().1 += 1;
+                out.entry((m.case_id.to_string(), ob.clone()))
+                    .or_default()
+                    .1 += 1;
             }
         }
         for id in &ids {
@@ -94,11 +96,15 @@ async fn sweep_after_generate(kind: &str) {
     assert!(r.escalations > 0 && r.reminders > 0, "{r:?}");
     assert_eq!(r.already_decided, 0, "{r:?}");
     let r = app.sweep_escalations(day, 1000).await.unwrap();
-    assert_eq!(r, SweepReport::default(), "a second sweep at the same moment");
+    assert_eq!(
+        r,
+        SweepReport::default(),
+        "a second sweep at the same moment"
+    );
     let after = escalations(app.store()).await;
     each_level_recorded_once(&after, "a day later");
-    let added: u32 = after.values().map(|(e, _)| e).sum::<u32>()
-        - history.values().map(|(e, _)| e).sum::<u32>();
+    let added: u32 =
+        after.values().map(|(e, _)| e).sum::<u32>() - history.values().map(|(e, _)| e).sum::<u32>();
     assert!(added > 0);
     let report = app.store().verify().await.unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);

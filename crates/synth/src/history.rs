@@ -5,11 +5,11 @@
 //! its key ([`EscalationKey::of_step`]). So a sweep over generated data decides none of them
 //! again: one at the generation's end (`Config::until`) finds nothing due.
 
+use jiff::Timestamp;
 use pledge_domain::notify::{EscalationPolicy, ObligationClock, escalation_steps};
 use pledge_domain::{Event, Plan};
 use pledge_store::notify::EscalationKey;
 use pledge_store::{ObligationRow, RowStatus};
-use jiff::Timestamp;
 
 /// How often the sweep of generated history ran (as `pledge serve` does by default): a level
 /// due at a moment was decided at the next whole minute.
@@ -108,8 +108,17 @@ mod tests {
     #[test]
     fn a_level_is_swept_at_the_next_whole_minute() {
         let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        assert_eq!(sweep_time(t("2026-03-01T10:00:00Z")), t("2026-03-01T10:00:00Z"));
-        assert_eq!(sweep_time(t("2026-03-01T10:00:01Z")), t("2026-03-01T10:01:00Z"));
-        assert_eq!(sweep_time(t("2026-03-01T10:00:59.5Z")), t("2026-03-01T10:01:00Z"));
+        assert_eq!(
+            sweep_time(t("2026-03-01T10:00:00Z")),
+            t("2026-03-01T10:00:00Z")
+        );
+        assert_eq!(
+            sweep_time(t("2026-03-01T10:00:01Z")),
+            t("2026-03-01T10:01:00Z")
+        );
+        assert_eq!(
+            sweep_time(t("2026-03-01T10:00:59.5Z")),
+            t("2026-03-01T10:01:00Z")
+        );
     }
 }

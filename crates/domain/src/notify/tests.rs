@@ -396,10 +396,16 @@ fn a_level_from_overdue_on_is_recorded_by_the_sweep_as_an_event_naming_the_role(
     let steps = escalation_steps(ob, &clock, &EscalationPolicy::default());
     let at = ts("2026-11-21T00:01:00Z");
     assert_eq!(steps[0].level, 0);
-    assert!(steps[0].event(ob, at).is_none(), "a reminder records no event");
+    assert!(
+        steps[0].event(ob, at).is_none(),
+        "a reminder records no event"
+    );
     let e = steps[2].event(ob, at).unwrap();
     assert_eq!(e.at, at);
-    assert_eq!(e.by, crate::event::values::PersonId::parse(SWEEP_ACTOR).unwrap());
+    assert_eq!(
+        e.by,
+        crate::event::values::PersonId::parse(SWEEP_ACTOR).unwrap()
+    );
     assert_eq!(
         e.kind,
         crate::EventKind::ObligationEscalated {

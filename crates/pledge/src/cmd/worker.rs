@@ -4,10 +4,10 @@
 
 use super::StoreArgs;
 use super::background_args::{BackgroundArgs, TEST_CLOCK_OPT_IN};
+use super::serve::{Delivery, ForcePlan, MailArgs, SignIn, state_for_force};
 use anyhow::Context;
 use jiff::Timestamp;
 use pledge_web::Clock;
-use super::serve::{Delivery, ForcePlan, MailArgs, SignIn, state_for_force};
 use std::process::ExitCode;
 
 /// Arguments of `pledge worker`.
@@ -54,7 +54,12 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clock = match &args.now {
         Some(now) => {
             let opted_in = std::env::var(TEST_CLOCK_OPT_IN).is_ok_and(|v| v == "1");
-            round_time(now, args.background.test_clock_start.is_some(), opted_in, Timestamp::now())?
+            round_time(
+                now,
+                args.background.test_clock_start.is_some(),
+                opted_in,
+                Timestamp::now(),
+            )?
         }
         None => args.background.clock()?,
     };
@@ -136,18 +141,30 @@ mod tests {
     #[test]
     fn a_round_runs_at_the_moment_given() {
         let c = round_time("2026-04-01T01:00:00Z", false, false, real()).unwrap();
-        assert_eq!(c.now(), "2026-04-01T01:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            c.now(),
+            "2026-04-01T01:00:00Z".parse::<Timestamp>().unwrap()
+        );
         // The future only with the test clock's opt-in.
         let c = round_time("2027-01-01T00:00:00Z", false, true, real()).unwrap();
-        assert_eq!(c.now(), "2027-01-01T00:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            c.now(),
+            "2027-01-01T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
     }
 
     #[test]
     fn bad_round_times_are_refused_by_name() {
         let e = round_time("tomorrow", false, true, real()).unwrap_err();
-        assert!(e.to_string().contains("--now") && e.to_string().contains("RFC 3339"), "{e}");
+        assert!(
+            e.to_string().contains("--now") && e.to_string().contains("RFC 3339"),
+            "{e}"
+        );
         let e = round_time("2027-01-01T00:00:00Z", false, false, real()).unwrap_err();
-        assert!(e.to_string().contains("in the future") && e.to_string().contains(TEST_CLOCK_OPT_IN), "{e}");
+        assert!(
+            e.to_string().contains("in the future") && e.to_string().contains(TEST_CLOCK_OPT_IN),
+            "{e}"
+        );
         let e = round_time("2026-04-01T00:00:00Z", true, true, real()).unwrap_err();
         assert!(e.to_string().contains("--test-clock-start"), "{e}");
     }
