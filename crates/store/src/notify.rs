@@ -8,14 +8,15 @@ use jiff::Timestamp;
 use serde::Serialize;
 use std::future::Future;
 
-/// Notifications to write with an append, and the escalation level it records, if any.
+/// Notifications to write with an append, and the escalation levels it records, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outbox {
     /// One row per person told (or per role nobody holds).
     pub notifications: Vec<NewNotification>,
-    /// The escalation level this append decides: written under a unique key, so a second
-    /// writer's append fails and writes nothing.
-    pub escalation: Option<EscalationKey>,
+    /// The escalation levels this append decides (the sweep: one; generated history: every
+    /// level its history passed): each written under a unique key, so a second writer's
+    /// append fails and writes nothing.
+    pub escalations: Vec<EscalationKey>,
 }
 
 /// One notification to write.
@@ -56,6 +57,25 @@ pub struct EscalationKey {
     pub level: u32,
     /// The obligation's last level: the sweep stops reading it.
     pub final_level: bool,
+}
+
+impl EscalationKey {
+    /// The key deciding `step` of an instance of `obligation`, whose steps in level order are
+    /// `all` ([`pledge_domain::notify::escalation_steps`]). The sweep and generated history
+    /// both key their levels with it.
+    pub fn of_step(
+        obligation: &pledge_domain::plan::Obligation,
+        instance: u32,
+        step: &pledge_domain::notify::Step,
+        all: &[pledge_domain::notify::Step],
+    ) -> Self {
+        EscalationKey {
+            obligation_id: obligation.id.clone(),
+            instance,
+            level: step.level,
+            final_level: all.last().map(|s| s.level) == Some(step.level),
+        }
+    }
 }
 
 /// Where a sweep's page of candidates ended: the next page starts after this index row (in

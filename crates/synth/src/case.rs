@@ -153,22 +153,6 @@ impl Draft<'_> {
         let div = self.div;
         self.pick(&div.detectives)
     }
-
-    fn escalate(&mut self, obligation: &str, due: i64, done: Option<i64>) {
-        let at = due + self.rng.random_range(HOUR..12 * HOUR);
-        if done.is_none_or(|d| at < d) && self.chance(0.4) {
-            let div = self.div;
-            let inspector = self.pick(&div.inspectors);
-            self.push(
-                at,
-                inspector,
-                EventKind::ObligationEscalated {
-                    obligation: obligation.to_owned(),
-                    to: "inspector".to_owned(),
-                },
-            );
-        }
-    }
 }
 
 const BODY_PARTS: &[&str] = &[
@@ -341,9 +325,6 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
             },
         );
     }
-    if crime.is_none_or(|t| t > r + 24 * HOUR) {
-        d.escalate("crime-recorded", r + 24 * HOUR, crime);
-    }
 
     // OIC, who is never a victim (detectives are not in the victim pools).
     let oic_at = d.timed(0.85, 0.12, r, 24 * HOUR);
@@ -357,15 +338,9 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
                     officer: ctx.org.ids[dc as usize].clone(),
                 },
             );
-            if t > r + 24 * HOUR {
-                d.escalate("oic-assigned", r + 24 * HOUR, Some(t));
-            }
             dc
         }
-        None => {
-            d.escalate("oic-assigned", r + 24 * HOUR, None);
-            sup
-        }
+        None => sup,
     };
 
     // Welfare.
@@ -903,9 +878,6 @@ pub(crate) fn generate(ctx: &Ctx<'_>, h: &Header) -> Result<Vec<Event>> {
                 evidence: evidence.into_iter().map(str::to_owned).collect(),
             },
         );
-    }
-    if investigation.is_none_or(|t| t > r + 7 * DAY) {
-        d.escalate("investigation-plan", r + 7 * DAY, investigation);
     }
     if let Some(f) = file_at {
         let to = if matches!(outcome, 2 | 3) {

@@ -22,6 +22,7 @@
 //! ```
 
 mod case;
+mod history;
 mod org;
 mod pick;
 
@@ -31,7 +32,8 @@ use case::{Ctx, Header, OUTCOMES};
 use jiff::Timestamp;
 use pick::{Weighted, mix};
 use pledge_domain::calendar::Calendar;
-use pledge_domain::{Case, Clocks, Meetings, PlanLibrary};
+use pledge_domain::{Case, Clocks, Event, Meetings, Plan, PlanLibrary};
+use pledge_store::notify::Outbox;
 use pledge_store::{
     AccessAction, AccessEntry, Append, CaseId, Hash, Store, StoreError, projection,
 };
@@ -315,23 +317,31 @@ impl Generator {
             .plans
             .get(spec.plan, 1)
             .ok_or_else(|| Error::Config(format!("no built-in plan {}", spec.plan)))?;
-        let mut case = Case::new(plan);
-        for (index, e) in events.into_iter().enumerate() {
-            let event = e.event_type().as_str();
-            case.record(e).map_err(|refusal| Error::Refused {
-                case: h.id.clone(),
-                index,
-                event,
-                refusal,
-            })?;
-        }
         let case_id = CaseId::parse(&h.id).map_err(Error::Config)?;
         let clocks = Clocks {
             calendar: &self.calendar,
             meetings: &self.meetings,
         };
-        let projection = projection::project(&case_id, plan, case.state(), &clocks)
+        let case = self.record(h, plan, events)?;
+        let mut projection = projection::project(&case_id, plan, case.state(), &clocks)
             .ok_or_else(|| Error::Config(format!("case {} has no report", h.id)))?;
+        // The escalation sweep ran while the case was written: its events go into the
+        // history (recorded through the rules like the rest) and its keys with the append.
+        let swept = history::decided(
+            plan,
+            &projection.obligations,
+            case.state().closed_at(),
+            self.config.until,
+        );
+        let case = if swept.events.is_empty() {
+            case
+        } else {
+            let merged = history::merge(case.events().to_vec(), swept.events);
+            let case = self.record(h, plan, merged)?;
+            projection = projection::project(&case_id, plan, case.state(), &clocks)
+                .ok_or_else(|| Error::Config(format!("case {} has no report", h.id)))?;
+            case
+        };
         let events = case.events().to_vec();
         let (first, last) = match (events.first(), events.last()) {
             (Some(f), Some(l)) => (f, l),
@@ -339,7 +349,11 @@ impl Generator {
         };
         Ok(Append {
             idempotency: None,
-            notify: None,
+            // Keys only: the notifications of the past were delivered long ago.
+            notify: (!swept.keys.is_empty()).then(|| Outbox {
+                notifications: Vec::new(),
+                escalations: swept.keys,
+            }),
             access: AccessEntry {
                 at: last.at,
                 actor: first.by.to_string(),
@@ -353,6 +367,21 @@ impl Generator {
             events,
             projection,
         })
+    }
+
+    /// Records a case's events through the domain (the plan's rules apply).
+    fn record<'p>(&self, h: &Header, plan: &'p Plan, events: Vec<Event>) -> Result<Case<'p>> {
+        let mut case = Case::new(plan);
+        for (index, e) in events.into_iter().enumerate() {
+            let event = e.event_type().as_str();
+            case.record(e).map_err(|refusal| Error::Refused {
+                case: h.id.clone(),
+                index,
+                event,
+                refusal,
+            })?;
+        }
+        Ok(case)
     }
 
     /// Stores the organisation data, then every case in batches of `batch` cases (one

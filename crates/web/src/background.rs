@@ -15,9 +15,31 @@ pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
 /// completes. A round in progress when `stop` completes is finished first, so a worker told
 /// to stop (SIGTERM) leaves nothing half-sent that it could have marked.
 pub async fn run(state: AppState, every: Duration, stop: impl Future<Output = ()>) {
-    // The command line checked the mail settings at start, so this only fails if the CA
-    // file went away since; then mail waits in the outbox and the reason is logged.
-    let mailer = state
+    let mailer = mailer(&state);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = tick.tick() => {}
+        }
+        let _ = crate::mail::round(&state, mailer.as_ref()).await;
+    }
+}
+
+/// One notification round at the state's "now", at once, and what it did (`pledge worker
+/// --once`).
+pub async fn once(state: &AppState) -> crate::mail::RoundReport {
+    let mailer = mailer(state);
+    crate::mail::round(state, mailer.as_ref()).await
+}
+
+/// The mailer of the state's mail settings. The command line checked them at start, so this
+/// only fails if the CA file went away since; then mail waits in the outbox and the reason is
+/// logged.
+fn mailer(state: &AppState) -> Option<crate::mail::Mailer> {
+    state
         .config()
         .mail
         .clone()
@@ -27,15 +49,5 @@ pub async fn run(state: AppState, every: Duration, stop: impl Future<Output = ()
                 tracing::error!(error = %e, "mail server settings: no email will be sent");
                 None
             }
-        });
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            () = &mut stop => break,
-            _ = tick.tick() => {}
-        }
-        crate::mail::round(&state, mailer.as_ref()).await;
-    }
+        })
 }

@@ -44,7 +44,7 @@ impl<S: Store> App<S> {
         }
         Ok(Some(Outbox {
             notifications,
-            escalation: None,
+            escalations: Vec::new(),
         }))
     }
 }

@@ -196,7 +196,7 @@ impl<S: Store + NotificationStore> App<S> {
                 idempotency: None,
                 notify: Some(Outbox {
                     notifications,
-                    escalation: Some(key.clone()),
+                    escalations: vec![key.clone()],
                 }),
             };
             match self.store.append(append).await {

@@ -4,8 +4,14 @@
 //! further steps.
 
 use super::{Notice, NoticeKind, Recipient};
+use crate::event::values::PersonId;
 use crate::plan::{Obligation, Plan, Role};
+use crate::{Event, EventKind};
 use jiff::{SignedDuration, Timestamp};
+
+/// Who records an escalation level in a case (the event's `by`, and the access log's actor):
+/// the sweep, never a person.
+pub const SWEEP_ACTOR: &str = "system:escalation";
 
 /// When each level after the due time fires: `after_due[0]` tells the owner it is overdue,
 /// `after_due[k]` tells `escalates_to[k - 1]`. Levels beyond the list keep the last gap.
@@ -103,6 +109,23 @@ impl Step {
     /// level from overdue on; the due-soon reminder is not an escalation).
     pub fn is_escalation(&self) -> bool {
         self.level >= 1
+    }
+
+    /// The `obligation_escalated` event that records this level in the case at `at` (the
+    /// sweep's time), by [`SWEEP_ACTOR`]; `None` for the due-soon reminder, which records no
+    /// event. The sweep and generated history (`pledge generate`) both record levels with it.
+    pub fn event(&self, ob: &Obligation, at: Timestamp) -> Option<Event> {
+        if !self.is_escalation() {
+            return None;
+        }
+        Some(Event {
+            at,
+            by: PersonId::sweep(),
+            kind: EventKind::ObligationEscalated {
+                obligation: ob.id.clone(),
+                to: self.to.as_str().to_owned(),
+            },
+        })
     }
 
     /// The notice for this step (the application resolves the role to people).

@@ -7,7 +7,9 @@
 mod escalation;
 mod immediate;
 
-pub use escalation::{EscalationPolicy, ObligationClock, Step, escalation_steps, steps_due};
+pub use escalation::{
+    EscalationPolicy, ObligationClock, SWEEP_ACTOR, Step, escalation_steps, steps_due,
+};
 pub use immediate::on_event;
 
 use crate::event::values::{PersonId, vocabulary};

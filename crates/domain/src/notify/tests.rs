@@ -381,3 +381,36 @@ fn a_plan_and_an_obligation_set_their_own_escalation_intervals() {
     let e = crate::plan::load_plan("wmp.toml", &too_many).unwrap_err();
     assert!(e.to_string().contains("levels"), "{e}");
 }
+
+/// The sweep and generated history record a level with the same event: by the sweep's actor
+/// (an id that parses), to the step's role; the reminder records none.
+#[test]
+fn a_level_from_overdue_on_is_recorded_by_the_sweep_as_an_event_naming_the_role() {
+    let p = plan("west-midlands");
+    let ob = chained(&p);
+    let clock = ObligationClock {
+        open: true,
+        started_at: Some(ts("2026-11-10T00:00:00Z")),
+        due_at: Some(ts("2026-11-20T00:00:00Z")),
+    };
+    let steps = escalation_steps(ob, &clock, &EscalationPolicy::default());
+    let at = ts("2026-11-21T00:01:00Z");
+    assert_eq!(steps[0].level, 0);
+    assert!(
+        steps[0].event(ob, at).is_none(),
+        "a reminder records no event"
+    );
+    let e = steps[2].event(ob, at).unwrap();
+    assert_eq!(e.at, at);
+    assert_eq!(
+        e.by,
+        crate::event::values::PersonId::parse(SWEEP_ACTOR).unwrap()
+    );
+    assert_eq!(
+        e.kind,
+        crate::EventKind::ObligationEscalated {
+            obligation: ob.id.clone(),
+            to: ob.escalates_to[0].as_str().to_owned(),
+        }
+    );
+}

@@ -3,8 +3,11 @@
 //! may share one PostgreSQL database (see docs/notifications.md, "Exactly once").
 
 use super::StoreArgs;
-use super::background_args::BackgroundArgs;
+use super::background_args::{BackgroundArgs, TEST_CLOCK_OPT_IN};
 use super::serve::{Delivery, ForcePlan, MailArgs, SignIn, state_for_force};
+use anyhow::Context;
+use jiff::Timestamp;
+use pledge_web::Clock;
 use std::process::ExitCode;
 
 /// Arguments of `pledge worker`.
@@ -29,6 +32,15 @@ pub struct Args {
     pub background: BackgroundArgs,
     #[command(flatten)]
     pub mail: Box<MailArgs>,
+    /// Run one round (the sweep, then delivery) at once, print what it did and how long each
+    /// part took (one JSON line), and exit: for cron, a catch-up after downtime, or timing.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: the moment the round runs at (RFC 3339) instead of now. A moment in the
+    /// past decides only what was due by then; one in the future would escalate early and is
+    /// refused unless PLEDGE_TEST_CLOCK=1.
+    #[arg(long, value_name = "RFC3339", requires = "once")]
+    pub now: Option<String>,
 }
 
 /// Runs rounds until SIGTERM or Ctrl-C; a round in progress is finished first.
@@ -39,7 +51,18 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         plan_files: &args.plan_files,
         calendar: args.calendar.as_deref(),
     };
-    let clock = args.background.clock()?;
+    let clock = match &args.now {
+        Some(now) => {
+            let opted_in = std::env::var(TEST_CLOCK_OPT_IN).is_ok_and(|v| v == "1");
+            round_time(
+                now,
+                args.background.test_clock_start.is_some(),
+                opted_in,
+                Timestamp::now(),
+            )?
+        }
+        None => args.background.clock()?,
+    };
     let mail = args.mail.config()?;
     let state = state_for_force(
         &args.store,
@@ -55,6 +78,18 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         clock,
     )
     .await?;
+    if args.once {
+        let report = pledge_web::background::once(&state).await;
+        println!(
+            "{}",
+            serde_json::to_string(&report).context("cannot write the round's report")?
+        );
+        return Ok(if report.sweep.is_some() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     tracing::info!(
         every_seconds = args.background.notify_interval,
         mail = state.config().mail.is_some(),
@@ -68,4 +103,69 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     .await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The clock of `--once --now TIME`: fixed at that moment. Refused with the test clock, and a
+/// moment after `real` unless the test clock's opt-in is set (a round in the future would
+/// remind and escalate before the time).
+fn round_time(
+    now: &str,
+    test_clock: bool,
+    opted_in: bool,
+    real: Timestamp,
+) -> anyhow::Result<Clock> {
+    if test_clock {
+        anyhow::bail!("--now: give either --now or --test-clock-start, not both");
+    }
+    let at: Timestamp = now.parse().with_context(|| {
+        format!("--now: {now:?} is not an RFC 3339 time (e.g. 2026-04-01T09:00:00Z)")
+    })?;
+    if at > real && !opted_in {
+        anyhow::bail!(
+            "--now: {at} is in the future; a round then would remind and escalate before the \
+             time (set {TEST_CLOCK_OPT_IN}=1 to allow it in tests)"
+        );
+    }
+    Ok(Clock::Fixed(at))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn real() -> Timestamp {
+        "2026-11-29T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_round_runs_at_the_moment_given() {
+        let c = round_time("2026-04-01T01:00:00Z", false, false, real()).unwrap();
+        assert_eq!(
+            c.now(),
+            "2026-04-01T01:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        // The future only with the test clock's opt-in.
+        let c = round_time("2027-01-01T00:00:00Z", false, true, real()).unwrap();
+        assert_eq!(
+            c.now(),
+            "2027-01-01T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_round_times_are_refused_by_name() {
+        let e = round_time("tomorrow", false, true, real()).unwrap_err();
+        assert!(
+            e.to_string().contains("--now") && e.to_string().contains("RFC 3339"),
+            "{e}"
+        );
+        let e = round_time("2027-01-01T00:00:00Z", false, false, real()).unwrap_err();
+        assert!(
+            e.to_string().contains("in the future") && e.to_string().contains(TEST_CLOCK_OPT_IN),
+            "{e}"
+        );
+        let e = round_time("2026-04-01T00:00:00Z", true, true, real()).unwrap_err();
+        assert!(e.to_string().contains("--test-clock-start"), "{e}");
+    }
 }

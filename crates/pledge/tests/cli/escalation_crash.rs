@@ -266,9 +266,10 @@ fn run(db: &TestDb, python: &str) {
             let case = store.load_case(id).await.expect("load").expect("stored");
             // obligation_escalated events per obligation ...
             let mut events: BTreeMap<String, usize> = BTreeMap::new();
-            // (`pledge generate` writes some escalations into the history it makes, before
-            // the clock starts, without the sweep's keys: only the run's are counted.)
-            for e in case.events.iter().filter(|e| e.at >= t0) {
+            // (`pledge generate` writes the escalations of the history it makes, up to and at
+            // the clock's start, with their keys but without notifications: only the run's
+            // are counted; its first round comes after the start.)
+            for e in case.events.iter().filter(|e| e.at > t0) {
                 if let pledge_domain::EventKind::ObligationEscalated { obligation, .. } = &e.kind {
                     *events.entry(obligation.to_string()).or_default() += 1;
                 }

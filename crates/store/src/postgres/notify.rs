@@ -19,11 +19,32 @@ pub(super) async fn write_outbox(
     at: i64,
 ) -> Result<()> {
     let Some(outbox) = outbox else { return Ok(()) };
-    if let Some(k) = &outbox.escalation {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
-        push_key(&mut q, case_id, k, at);
+    if !outbox.escalations.is_empty() {
+        // One statement for every key (generated history decides many levels a case).
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) ",
+        );
+        q.push_values(&outbox.escalations, |mut b, k| {
+            b.push_bind(case_id.as_str())
+                .push_bind(k.obligation_id.as_str())
+                .push_bind(i64::from(k.instance))
+                .push_bind(i64::from(k.level))
+                .push_bind(k.final_level)
+                .push_bind(at);
+        });
         q.build().execute(&mut *tx).await?;
-        undue(tx, case_id, k).await?;
+        // The decided levels leave the sweep's index (migration 0020) in the same transaction.
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new("DELETE FROM escalation_due WHERE case_id = ");
+        q.push_bind(case_id.as_str())
+            .push(" AND (obligation_id, instance, level) IN (");
+        q.push_values(&outbox.escalations, |mut b, k| {
+            b.push_bind(k.obligation_id.as_str())
+                .push_bind(i64::from(k.instance))
+                .push_bind(i64::from(k.level));
+        });
+        q.push(")");
+        q.build().execute(&mut *tx).await?;
     }
     if !outbox.notifications.is_empty() {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
@@ -48,20 +69,6 @@ async fn undue(tx: &mut PgConnection, case_id: &CaseId, k: &EscalationKey) -> Re
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-fn push_key(q: &mut QueryBuilder<Postgres>, case_id: &CaseId, k: &EscalationKey, at: i64) {
-    q.push(
-        "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) VALUES (",
-    );
-    let mut s = q.separated(", ");
-    s.push_bind(case_id.as_str().to_owned())
-        .push_bind(k.obligation_id.clone())
-        .push_bind(i64::from(k.instance))
-        .push_bind(i64::from(k.level))
-        .push_bind(k.final_level)
-        .push_bind(at);
-    q.push(")");
 }
 
 fn push_notifications(

@@ -20,10 +20,58 @@ pub(super) fn push_outbox(
     at: i64,
 ) {
     let Some(outbox) = outbox else { return };
-    if let Some(k) = &outbox.escalation {
+    for k in &outbox.escalations {
         push_key(q, case_id, k, at);
     }
     push_notifications(q, case_id, &outbox.notifications, at);
+}
+
+/// The outboxes of a batch of appends ([`super::write::append_many`]), after their read
+/// models: every escalation key as multi-row INSERTs (a key decided already fails the batch,
+/// as it fails a single append), the index rows of those levels out of a case written before
+/// (a new case's were never written), then each append's notification rows.
+pub(super) async fn write_batch_outbox(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &[crate::Append],
+    existing: &std::collections::HashSet<String>,
+    at: i64,
+) -> Result<()> {
+    let keys: Vec<(&CaseId, &EscalationKey)> = batch
+        .iter()
+        .filter_map(|a| Some((&a.case_id, a.notify.as_ref()?)))
+        .flat_map(|(id, n)| n.escalations.iter().map(move |k| (id, k)))
+        .collect();
+    // 6 parameters a row.
+    for chunk in keys.chunks(5000) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) ",
+        );
+        q.push_values(chunk, |mut b, (id, k)| {
+            b.push_bind(id.as_str())
+                .push_bind(k.obligation_id.as_str())
+                .push_bind(i64::from(k.instance))
+                .push_bind(i64::from(k.level))
+                .push_bind(k.final_level)
+                .push_bind(at);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    for a in batch {
+        let Some(n) = &a.notify else { continue };
+        let undue = existing.contains(a.case_id.as_str()) && !n.escalations.is_empty();
+        if !undue && n.notifications.is_empty() {
+            continue;
+        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        if undue {
+            for k in &n.escalations {
+                push_undue(&mut q, &a.case_id, k);
+            }
+        }
+        push_notifications(&mut q, &a.case_id, &n.notifications, at);
+        q.build().execute(&mut *tx).await?;
+    }
+    Ok(())
 }
 
 fn push_key(q: &mut QueryBuilder<Sqlite>, case_id: &CaseId, k: &EscalationKey, at: i64) {

@@ -843,6 +843,7 @@ pub(super) async fn append_many(
             .await?;
     }
     bulk_read_models(tx, batch, &existing).await?;
+    super::notify::write_batch_outbox(tx, batch, &existing, recorded_at).await?;
     bulk_access(tx, batch).await?;
     Ok(last)
 }
@@ -979,12 +980,25 @@ async fn bulk_read_models(
     }
     // The sweep's index. A new case has no level decided yet: its rows go in as multi-row
     // INSERTs; a case written before keeps out the levels it has decided.
+    // A level the append itself decides (generated history) is left out here; its key is
+    // written by `write_batch_outbox`.
     let fresh: Vec<(&str, &EscalationDue)> = batch
         .iter()
         .filter(|a| !existing.contains(a.case_id.as_str()))
         .flat_map(|a| {
             let id = a.case_id.as_str();
-            a.projection.escalation_due.iter().map(move |e| (id, e))
+            let decided = a.notify.as_ref().map_or(&[][..], |n| &n.escalations[..]);
+            a.projection
+                .escalation_due
+                .iter()
+                .filter(move |e| {
+                    !decided.iter().any(|k| {
+                        k.obligation_id == e.obligation_id
+                            && k.instance == e.instance
+                            && k.level == e.level
+                    })
+                })
+                .map(move |e| (id, e))
         })
         .collect();
     for chunk in fresh.chunks(BULK_ROWS * 5) {

@@ -60,7 +60,7 @@ async fn deliveries_follow_the_outbox_and_go_with_disposal<S: Backend + Notifica
             notice("assault_reported", None),
             notice("victim_update", Some("PC-1")),
         ],
-        escalation: None,
+        escalations: Vec::new(),
     });
     db.append(append).await?;
 

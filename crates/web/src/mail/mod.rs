@@ -10,7 +10,7 @@ mod to_dir;
 
 pub use compose::compose;
 pub use deliver::{DeliveryReport, Mailer, backoff};
-pub use run::round;
+pub use run::{RoundReport, round};
 pub use tls::SmtpTls;
 pub use to_dir::write_due;
 
