@@ -4,10 +4,12 @@
 //! Pure like the rest of the domain: the application resolves roles to people, writes the
 //! notices to the outbox in the same transaction as the event, and delivers them.
 
+mod choices;
 mod escalation;
 mod immediate;
 
 pub use escalation::{EscalationPolicy, ObligationClock, Step, escalation_steps, steps_due};
+pub use choices::{EmailChoices, EmailDecision, QuietHours, QuietHoursError, email_decision};
 pub use immediate::on_event;
 
 use crate::event::values::{PersonId, vocabulary};
@@ -101,5 +103,7 @@ impl Notice {
     }
 }
 
+#[cfg(test)]
+mod choices_tests;
 #[cfg(test)]
 mod tests;
