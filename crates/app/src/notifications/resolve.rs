@@ -41,27 +41,28 @@ impl<S: Store> App<S> {
             Recipient::Person(p) => (None, vec![p.as_str().to_owned()]),
             Recipient::Role(r) => (Some(*r), self.holders(dir, case, *r).await?),
         };
-        let row = |person: Option<&Person>, id: Option<String>, email: EmailDecision| NewNotification {
-            person: id,
-            role: role.map(|r| r.as_str().to_owned()),
-            email: person
-                .and_then(|p| p.email.clone())
-                .filter(|e| !e.trim().is_empty())
-                .filter(|_| email != EmailDecision::Off),
-            email_off: email == EmailDecision::Off,
-            email_not_before: match email {
-                EmailDecision::HeldUntil(t) => Some(t),
-                EmailDecision::Now | EmailDecision::Off => None,
-            },
-            kind: n.kind.as_str().to_owned(),
-            obligation_id: n.obligation.clone(),
-            instance: n.instance,
-            level: n.level,
-            mandatory: n.mandatory,
-            urgent: n.urgent,
-            headline: n.headline.clone(),
-            body: n.text.clone(),
-        };
+        let row =
+            |person: Option<&Person>, id: Option<String>, email: EmailDecision| NewNotification {
+                person: id,
+                role: role.map(|r| r.as_str().to_owned()),
+                email: person
+                    .and_then(|p| p.email.clone())
+                    .filter(|e| !e.trim().is_empty())
+                    .filter(|_| email != EmailDecision::Off),
+                email_off: email == EmailDecision::Off,
+                email_not_before: match email {
+                    EmailDecision::HeldUntil(t) => Some(t),
+                    EmailDecision::Now | EmailDecision::Off => None,
+                },
+                kind: n.kind.as_str().to_owned(),
+                obligation_id: n.obligation.clone(),
+                instance: n.instance,
+                level: n.level,
+                mandatory: n.mandatory,
+                urgent: n.urgent,
+                headline: n.headline.clone(),
+                body: n.text.clone(),
+            };
         if ids.is_empty() {
             return Ok(vec![row(None, None, EmailDecision::Now)]);
         }

@@ -124,9 +124,8 @@ impl<S: Store> App<S> {
         }
         let quiet = quiet_hours
             .map(|(s, e)| {
-                QuietHours::parse(s, e).map_err(|q| {
-                    AppError::invalid(&format!("quiet_hours.{}", q.field), q.message)
-                })
+                QuietHours::parse(s, e)
+                    .map_err(|q| AppError::invalid(&format!("quiet_hours.{}", q.field), q.message))
             })
             .transpose()?;
         let row = NotificationSettings {

@@ -64,7 +64,9 @@ impl QuietHours {
     pub fn from_minutes(start: u16, end: u16) -> Result<Self, QuietHoursError> {
         let t = |m: u16, field: &'static str| {
             (m < 1440)
-                .then(|| Time::new(i8::try_from(m / 60).ok()?, i8::try_from(m % 60).ok()?, 0, 0).ok())
+                .then(|| {
+                    Time::new(i8::try_from(m / 60).ok()?, i8::try_from(m % 60).ok()?, 0, 0).ok()
+                })
                 .flatten()
                 .ok_or_else(|| QuietHoursError {
                     field,

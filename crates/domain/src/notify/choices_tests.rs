@@ -29,22 +29,40 @@ fn held(until: &str) -> EmailDecision {
 fn overnight_quiet_hours_hold_mail_until_the_morning_in_winter_and_summer() {
     let c = quiet("22:00", "07:00");
     // GMT: London time is UTC.
-    assert_eq!(decide(&c, "2026-12-01T23:30:00Z"), held("2026-12-02T07:00:00Z"));
-    assert_eq!(decide(&c, "2026-12-02T03:00:00Z"), held("2026-12-02T07:00:00Z"));
-    assert_eq!(decide(&c, "2026-12-02T06:59:59Z"), held("2026-12-02T07:00:00Z"));
-    assert_eq!(decide(&c, "2026-12-01T22:00:00Z"), held("2026-12-02T07:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-12-01T23:30:00Z"),
+        held("2026-12-02T07:00:00Z")
+    );
+    assert_eq!(
+        decide(&c, "2026-12-02T03:00:00Z"),
+        held("2026-12-02T07:00:00Z")
+    );
+    assert_eq!(
+        decide(&c, "2026-12-02T06:59:59Z"),
+        held("2026-12-02T07:00:00Z")
+    );
+    assert_eq!(
+        decide(&c, "2026-12-01T22:00:00Z"),
+        held("2026-12-02T07:00:00Z")
+    );
     assert_eq!(decide(&c, "2026-12-02T07:00:00Z"), EmailDecision::Now);
     assert_eq!(decide(&c, "2026-12-01T21:59:59Z"), EmailDecision::Now);
     assert_eq!(decide(&c, "2026-12-01T12:00:00Z"), EmailDecision::Now);
     // BST: 22:30 in London is 21:30 UTC, and 07:00 is 06:00 UTC.
-    assert_eq!(decide(&c, "2026-07-01T21:30:00Z"), held("2026-07-02T06:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-07-01T21:30:00Z"),
+        held("2026-07-02T06:00:00Z")
+    );
     assert_eq!(decide(&c, "2026-07-01T20:59:00Z"), EmailDecision::Now);
 }
 
 #[test]
 fn a_window_within_one_day_holds_only_inside_it() {
     let c = quiet("12:00", "13:30");
-    assert_eq!(decide(&c, "2026-12-01T12:10:00Z"), held("2026-12-01T13:30:00Z"));
+    assert_eq!(
+        decide(&c, "2026-12-01T12:10:00Z"),
+        held("2026-12-01T13:30:00Z")
+    );
     assert_eq!(decide(&c, "2026-12-01T13:30:00Z"), EmailDecision::Now);
     assert_eq!(decide(&c, "2026-12-01T11:59:00Z"), EmailDecision::Now);
     assert_eq!(decide(&c, "2026-12-01T23:00:00Z"), EmailDecision::Now);
@@ -55,10 +73,16 @@ fn the_night_the_clocks_go_forward() {
     // 29 March 2026: at 01:00 UTC London goes from 01:00 GMT to 02:00 BST.
     let c = quiet("22:00", "07:00");
     // 23:30 GMT on the 28th: 07:00 BST on the 29th is 06:00 UTC (a night an hour shorter).
-    assert_eq!(decide(&c, "2026-03-28T23:30:00Z"), held("2026-03-29T06:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-03-28T23:30:00Z"),
+        held("2026-03-29T06:00:00Z")
+    );
     // An end in the missing hour: quiet until the clocks jump past it.
     let c = quiet("00:00", "01:30");
-    assert_eq!(decide(&c, "2026-03-29T00:45:00Z"), held("2026-03-29T01:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-03-29T00:45:00Z"),
+        held("2026-03-29T01:00:00Z")
+    );
     assert_eq!(decide(&c, "2026-03-29T01:00:00Z"), EmailDecision::Now);
     // A window wholly inside the missing hour never holds that night.
     let c = quiet("01:10", "01:50");
@@ -77,16 +101,28 @@ fn the_night_the_clocks_go_back() {
     // 25 October 2026: at 01:00 UTC London goes from 02:00 BST back to 01:00 GMT.
     let c = quiet("22:00", "07:00");
     // 22:30 BST on the 24th: 07:00 GMT on the 25th (a night an hour longer).
-    assert_eq!(decide(&c, "2026-10-24T21:30:00Z"), held("2026-10-25T07:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-10-24T21:30:00Z"),
+        held("2026-10-25T07:00:00Z")
+    );
     // An end in the repeated hour: the first 01:30 (BST) ends it.
     let c = quiet("00:00", "01:30");
-    assert_eq!(decide(&c, "2026-10-24T23:10:00Z"), held("2026-10-25T00:30:00Z"));
+    assert_eq!(
+        decide(&c, "2026-10-24T23:10:00Z"),
+        held("2026-10-25T00:30:00Z")
+    );
     // The clocks going back into the window at 01:00 GMT start it again until 01:30 GMT.
-    assert_eq!(decide(&c, "2026-10-25T01:10:00Z"), held("2026-10-25T01:30:00Z"));
+    assert_eq!(
+        decide(&c, "2026-10-25T01:10:00Z"),
+        held("2026-10-25T01:30:00Z")
+    );
     // A window the clocks jump back out of: 01:45 BST is quiet, and at 01:00 UTC the clock
     // reads 01:00 GMT, before the window.
     let c = quiet("01:30", "02:30");
-    assert_eq!(decide(&c, "2026-10-25T00:45:00Z"), held("2026-10-25T01:00:00Z"));
+    assert_eq!(
+        decide(&c, "2026-10-25T00:45:00Z"),
+        held("2026-10-25T01:00:00Z")
+    );
 }
 
 #[test]
@@ -168,7 +204,10 @@ fn first_minute_outside(q: &QuietHours, now: Timestamp) -> Timestamp {
             return t;
         }
         t += SignedDuration::from_mins(1);
-        assert!(t < now + SignedDuration::from_hours(49), "no end for {q:?} at {now}");
+        assert!(
+            t < now + SignedDuration::from_hours(49),
+            "no end for {q:?} at {now}"
+        );
     }
 }
 
@@ -183,8 +222,8 @@ fn instants() -> impl Strategy<Value = Timestamp> {
     prop_oneof![
         (0usize..4, -30 * 3600i64..30 * 3600)
             .prop_map(move |(i, s)| ts(changes[i]) + SignedDuration::from_secs(s)),
-        (0i64..2 * 365 * 86_400).prop_map(|s| ts("2026-01-01T00:00:00Z")
-            + SignedDuration::from_secs(s)),
+        (0i64..2 * 365 * 86_400)
+            .prop_map(|s| ts("2026-01-01T00:00:00Z") + SignedDuration::from_secs(s)),
     ]
 }
 

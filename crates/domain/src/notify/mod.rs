@@ -8,8 +8,8 @@ mod choices;
 mod escalation;
 mod immediate;
 
-pub use escalation::{EscalationPolicy, ObligationClock, Step, escalation_steps, steps_due};
 pub use choices::{EmailChoices, EmailDecision, QuietHours, QuietHoursError, email_decision};
+pub use escalation::{EscalationPolicy, ObligationClock, Step, escalation_steps, steps_due};
 pub use immediate::on_event;
 
 use crate::event::values::{PersonId, vocabulary};

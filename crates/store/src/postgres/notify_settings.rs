@@ -21,7 +21,6 @@ impl NotificationSettingsStore for PostgresStore {
     }
 
     async fn set_notification_settings(&self, s: &NotificationSettings) -> Result<()> {
-        
         sqlx::query(
             "INSERT INTO notification_settings (person, email_off, quiet_start, quiet_end, updated_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person) DO UPDATE SET \

@@ -21,7 +21,7 @@ impl NotificationSettingsStore for SqliteStore {
     }
 
     async fn set_notification_settings(&self, s: &NotificationSettings) -> Result<()> {
-                let _guard = self.write_lock.lock().await;
+        let _guard = self.write_lock.lock().await;
         sqlx::query(
             "INSERT INTO notification_settings (person, email_off, quiet_start, quiet_end, updated_at) \
              VALUES (?, ?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET \

@@ -89,23 +89,39 @@ async fn mail_turned_off_is_not_sent_and_held_mail_waits_for_its_time<
 
     // Turned off: in the inbox, never mail.
     let inbox = db.inbox("PC-OFF", 10).await?;
-    ensure!(inbox.len() == 1 && inbox[0].email_status == "off", "{inbox:?}");
+    ensure!(
+        inbox.len() == 1 && inbox[0].email_status == "off",
+        "{inbox:?}"
+    );
     // Only the mail due now is claimed; the held one is not touched (no attempt counted).
     let lease = SignedDuration::from_mins(5);
     let jobs = db.claim_emails(now, lease, 10).await?;
-    ensure!(jobs.len() == 1 && jobs[0].email == "now@f.example", "{jobs:?}");
+    ensure!(
+        jobs.len() == 1 && jobs[0].email == "now@f.example",
+        "{jobs:?}"
+    );
     db.email_sent(jobs[0].id, now, "250 OK").await?;
     let just_before = morning - SignedDuration::from_micros(1);
     ensure!(db.claim_emails(just_before, lease, 10).await?.is_empty());
     let held = db.inbox("PC-HELD", 10).await?;
-    ensure!(held[0].email_status == "pending" && held[0].attempts == 0, "{held:?}");
+    ensure!(
+        held[0].email_status == "pending" && held[0].attempts == 0,
+        "{held:?}"
+    );
     // When quiet hours end it is claimed, once, and sent once.
     let jobs = db.claim_emails(morning, lease, 10).await?;
     ensure!(jobs.len() == 1 && jobs[0].email == "held@f.example" && jobs[0].attempts == 1);
     ensure!(db.claim_emails(morning, lease, 10).await?.is_empty());
     db.email_sent(jobs[0].id, morning, "250 OK").await?;
-    ensure!(db.claim_emails(morning + lease * 2, lease, 10).await?.is_empty());
+    ensure!(
+        db.claim_emails(morning + lease * 2, lease, 10)
+            .await?
+            .is_empty()
+    );
     let held = db.inbox("PC-HELD", 10).await?;
-    ensure!(held[0].email_status == "sent" && held[0].attempts == 1, "{held:?}");
+    ensure!(
+        held[0].email_status == "sent" && held[0].attempts == 1,
+        "{held:?}"
+    );
     Ok(())
 }

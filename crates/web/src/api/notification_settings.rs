@@ -30,10 +30,20 @@ pub struct KindEmail {
 #[serde(deny_unknown_fields)]
 pub struct QuietHoursBody {
     /// When quiet hours start, `HH:MM` (24-hour clock).
-    #[schema(min_length = 4, max_length = 5, pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "22:00")]
+    #[schema(
+        min_length = 4,
+        max_length = 5,
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        example = "22:00"
+    )]
     start: String,
     /// When they end, `HH:MM`; must differ from the start.
-    #[schema(min_length = 4, max_length = 5, pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
+    #[schema(
+        min_length = 4,
+        max_length = 5,
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        example = "07:00"
+    )]
     end: String,
 }
 
@@ -47,7 +57,7 @@ pub struct NotificationSettingsView {
     quiet_hours: Option<QuietHoursBody>,
     /// The time zone quiet hours are read in.
     #[schema(example = "Europe/London")]
-    time_zone: &'static str,
+    time_zone: String,
 }
 
 /// A kind of notification you may turn email off for.
@@ -91,7 +101,7 @@ impl From<NotificationChoices> for NotificationSettingsView {
                 start: q.start(),
                 end: q.end(),
             }),
-            time_zone: "Europe/London",
+            time_zone: "Europe/London".into(),
         }
     }
 }

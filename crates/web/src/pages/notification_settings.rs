@@ -83,7 +83,10 @@ fn settings_page(
         .values(&emailed)
         .error(err("email"));
     let (start, end) = match (typed, &choices.quiet_hours) {
-        (Some(f), _) => (f.get("quiet_start").to_owned(), f.get("quiet_end").to_owned()),
+        (Some(f), _) => (
+            f.get("quiet_start").to_owned(),
+            f.get("quiet_end").to_owned(),
+        ),
         (None, Some(q)) => (q.start(), q.end()),
         (None, None) => (String::new(), String::new()),
     };
@@ -150,11 +153,23 @@ pub async fn save(State(state): State<AppState>, form: PageForm) -> Response {
         (true, true) => None,
         (false, true) => {
             let e = "Enter the end of quiet hours, a time like 07:00, or leave both empty";
-            return settings_page(user, &current, Some(f), &[("quiet_end", e.into())], String::new());
+            return settings_page(
+                user,
+                &current,
+                Some(f),
+                &[("quiet_end", e.into())],
+                String::new(),
+            );
         }
         (true, false) => {
             let e = "Enter the start of quiet hours, a time like 22:00, or leave both empty";
-            return settings_page(user, &current, Some(f), &[("quiet_start", e.into())], String::new());
+            return settings_page(
+                user,
+                &current,
+                Some(f),
+                &[("quiet_start", e.into())],
+                String::new(),
+            );
         }
         (false, false) => Some((start, end)),
     };

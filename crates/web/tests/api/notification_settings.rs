@@ -78,24 +78,42 @@ async fn settings_are_the_persons_own_and_bad_ones_are_named(
     assert_eq!(s["quiet_hours"], Value::Null);
     assert_eq!(s["time_zone"], "Europe/London");
     assert_eq!(s["kinds"].as_array().map(Vec::len), Some(10), "{s}");
-    assert!(s["kinds"].as_array().context("kinds")?.iter().all(|k| k["email"] == true));
+    assert!(
+        s["kinds"]
+            .as_array()
+            .context("kinds")?
+            .iter()
+            .all(|k| k["email"] == true)
+    );
     assert_eq!(kind(&s, "oic_assigned")?["mandatory"], true);
     assert_eq!(kind(&s, "due_soon")?["mandatory"], false);
 
     // Saved, and read back; the answer is the settings now.
-    let body = json!({"email_off": ["due_soon"], "quiet_hours": {"start": "22:00", "end": "07:00"}});
+    let body =
+        json!({"email_off": ["due_soon"], "quiet_hours": {"start": "22:00", "end": "07:00"}});
     let (status, saved) = put(&dc, &app, &body).await?;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(kind(&saved, "due_soon")?["email"], false);
     assert_eq!(kind(&saved, "victim_update")?["email"], true);
-    assert_eq!(saved["quiet_hours"], json!({"start": "22:00", "end": "07:00"}));
+    assert_eq!(
+        saved["quiet_hours"],
+        json!({"start": "22:00", "end": "07:00"})
+    );
     let (_, read) = dc.get(&app.api("/me/notification-settings")).await?;
     assert_eq!(read, saved);
 
     // Each refusal names its field, and changes nothing.
     for (bad, field, words) in [
-        (json!({"email_off": ["oic_assigned"]}), "email_off[0]", "cannot be turned off"),
-        (json!({"email_off": ["due_soon", "gossip"]}), "email_off[1]", "gossip"),
+        (
+            json!({"email_off": ["oic_assigned"]}),
+            "email_off[0]",
+            "cannot be turned off",
+        ),
+        (
+            json!({"email_off": ["due_soon", "gossip"]}),
+            "email_off[1]",
+            "gossip",
+        ),
         (
             json!({"quiet_hours": {"start": "22:00", "end": "7pm"}}),
             "quiet_hours.end",
@@ -111,13 +129,20 @@ async fn settings_are_the_persons_own_and_bad_ones_are_named(
             "quiet_hours.end",
             "different from the start",
         ),
-        (json!({"quiet_hours": {"start": "22:00"}}), "quiet_hours", ""),
+        (
+            json!({"quiet_hours": {"start": "22:00"}}),
+            "quiet_hours",
+            "",
+        ),
         (json!({"email_off": [], "colour": "red"}), "colour", ""),
     ] {
         let (status, problem) = put(&dc, &app, &bad).await?;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {problem}");
         let text = problem.to_string();
-        assert!(text.contains(field) && text.contains(words), "{bad}: {problem}");
+        assert!(
+            text.contains(field) && text.contains(words),
+            "{bad}: {problem}"
+        );
     }
     let (_, after) = dc.get(&app.api("/me/notification-settings")).await?;
     assert_eq!(after, saved);
@@ -193,21 +218,47 @@ async fn the_settings_page_saves_and_names_what_is_wrong(backend: Backend) -> an
     };
     let dc = sign_in(&app, "DC-3020").await?;
     // Linked from the notification centre.
-    let centre = dc.client.get(app.url("/notifications")).send().await?.text().await?;
-    assert!(centre.contains("href=\"/notifications/settings\""), "{centre}");
-    let page = dc.client.get(app.url("/notifications/settings")).send().await?;
+    let centre = dc
+        .client
+        .get(app.url("/notifications"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        centre.contains("href=\"/notifications/settings\""),
+        "{centre}"
+    );
+    let page = dc
+        .client
+        .get(app.url("/notifications/settings"))
+        .send()
+        .await?;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await?;
-    assert!(html.contains("These settings are about email only"), "{html}");
-    assert!(html.contains("You are made the officer in a case"), "{html}");
+    assert!(
+        html.contains("These settings are about email only"),
+        "{html}"
+    );
+    assert!(
+        html.contains("You are made the officer in a case"),
+        "{html}"
+    );
     assert!(html.contains("type=\"time\""), "{html}");
-    assert!(!html.contains("oic_assigned"), "no enum value is shown as words: {html}");
+    assert!(
+        !html.contains("oic_assigned"),
+        "no enum value is shown as words: {html}"
+    );
 
     // A time that is not one: the error summary names the field, the answers are kept.
     let (status, html) = form(
         &dc,
         &app,
-        &[("email", "victim_update"), ("quiet_start", "22:00"), ("quiet_end", "seven")],
+        &[
+            ("email", "victim_update"),
+            ("quiet_start", "22:00"),
+            ("quiet_end", "seven"),
+        ],
     )
     .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -220,17 +271,27 @@ async fn the_settings_page_saves_and_names_what_is_wrong(backend: Backend) -> an
     // Only one of the two times.
     let (status, html) = form(&dc, &app, &[("quiet_start", "22:00")]).await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("href=\"#quiet_end\">Enter the end of quiet hours"), "{html}");
+    assert!(
+        html.contains("href=\"#quiet_end\">Enter the end of quiet hours"),
+        "{html}"
+    );
 
     // Saved: due-soon unticked, quiet hours set; the API reads the same.
     let (status, html) = form(
         &dc,
         &app,
-        &[("email", "victim_update"), ("quiet_start", "22:00"), ("quiet_end", "07:00")],
+        &[
+            ("email", "victim_update"),
+            ("quiet_start", "22:00"),
+            ("quiet_end", "07:00"),
+        ],
     )
     .await?;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("Your notification settings are saved."), "{html}");
+    assert!(
+        html.contains("Your notification settings are saved."),
+        "{html}"
+    );
     let (_, s) = dc.get(&app.api("/me/notification-settings")).await?;
     assert_eq!(kind(&s, "due_soon")?["email"], false);
     assert_eq!(kind(&s, "victim_update")?["email"], true);
@@ -310,7 +371,11 @@ async fn choices_and_quiet_hours_decide_the_mail_a_real_server_receives(
     store
         .set_notification_settings(&NotificationSettings {
             person: "DC-3020".into(),
-            email_off: vec!["due_soon".into(), "victim_update".into(), "oic_assigned".into()],
+            email_off: vec![
+                "due_soon".into(),
+                "victim_update".into(),
+                "oic_assigned".into(),
+            ],
             quiet_hours: None,
             updated_at: night,
         })
@@ -362,7 +427,10 @@ async fn choices_and_quiet_hours_decide_the_mail_a_real_server_receives(
     let held = newest(&app, "PC-4471", "victim_update").await?;
     assert_eq!(held.email_status, "pending", "{held:?}");
     let urgent = newest(&app, "SUPT-0450", "hospitalised").await?;
-    assert!(urgent.urgent && urgent.email_status == "pending", "{urgent:?}");
+    assert!(
+        urgent.urgent && urgent.email_status == "pending",
+        "{urgent:?}"
+    );
 
     // Now, at night: the mandatory and the urgent mail go; nothing turned off, nothing held.
     mailer.deliver_due(store, night, 1000).await?;
@@ -384,13 +452,19 @@ async fn choices_and_quiet_hours_decide_the_mail_a_real_server_receives(
     let later = morning + SignedDuration::from_hours(1);
     assert_eq!(mailer.deliver_due(store, later, 1000).await?.claimed, 0);
     let held = newest(&app, "PC-4471", "victim_update").await?;
-    assert!(held.email_status == "sent" && held.attempts == 1, "{held:?}");
+    assert!(
+        held.email_status == "sent" && held.attempts == 1,
+        "{held:?}"
+    );
     // The turned-off one never went; the inbox still has it. No message arrived twice.
     assert_eq!(copies(&server, off.id)?, 0);
     assert_eq!(newest(&app, "PC-4410", "victim_update").await?.id, off.id);
     let received = server.received()?;
     assert!(received.len() >= before + 3);
-    let mut ids: Vec<&str> = received.iter().filter_map(|m| header(m, "Message-ID")).collect();
+    let mut ids: Vec<&str> = received
+        .iter()
+        .filter_map(|m| header(m, "Message-ID"))
+        .collect();
     let all = ids.len();
     ids.sort_unstable();
     ids.dedup();

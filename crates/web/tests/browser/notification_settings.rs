@@ -9,8 +9,8 @@ use crate::seeded::demo_app;
 use anyhow::{Context, ensure};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_person_chooses_their_email_and_an_administrator_keeps_the_webhooks()
--> anyhow::Result<()> {
+async fn a_person_chooses_their_email_and_an_administrator_keeps_the_webhooks() -> anyhow::Result<()>
+{
     if !available()? {
         return Ok(());
     }
@@ -41,27 +41,38 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
     ensure!(b.path().await? == "/notifications/settings");
     ensure!(b.text("h1").await? == "Notification settings");
     let page = b.page_text().await?;
-    ensure!(page.contains("These settings are about email only"), "{page}");
+    ensure!(
+        page.contains("These settings are about email only"),
+        "{page}"
+    );
     let always = b.text("#always-emailed").await?;
     ensure!(
         always.contains("You are made the officer in a case")
             && always.contains("A colleague is taken to hospital (urgent)"),
         "{always}"
     );
-    ensure!(!page.contains("oic_assigned") && !page.contains("due_soon"), "{page}");
+    ensure!(
+        !page.contains("oic_assigned") && !page.contains("due_soon"),
+        "{page}"
+    );
     b.audit("notification-settings").await?;
 
     // Untick "due soon", give a start but a wrong end: the summary names the end.
     b.click("input[name='email'][value='due_soon']").await?;
     b.set_value("#quiet_start", "22:00").await?;
     b.set_value("#quiet_end", "").await?;
-    b.submit("form[action='/notifications/settings'] button").await?;
+    b.submit("form[action='/notifications/settings'] button")
+        .await?;
     let summary = b.text(".govuk-error-summary").await?;
-    ensure!(summary.contains("Enter the end of quiet hours"), "{summary}");
+    ensure!(
+        summary.contains("Enter the end of quiet hours"),
+        "{summary}"
+    );
     b.audit("notification-settings-error").await?;
 
     b.set_value("#quiet_end", "07:00").await?;
-    b.submit("form[action='/notifications/settings'] button").await?;
+    b.submit("form[action='/notifications/settings'] button")
+        .await?;
     ensure!(
         b.text("#notice").await? == "Your notification settings are saved.",
         "not saved"
@@ -97,7 +108,10 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
     b.submit("form[action='/admin/webhooks'] button").await?;
     ensure!(b.text("h1").await? == "Endpoint Teams: duty officers added");
     let secret = b.text("#secret").await?;
-    ensure!(secret.starts_with("whsec_") && secret.len() == 70, "{secret}");
+    ensure!(
+        secret.starts_with("whsec_") && secret.len() == 70,
+        "{secret}"
+    );
     b.audit("admin-webhook-secret").await?;
 
     // Listed, without the secret; then retired.
@@ -110,8 +124,12 @@ async fn journey(b: &mut Browser, app: &crate::harness::TestApp) -> anyhow::Resu
             && table.contains("Chris Lee"),
         "{table}"
     );
-    ensure!(!b.source().await?.contains(&secret), "the secret is shown once");
-    b.submit("form[action='/admin/webhooks/retire'] button").await?;
+    ensure!(
+        !b.source().await?.contains(&secret),
+        "the secret is shown once"
+    );
+    b.submit("form[action='/admin/webhooks/retire'] button")
+        .await?;
     ensure!(b.text("#notice").await?.contains("Endpoint retired"));
     ensure!(b.page_text().await?.contains("None yet."));
     b.audit("admin-webhooks-retired").await?;

@@ -136,7 +136,10 @@ pub async fn add_webhook(State(state): State<AppState>, form: PageForm) -> Respo
     let f = &form.fields;
     let mut errors = Vec::new();
     if f.get("name").is_empty() {
-        errors.push(("name".to_owned(), named("Name", "enter a name for the endpoint")));
+        errors.push((
+            "name".to_owned(),
+            named("Name", "enter a name for the endpoint"),
+        ));
     }
     if f.get("url").is_empty() {
         errors.push((
@@ -177,7 +180,7 @@ pub async fn add_webhook(State(state): State<AppState>, form: PageForm) -> Respo
         Err(AppError::Invalid { field, message }) => {
             let (field, label) = match field.as_str() {
                 "name" => ("name", "Name"),
-                f if f.starts_with("kinds") => ("kinds", "Which notifications it takes"),
+                k if k.starts_with("kinds") => ("kinds", "Which notifications it takes"),
                 _ => ("url", "Address (URL)"),
             };
             let errors = vec![(field.to_owned(), named(label, &message))];
