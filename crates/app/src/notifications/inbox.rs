@@ -47,7 +47,7 @@ impl<S: Store + NotificationStore> App<S> {
         }
     }
 
-    pub(super) fn inbox_owner(&self, actor: &Actor, action: NotificationAction) -> AppResult<String> {
+    fn inbox_owner(&self, actor: &Actor, action: NotificationAction) -> AppResult<String> {
         let me = match actor {
             Actor::Person { id, .. } => id.clone(),
             Actor::System { .. } => String::new(),
