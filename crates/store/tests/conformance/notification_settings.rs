@@ -7,7 +7,7 @@ use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use jiff::SignedDuration;
 use pledge_store::notify::{NewNotification, NotificationStore, Outbox};
-use pledge_store::{NotificationSettings, NotificationSettingsStore};
+use pledge_store::NotificationSettings;
 
 crate::conformance!(
     choices_are_saved_and_replaced_whole,
