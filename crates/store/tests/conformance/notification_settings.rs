@@ -6,8 +6,8 @@ use crate::fixtures::{Fixtures, at};
 use crate::harness::{Backend, TestDb};
 use anyhow::{Context, ensure};
 use jiff::SignedDuration;
-use pledge_store::notify::{NewNotification, NotificationStore, Outbox};
 use pledge_store::NotificationSettings;
+use pledge_store::notify::{NewNotification, NotificationStore, Outbox};
 
 crate::conformance!(
     choices_are_saved_and_replaced_whole,
