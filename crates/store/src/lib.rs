@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod integrity;
 pub mod model;
 pub mod notify;
+pub mod notify_settings;
 pub mod on_call;
 pub mod panel;
 mod period;
@@ -41,6 +42,7 @@ pub use integrity::{
 };
 pub use model::*;
 pub use notify::NotificationStore;
+pub use notify_settings::{NotificationSettings, NotificationSettingsStore};
 pub use on_call::{OnCallShift, OnCallStore};
 pub use panel::{PanelReview, PanelReviewStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
@@ -59,7 +61,14 @@ use std::future::Future;
 /// Every method that returns case data is a read the caller must log (see
 /// [`Store::record_access`]); appends log their own access entry in the same transaction.
 pub trait Store:
-    PlanStore + OnCallStore + PanelReviewStore + WebhookStore + MeetingScheduleStore + Send + Sync
+    PlanStore
+    + OnCallStore
+    + PanelReviewStore
+    + WebhookStore
+    + MeetingScheduleStore
+    + NotificationSettingsStore
+    + Send
+    + Sync
 {
     /// Applies embedded migrations; refuses a database from a newer Pledge.
     fn migrate(&self) -> impl Future<Output = Result<()>> + Send;

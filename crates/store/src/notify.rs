@@ -28,6 +28,10 @@ pub struct NewNotification {
     pub role: Option<String>,
     /// The address to email, when the person has one and wants email of this kind.
     pub email: Option<String>,
+    /// The person turned email off for this kind (`email_status = 'off'`: in the inbox only).
+    pub email_off: bool,
+    /// Quiet hours: the email waits until then (its first `next_attempt_at`); `None` at once.
+    pub email_not_before: Option<Timestamp>,
     /// What about (`NoticeKind` name).
     pub kind: String,
     /// The obligation, for reminders and escalations.
@@ -153,7 +157,8 @@ pub struct StoredNotification {
     pub created_at: Timestamp,
     /// When the person marked it read.
     pub read_at: Option<Timestamp>,
-    /// `none` (no email), `pending`, `sent` or `failed`.
+    /// `none` (no address), `off` (the person turned this kind off), `pending`, `sent` or
+    /// `failed`.
     pub email_status: String,
     /// Delivery attempts.
     pub attempts: u32,
@@ -360,11 +365,20 @@ pub(crate) const NEW_MAIL_DUE: i64 = 0;
 
 /// The email status a new row starts with.
 pub(crate) fn initial_status(n: &NewNotification) -> &'static str {
-    if n.person.is_some() && n.email.is_some() {
-        "pending"
-    } else {
-        "none"
+    match (&n.person, &n.email) {
+        (Some(_), Some(_)) => "pending",
+        (Some(_), None) if n.email_off => "off",
+        _ => "none",
     }
+}
+
+/// `next_attempt_at` of a new row: pending mail at once, or when quiet hours end (so no
+/// worker claims it before, and none spins on it); nothing for a row without email.
+pub(crate) fn first_attempt(n: &NewNotification, status: &str) -> Option<i64> {
+    (status == "pending").then(|| {
+        n.email_not_before
+            .map_or(NEW_MAIL_DUE, crate::encode::micros)
+    })
 }
 
 macro_rules! either {

@@ -22,6 +22,8 @@ mod escalation_due;
 mod idempotency;
 #[path = "conformance/log.rs"]
 mod log;
+#[path = "conformance/notification_settings.rs"]
+mod notification_settings;
 #[path = "conformance/ops.rs"]
 mod ops;
 #[path = "conformance/overview_counts.rs"]

@@ -30,6 +30,8 @@ mod mail_tls;
 mod meeting_schedules;
 #[path = "api/national.rs"]
 mod national;
+#[path = "api/notification_settings.rs"]
+mod notification_settings;
 #[path = "api/notifications.rs"]
 mod notifications;
 #[path = "api/on_call.rs"]

@@ -19,6 +19,8 @@ mod harness;
 mod journeys;
 #[path = "browser/national.rs"]
 mod national;
+#[path = "browser/notification_settings.rs"]
+mod notification_settings;
 #[path = "browser/panel.rs"]
 mod panel;
 #[path = "browser/plans.rs"]

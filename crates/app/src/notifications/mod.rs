@@ -5,11 +5,13 @@
 mod inbox;
 mod problems;
 mod resolve;
+mod settings;
 mod sweep;
 mod webhooks;
 
 pub use inbox::INBOX_LIMIT;
 pub use problems::PROBLEMS_LIMIT;
+pub use settings::{KindChoice, NotificationChoices, optional_kinds};
 pub use sweep::{SWEEP_ACTOR, SweepReport};
 pub use webhooks::{AddedWebhook, MAX_ENDPOINTS, NewWebhook, WEBHOOK_PROBLEMS_LIMIT, check_url};
 

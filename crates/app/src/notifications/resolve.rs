@@ -10,7 +10,7 @@
 use crate::app::App;
 use crate::error::AppResult;
 use pledge_domain::CaseState;
-use pledge_domain::notify::{Notice, Recipient};
+use pledge_domain::notify::{EmailDecision, Notice, Recipient, email_decision};
 use pledge_domain::plan::Role;
 use pledge_store::notify::NewNotification;
 use pledge_store::{Person, Store, Unit};
@@ -41,28 +41,38 @@ impl<S: Store> App<S> {
             Recipient::Person(p) => (None, vec![p.as_str().to_owned()]),
             Recipient::Role(r) => (Some(*r), self.holders(dir, case, *r).await?),
         };
-        let row = |person: Option<&Person>, id: Option<String>| NewNotification {
-            person: id,
-            role: role.map(|r| r.as_str().to_owned()),
-            email: person
-                .and_then(|p| p.email.clone())
-                .filter(|e| !e.trim().is_empty()),
-            kind: n.kind.as_str().to_owned(),
-            obligation_id: n.obligation.clone(),
-            instance: n.instance,
-            level: n.level,
-            mandatory: n.mandatory,
-            urgent: n.urgent,
-            headline: n.headline.clone(),
-            body: n.text.clone(),
-        };
+        let row =
+            |person: Option<&Person>, id: Option<String>, email: EmailDecision| NewNotification {
+                person: id,
+                role: role.map(|r| r.as_str().to_owned()),
+                email: person
+                    .and_then(|p| p.email.clone())
+                    .filter(|e| !e.trim().is_empty())
+                    .filter(|_| email != EmailDecision::Off),
+                email_off: email == EmailDecision::Off,
+                email_not_before: match email {
+                    EmailDecision::HeldUntil(t) => Some(t),
+                    EmailDecision::Now | EmailDecision::Off => None,
+                },
+                kind: n.kind.as_str().to_owned(),
+                obligation_id: n.obligation.clone(),
+                instance: n.instance,
+                level: n.level,
+                mandatory: n.mandatory,
+                urgent: n.urgent,
+                headline: n.headline.clone(),
+                body: n.text.clone(),
+            };
         if ids.is_empty() {
-            return Ok(vec![row(None, None)]);
+            return Ok(vec![row(None, None, EmailDecision::Now)]);
         }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let person = self.store.person(&id).await?;
-            out.push(row(person.as_ref(), Some(id)));
+            // The person's own choices decide their email (never the in-app row).
+            let choices = self.email_choices(&id).await?;
+            let email = email_decision(&choices, n.kind, n.mandatory, n.urgent, dir.at);
+            out.push(row(person.as_ref(), Some(id), email));
         }
         Ok(out)
     }

@@ -1,6 +1,7 @@
 //! Who may read and mark notifications: a person's inbox is theirs alone. Nobody else reads
 //! it (not an administrator, not a force system's token): a notification says which case
-//! involves the person, which is theirs to know.
+//! involves the person, which is theirs to know. The same for their email choices and quiet
+//! hours: only the person reads or changes them.
 
 use crate::actor::Actor;
 
@@ -11,6 +12,10 @@ pub enum NotificationAction {
     Read,
     /// Mark one read.
     MarkRead,
+    /// Read their email choices and quiet hours.
+    ReadSettings,
+    /// Change them.
+    ChangeSettings,
 }
 
 /// Decides a notification action on `person`'s inbox. Default deny: only that person,
@@ -18,7 +23,10 @@ pub enum NotificationAction {
 pub fn decide_notifications(actor: &Actor, action: NotificationAction, person: &str) -> bool {
     match (action, actor) {
         (
-            NotificationAction::Read | NotificationAction::MarkRead,
+            NotificationAction::Read
+            | NotificationAction::MarkRead
+            | NotificationAction::ReadSettings
+            | NotificationAction::ChangeSettings,
             Actor::Person { id, force, .. },
         ) => !person.is_empty() && id == person && force.as_deref().is_some_and(|f| !f.is_empty()),
         (_, Actor::System { .. }) => false,

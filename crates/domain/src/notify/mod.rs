@@ -4,9 +4,11 @@
 //! Pure like the rest of the domain: the application resolves roles to people, writes the
 //! notices to the outbox in the same transaction as the event, and delivers them.
 
+mod choices;
 mod escalation;
 mod immediate;
 
+pub use choices::{EmailChoices, EmailDecision, QuietHours, QuietHoursError, email_decision};
 pub use escalation::{
     EscalationPolicy, ObligationClock, SWEEP_ACTOR, Step, escalation_steps, steps_due,
 };
@@ -103,5 +105,7 @@ impl Notice {
     }
 }
 
+#[cfg(test)]
+mod choices_tests;
 #[cfg(test)]
 mod tests;

@@ -102,7 +102,8 @@ fn push_notifications(
                 .push_bind(status)
                 // A new message may be tried at once, by any worker's clock: the time it is
                 // written is the store's clock, which a worker's (or the test clock) may trail.
-                .push_bind((status == "pending").then_some(NEW_MAIL_DUE))
+                // Held mail (quiet hours) waits for the time the application decided.
+                .push_bind(first_attempt(n, status))
                 .push_bind(0i64);
         });
     }

@@ -28,6 +28,7 @@ mod directory;
 mod idempotency;
 mod integrity;
 mod notify;
+mod notify_settings;
 mod on_call;
 mod org;
 mod panel;

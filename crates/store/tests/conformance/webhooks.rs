@@ -18,6 +18,8 @@ fn notice(kind: &str, person: Option<&str>) -> NewNotification {
         person: person.map(str::to_owned),
         role: Some("inspector".into()),
         email: None,
+        email_off: false,
+        email_not_before: None,
         kind: kind.into(),
         obligation_id: None,
         instance: 0,

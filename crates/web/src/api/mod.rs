@@ -10,6 +10,7 @@ pub mod json;
 pub mod meeting_schedules;
 pub mod meetings;
 pub mod national;
+pub mod notification_settings;
 pub mod notifications;
 pub mod on_call;
 pub mod panel_reviews;
@@ -43,6 +44,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::overdue))
         .routes(routes!(notifications::mine))
         .routes(routes!(notifications::mark_read))
+        .routes(routes!(
+            notification_settings::read,
+            notification_settings::write
+        ))
         .routes(routes!(people::people))
         .routes(routes!(colleagues::search))
         .routes(routes!(people::person, people::put_person))

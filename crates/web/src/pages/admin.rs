@@ -17,12 +17,14 @@ mod meeting_schedules;
 mod meetings;
 mod notices;
 mod on_call;
+mod webhooks;
 
 pub use access::{account_action, accounts, create_account, create_token, revoke_token, tokens};
 pub use meeting_schedules::set_meeting_schedule;
 pub use meetings::{add_meeting, meetings, remove_meeting};
 pub use notices::{notification_problems, retry_webhook};
 pub use on_call::{add_shift, import_rota, on_call, remove_shift};
+pub use webhooks::{add_webhook, retire_webhook, webhooks};
 
 use super::error::PageError;
 use super::form::{ErrorItem, FormField};
@@ -143,7 +145,7 @@ impl SecretPage {
     }
 }
 
-pub(super) const LINKS: [(&str, &str); 11] = [
+pub(super) const LINKS: [(&str, &str); 12] = [
     ("/admin/people", "People"),
     ("/admin/units", "Units"),
     ("/admin/import/people", "Import people"),
@@ -153,6 +155,7 @@ pub(super) const LINKS: [(&str, &str); 11] = [
     ("/admin/meetings", "Meeting calendars"),
     ("/admin/on-call", "On-call rota"),
     ("/admin/notifications", "Undelivered notifications"),
+    ("/admin/webhooks", "Webhook endpoints"),
     ("/admin/tokens", "API tokens"),
     ("/admin/accounts", "Accounts"),
 ];

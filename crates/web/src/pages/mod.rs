@@ -17,6 +17,7 @@ mod home;
 mod layout;
 mod names;
 mod national;
+mod notification_settings;
 mod notifications;
 mod overview;
 mod panel;
@@ -95,6 +96,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{file}", get(report::csv))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/read", post(notifications::mark_read))
+        .route(
+            "/notifications/settings",
+            get(notification_settings::page).post(notification_settings::save),
+        )
         .route("/admin", get(admin::index))
         .route("/admin/people", get(admin::people))
         .route("/admin/units", get(admin::units))
@@ -125,6 +130,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/on-call", get(admin::on_call).post(admin::add_shift))
         .route("/admin/notifications", get(admin::notification_problems))
         .route("/admin/notifications/retry", post(admin::retry_webhook))
+        .route(
+            "/admin/webhooks",
+            get(admin::webhooks).post(admin::add_webhook),
+        )
+        .route("/admin/webhooks/retire", post(admin::retire_webhook))
         .route("/admin/on-call/import", post(admin::import_rota))
         .route("/admin/on-call/remove", post(admin::remove_shift))
         .route("/admin/tokens/revoke", post(admin::revoke_token))
