@@ -81,13 +81,13 @@ impl CaseFeed {
         match self.rx.recv().await {
             Some(chunk) => chunk.map(Some),
             // The reader is done: make sure it finished rather than died part way.
-            None => match {
+            None => {
                 self.done = true;
-                (&mut self.task).await
-            } {
-                Ok(()) => Ok(None),
-                Err(e) => Err(reader_gone(e)),
-            },
+                match (&mut self.task).await {
+                    Ok(()) => Ok(None),
+                    Err(e) => Err(reader_gone(e)),
+                }
+            }
         }
     }
 }

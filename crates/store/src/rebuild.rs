@@ -24,7 +24,7 @@ enum Outcome {
     /// The stored rows are already what the events give.
     Unchanged,
     /// The rows to write.
-    Write(Projection),
+    Write(Box<Projection>),
     /// Cannot be decided from the chunk (its events did not decode): rebuilt on its own,
     /// which reports the error as before.
     Alone(CaseId),
@@ -61,7 +61,7 @@ pub async fn rebuild_with<S: Store>(
             match o {
                 Outcome::Skip => {}
                 Outcome::Unchanged => rebuilt += 1,
-                Outcome::Write(p) => writes.push(p),
+                Outcome::Write(p) => writes.push(*p),
                 Outcome::Alone(id) => again.push(id),
             }
         }
@@ -97,7 +97,7 @@ fn outcome(
     match project(&case) {
         None => Outcome::Skip,
         Some(p) if unchanged(&p, stored) => Outcome::Unchanged,
-        Some(p) => Outcome::Write(p),
+        Some(p) => Outcome::Write(Box::new(p)),
     }
 }
 
