@@ -182,6 +182,12 @@ impl Store for AnyStore {
     async fn read_models(&self, ids: &[CaseId]) -> Result<Vec<StoredReadModel>> {
         delegate!(self, s => s.read_models(ids))
     }
+    async fn case_feed(&self, chunk: u32) -> Result<crate::feed::CaseFeed> {
+        delegate!(self, s => s.case_feed(chunk))
+    }
+    async fn replace_projections(&self, projections: &[Projection]) -> Result<Vec<CaseId>> {
+        delegate!(self, s => s.replace_projections(projections))
+    }
     async fn orphan_read_models(&self, limit: u32) -> Result<Vec<CaseId>> {
         delegate!(self, s => s.orphan_read_models(limit))
     }

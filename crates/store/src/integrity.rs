@@ -16,7 +16,7 @@
 use crate::Store;
 use crate::chain;
 use crate::encode;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::model::{AccessAction, AccessEntry};
 use crate::model::{
     CaseId, CaseSummary, ChainProblem, Disposal, EscalationDue, Hash, ObligationRow, Projection,
@@ -330,11 +330,8 @@ pub struct StoredReadModel {
     pub decided: Vec<(String, u32, u32)>,
 }
 
-/// Cases per page when comparing read models.
-const PAGE: u32 = 200;
-
-/// How many times a case that changed while it was compared is read again.
-const RETRIES: usize = 3;
+/// Cases per chunk when comparing read models.
+const PAGE: u32 = 500;
 
 /// What the events say a case's read models must be; `volatile(row)` marks obligation rows
 /// whose `due_at` and `status` also depend on data outside the event log (a "next meeting"
@@ -346,31 +343,37 @@ pub struct Expected {
     pub calendar_dependent: Vec<String>,
 }
 
-/// Rebuilds every case's read models in memory from its events (a page of cases at a time)
-/// and compares them with the stored rows, reporting the first difference of each case by
-/// column; also reports read-model rows of cases that have no events or were disposed of.
-/// `project` returns `None` for a case it cannot rebuild (unknown plan: reported too).
+/// Rebuilds every case's read models in memory from its events and compares them with the
+/// stored rows, reporting the first difference of each case by column; also reports
+/// read-model rows of cases that have no events or were disposed of. `project` returns
+/// `None` for a case it cannot rebuild (unknown plan: reported too).
 pub async fn verify_read_models<S: Store>(
     store: &S,
-    project: impl Fn(&crate::model::StoredCase) -> Option<Expected>,
+    project: impl Fn(&crate::model::StoredCase) -> Option<Expected> + Sync,
+) -> Result<(u64, Vec<ChainProblem>)> {
+    verify_read_models_with(store, project, &mut |_, _| {}).await
+}
+
+/// [`verify_read_models`], telling `progress` how many cases are done (and about how many
+/// there are) after each chunk. The cases stream in case-id order ([`Store::case_feed`]): a
+/// chunk is compared (on both cores) while the next is read, each chunk's events and stored
+/// rows from one read transaction, so a case appended to meanwhile is still compared with
+/// itself; memory holds a few chunks whatever the size of the store.
+pub async fn verify_read_models_with<S: Store>(
+    store: &S,
+    project: impl Fn(&crate::model::StoredCase) -> Option<Expected> + Sync,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<(u64, Vec<ChainProblem>)> {
     let mut problems = Vec::new();
     let mut checked = 0u64;
-    let mut after: Option<CaseId> = None;
-    loop {
-        let ids = store.case_ids(after.as_ref(), PAGE).await?;
-        // The page's stored rows in one read; a case that differs is read again on its own.
-        let stored = store.read_models(&ids).await?;
-        for (id, stored) in ids.iter().zip(stored) {
-            checked += 1;
-            if let Some(p) = check_case(store, id, Some(stored), &project).await? {
-                problems.push(p);
-            }
-        }
-        match ids.last() {
-            Some(last) if ids.len() == PAGE as usize => after = Some(last.clone()),
-            _ => break,
-        }
+    let mut feed = store.case_feed(PAGE).await?;
+    while let Some(chunk) = feed.next().await? {
+        let pairs: Vec<_> = chunk.cases.iter().zip(&chunk.stored).collect();
+        let found =
+            crate::feed::on_both_cores(&pairs, &|(raw, stored)| check_case(raw, stored, &project));
+        checked += pairs.len() as u64;
+        problems.extend(found.into_iter().flatten());
+        progress(checked, feed.estimate.max(checked));
     }
     for id in store.orphan_read_models(100).await? {
         problems.push(read_model_problem(
@@ -392,77 +395,84 @@ fn read_model_problem(id: &CaseId, kind: &'static str, detail: String) -> ChainP
     }
 }
 
-async fn check_case<S: Store>(
-    store: &S,
-    id: &CaseId,
-    mut prefetched: Option<StoredReadModel>,
+/// One case against its stored rows (both read in one snapshot).
+fn check_case(
+    raw: &crate::feed::RawCase,
+    stored: &StoredReadModel,
     project: &impl Fn(&crate::model::StoredCase) -> Option<Expected>,
-) -> Result<Option<ChainProblem>> {
-    let mut last = None;
-    for _ in 0..RETRIES {
-        let case = match store.load_case(id).await {
-            Ok(Some(c)) => c,
-            Ok(None) => return Ok(None),
-            // A corrupt case is the chain walk's to report.
-            Err(StoreError::Corrupt(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let stored = match prefetched.take() {
-            Some(s) => Some(s),
-            None => store
-                .read_models(std::slice::from_ref(id))
-                .await?
-                .into_iter()
-                .next(),
-        }
-        .unwrap_or_else(|| StoredReadModel {
-            case_id: id.clone(),
-            summary: None,
-            obligations: Vec::new(),
-            people: Vec::new(),
-            report: None,
-            escalation_due: Vec::new(),
-            decided: Vec::new(),
-        });
-        if case.disposed.is_some() {
-            let has_rows = stored.summary.is_some()
-                || stored.report.is_some()
-                || !stored.obligations.is_empty()
-                || !stored.people.is_empty()
-                || !stored.escalation_due.is_empty();
-            return Ok(has_rows.then(|| {
-                read_model_problem(
-                    id,
-                    "inserted",
-                    format!("case {id} was disposed of but still has read-model rows"),
-                )
-            }));
-        }
-        let Some(expected) = project(&case) else {
-            return Ok(Some(read_model_problem(
+) -> Option<ChainProblem> {
+    let id = &raw.case_id;
+    let case = match raw.load() {
+        Ok(Some(c)) => c,
+        // A corrupt case is the chain walk's to report.
+        Ok(None) | Err(_) => return None,
+    };
+    if case.disposed.is_some() {
+        let has_rows = stored.summary.is_some()
+            || stored.report.is_some()
+            || !stored.obligations.is_empty()
+            || !stored.people.is_empty()
+            || !stored.escalation_due.is_empty();
+        return has_rows.then(|| {
+            read_model_problem(
                 id,
-                "edited",
-                format!(
-                    "case {id}: its read models cannot be rebuilt (no report, or its plan is not loaded)"
-                ),
-            )));
-        };
-        match first_difference(&expected, &stored) {
-            None => return Ok(None),
-            Some(p) => {
-                // Appended to between the two reads: read both again.
-                let moved = stored
-                    .summary
-                    .as_ref()
-                    .is_some_and(|s| s.version != case.version);
-                last = Some(p);
-                if !moved {
-                    break;
-                }
-            }
-        }
+                "inserted",
+                format!("case {id} was disposed of but still has read-model rows"),
+            )
+        });
     }
-    Ok(last)
+    let Some(expected) = project(&case) else {
+        return Some(read_model_problem(
+            id,
+            "edited",
+            format!(
+                "case {id}: its read models cannot be rebuilt (no report, or its plan is not loaded)"
+            ),
+        ));
+    };
+    first_difference(&expected, stored)
+}
+
+/// Whether the stored rows are exactly what writing `projection` would leave (every column
+/// `replace_projection` writes, those that follow a meeting calendar included), so a rebuild
+/// can leave the case alone.
+pub(crate) fn unchanged(projection: &Projection, stored: &StoredReadModel) -> bool {
+    let want = as_stored(projection);
+    if stored.summary.as_ref() != Some(&want.summary)
+        || stored.report.as_ref() != Some(&want.report)
+    {
+        return false;
+    }
+    let mut people: Vec<(String, String)> = encode::case_people(&want.summary)
+        .into_iter()
+        .map(|(p, r)| (p, r.to_owned()))
+        .collect();
+    people.sort();
+    if people != stored.people {
+        return false;
+    }
+    let open = encode::case_open(&want.summary);
+    if want.obligations.len() != stored.obligations.len()
+        || want
+            .obligations
+            .iter()
+            .zip(&stored.obligations)
+            .any(|(w, (h, h_open))| w != h || *h_open != open)
+    {
+        return false;
+    }
+    let mut due: Vec<EscalationDue> = want
+        .escalation_due
+        .into_iter()
+        .filter(|e| {
+            !stored
+                .decided
+                .iter()
+                .any(|(o, i, l)| *o == e.obligation_id && *i == e.instance && *l == e.level)
+        })
+        .collect();
+    sort_due(&mut due);
+    due == stored.escalation_due
 }
 
 /// The first column in which the stored rows differ from the rebuilt ones.

@@ -9,6 +9,7 @@ pub mod chain;
 pub mod directory;
 mod encode;
 mod error;
+mod feed;
 pub mod idempotency;
 pub mod integrity;
 pub mod model;
@@ -36,9 +37,11 @@ pub use directory::{
     SourceRecord, UnmatchedRecord,
 };
 pub use error::{Result, StoreError};
+pub use feed::{CaseChunk, CaseFeed, RawCase};
 pub use idempotency::{IdempotencyReservation, IdempotencyStore, IdempotentResponse};
 pub use integrity::{
     ExpectedHead, Heads, StoredReadModel, VerifyOptions, first_difference, verify_read_models,
+    verify_read_models_with,
 };
 pub use model::*;
 pub use notify::NotificationStore;
@@ -47,7 +50,7 @@ pub use on_call::{OnCallShift, OnCallStore};
 pub use panel::{PanelReview, PanelReviewStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
-pub use rebuild::rebuild;
+pub use rebuild::{rebuild, rebuild_with};
 pub use report::{CaseFacts, CaseReport, HEADCOUNT_ROLES, Headcount, ReportScope, VictimFact};
 pub use schedule::{MeetingSchedule, MeetingScheduleStore};
 pub use sqlite::SqliteStore;
@@ -161,6 +164,19 @@ pub trait Store:
         &self,
         projection: &Projection,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every case in case-id order, `chunk` cases at a time, each chunk with its cases' stored
+    /// read models, read in one read transaction by a task of its own while the caller works
+    /// on the chunk before (see [`feed`]; `pledge rebuild` and `pledge verify`).
+    fn case_feed(&self, chunk: u32) -> impl Future<Output = Result<CaseFeed>> + Send;
+
+    /// Replaces the read models of many cases in one transaction (rebuild). Projections of an
+    /// older version than their case's are stale: they are not written, and their case ids
+    /// are returned. Unknown and disposed cases are skipped.
+    fn replace_projections(
+        &self,
+        projections: &[Projection],
+    ) -> impl Future<Output = Result<Vec<CaseId>>> + Send;
 
     /// Every summary and obligation row, ordered, for comparing live and rebuilt read models.
     fn dump_read_models(

@@ -59,7 +59,8 @@ const MAX_CASE_TRIES: usize = 10_000;
 pub(crate) struct Place {
     case_id: Option<String>,
     position: i64,
-    label: String,
+    /// An event's global seq (`None` for an access entry).
+    seq: Option<i64>,
 }
 
 impl Place {
@@ -68,7 +69,7 @@ impl Place {
         Self {
             case_id: Some(case_id.to_owned()),
             position: version,
-            label: format!("case {case_id} version {version} (seq {seq})"),
+            seq: Some(seq),
         }
     }
     /// An access entry: reported by seq.
@@ -76,7 +77,16 @@ impl Place {
         Self {
             case_id: None,
             position: seq,
-            label: format!("access entry {seq}"),
+            seq: None,
+        }
+    }
+    /// How a problem names the row. Written only for a problem, not for every row walked.
+    fn label(&self) -> String {
+        match (&self.case_id, self.seq) {
+            (Some(case_id), Some(seq)) => {
+                format!("case {case_id} version {} (seq {seq})", self.position)
+            }
+            _ => format!("access entry {}", self.position),
         }
     }
 }
@@ -174,7 +184,7 @@ impl SeqChain {
                 "inserted",
                 format!(
                     "{} has seq {seq}, beyond the recorded head (seq {}): it was added outside Pledge",
-                    place.label, self.head_seq
+                    place.label(), self.head_seq
                 ),
             ));
             return true;
@@ -208,7 +218,8 @@ impl SeqChain {
                         "inserted",
                         format!(
                             "{} does not fit: {} links to the row before it",
-                            pp.label, place.label
+                            pp.label(),
+                            place.label()
                         ),
                     ))
                 }
@@ -218,14 +229,15 @@ impl SeqChain {
                     "edited",
                     format!(
                         "{} is not the row {} links to: it was replaced or its hashes recomputed",
-                        pp.label, place.label
+                        pp.label(),
+                        place.label()
                     ),
                 )),
                 None => self.problems.push(problem(
                     self.log,
                     &place,
                     "edited",
-                    format!("{} is first but links to a predecessor", place.label),
+                    format!("{} is first but links to a predecessor", place.label()),
                 )),
             }
         }
@@ -308,7 +320,8 @@ impl SeqChain {
                     "reordered",
                     format!(
                         "{} is stored at seq {} but was written at seq {o}",
-                        s.place.label, s.seq
+                        s.place.label(),
+                        s.seq
                     ),
                 ),
                 None => problem(
@@ -317,7 +330,7 @@ impl SeqChain {
                     "edited",
                     format!(
                         "{}: its stored hash does not match its contents",
-                        s.place.label
+                        s.place.label()
                     ),
                 ),
             });
@@ -376,8 +389,26 @@ impl EventWalk {
         }
     }
 
-    /// The next row by seq.
-    pub(crate) fn push(&mut self, r: EventRow) {
+    /// The next page of rows by seq. Each row's own checks (its body against its content
+    /// hash, its columns against its body: a hash and a JSON decoding each, most of the
+    /// walk's work) are independent of the others, so they run on both cores; the chain's
+    /// links are then followed in order on this thread.
+    pub(crate) fn push_page(&mut self, rows: Vec<EventRow>) {
+        let head_seq = self.chain.head_seq;
+        let disposed = &self.disposed_cases;
+        let checks = crate::feed::on_both_cores(&rows, &|r: &EventRow| {
+            // A row beyond the head is reported as inserted, its body not looked at.
+            (r.seq <= head_seq).then(|| {
+                let place = Place::event(&r.case_id, r.case_version, r.seq);
+                check_body(r, &place, disposed.contains(&r.case_id))
+            })
+        });
+        for (r, check) in rows.into_iter().zip(checks) {
+            self.push_checked(r, check);
+        }
+    }
+
+    fn push_checked(&mut self, r: EventRow, check: Option<BodyCheck>) {
         let place = Place::event(&r.case_id, r.case_version, r.seq);
         let (prev, case_hash, log_hash) = (
             hash32(&r.prev_log_hash),
@@ -388,79 +419,16 @@ impl EventWalk {
             (Some(p), Some(c)) => chain::log_link(&p, &c, s).as_slice() == log_hash.as_slice(),
             _ => false,
         });
-        if self.chain.push(
-            r.seq,
-            place.clone(),
-            &r.prev_log_hash,
-            &r.log_hash,
-            verifies_at,
-        ) {
+        if self
+            .chain
+            .push(r.seq, place, &r.prev_log_hash, &r.log_hash, verifies_at)
+        {
             self.beyond_head.insert(r.seq);
             return;
         }
-        self.check_body(&r, place);
-    }
-
-    fn check_body(&mut self, r: &EventRow, place: Place) {
-        let mut edited = |detail: String| {
-            self.problems
-                .push(problem("events", &place, "edited", detail))
-        };
-        let case_disposed = self.disposed_cases.contains(&r.case_id);
-        if r.disposed {
-            if r.body != TOMBSTONE {
-                edited(format!(
-                    "{} is marked disposed but its body is not the tombstone",
-                    place.label
-                ));
-            }
-            if !case_disposed {
-                edited(format!(
-                    "{} is marked disposed but the case has no disposal record",
-                    place.label
-                ));
-            }
-            return;
-        }
-        let body_hash = chain::content_hash(&r.body);
-        if body_hash.as_slice() != r.content_hash.as_slice() {
-            self.bad_bodies.push(BadBody {
-                place,
-                case_id: r.case_id.clone(),
-                version: r.case_version,
-                body_hash,
-                stored: r.content_hash.clone(),
-            });
-            return;
-        }
-        if case_disposed {
-            edited(format!(
-                "the case was disposed of but {} still has its body",
-                place.label
-            ));
-        }
-        match serde_json::from_str::<Event>(&r.body) {
-            Err(e) => edited(format!("{}: the body is not an event: {e}", place.label)),
-            Ok(e) => {
-                if e.event_type().as_str() != r.event_type {
-                    edited(format!(
-                        "{}: the event_type column ({}) differs from the body",
-                        place.label, r.event_type
-                    ));
-                }
-                if e.at.as_microsecond() != r.at {
-                    edited(format!(
-                        "{}: the at column differs from the body",
-                        place.label
-                    ));
-                }
-                if e.by.as_str() != r.by {
-                    edited(format!(
-                        "{}: the by column differs from the body",
-                        place.label
-                    ));
-                }
-            }
+        if let Some(check) = check {
+            self.problems.extend(check.problems);
+            self.bad_bodies.extend(check.bad);
         }
     }
 
@@ -492,7 +460,8 @@ impl EventWalk {
                     "reordered",
                     format!(
                         "{}: its body is the body of version {}",
-                        b.place.label, o.version
+                        b.place.label(),
+                        o.version
                     ),
                 ),
                 None => problem(
@@ -501,12 +470,90 @@ impl EventWalk {
                     "edited",
                     format!(
                         "{}: the body does not match its content hash",
-                        b.place.label
+                        b.place.label()
                     ),
                 ),
             });
         }
         (problems, self.beyond_head)
+    }
+}
+
+/// What one row's own checks found.
+struct BodyCheck {
+    problems: Vec<ChainProblem>,
+    bad: Option<BadBody>,
+}
+
+/// A row's body against its content hash (or the tombstone, when disposed of) and its
+/// `event_type`, `at` and `by` columns against the body.
+fn check_body(r: &EventRow, place: &Place, case_disposed: bool) -> BodyCheck {
+    let mut problems = Vec::new();
+    let mut edited = |detail: String| problems.push(problem("events", place, "edited", detail));
+    if r.disposed {
+        if r.body != TOMBSTONE {
+            edited(format!(
+                "{} is marked disposed but its body is not the tombstone",
+                place.label()
+            ));
+        }
+        if !case_disposed {
+            edited(format!(
+                "{} is marked disposed but the case has no disposal record",
+                place.label()
+            ));
+        }
+        return BodyCheck {
+            problems,
+            bad: None,
+        };
+    }
+    let body_hash = chain::content_hash(&r.body);
+    if body_hash.as_slice() != r.content_hash.as_slice() {
+        return BodyCheck {
+            problems,
+            bad: Some(BadBody {
+                place: place.clone(),
+                case_id: r.case_id.clone(),
+                version: r.case_version,
+                body_hash,
+                stored: r.content_hash.clone(),
+            }),
+        };
+    }
+    if case_disposed {
+        edited(format!(
+            "the case was disposed of but {} still has its body",
+            place.label()
+        ));
+    }
+    match serde_json::from_str::<Event>(&r.body) {
+        Err(e) => edited(format!("{}: the body is not an event: {e}", place.label())),
+        Ok(e) => {
+            if e.event_type().as_str() != r.event_type {
+                edited(format!(
+                    "{}: the event_type column ({}) differs from the body",
+                    place.label(),
+                    r.event_type
+                ));
+            }
+            if e.at.as_microsecond() != r.at {
+                edited(format!(
+                    "{}: the at column differs from the body",
+                    place.label()
+                ));
+            }
+            if e.by.as_str() != r.by {
+                edited(format!(
+                    "{}: the by column differs from the body",
+                    place.label()
+                ));
+            }
+        }
+    }
+    BodyCheck {
+        problems,
+        bad: None,
     }
 }
 
@@ -604,13 +651,13 @@ impl CaseWalk {
                         "events",
                         &place,
                         "reordered",
-                        format!("{} was written as version {v}", place.label),
+                        format!("{} was written as version {v}", place.label()),
                     ),
                     None => problem(
                         "events",
                         &place,
                         "edited",
-                        format!("{}: its case hash does not match (hash, case id or version columns altered)", place.label),
+                        format!("{}: its case hash does not match (hash, case id or version columns altered)", place.label()),
                     ),
                 });
             }
@@ -622,7 +669,8 @@ impl CaseWalk {
                         "inserted",
                         format!(
                             "{} does not fit: {} links to the event before it",
-                            pp.label, place.label
+                            pp.label(),
+                            place.label()
                         ),
                     ),
                     Some(pp) => problem(
@@ -631,7 +679,8 @@ impl CaseWalk {
                         "edited",
                         format!(
                             "{} is not the event {} links to: it was replaced",
-                            pp.label, place.label
+                            pp.label(),
+                            place.label()
                         ),
                     ),
                     None => problem(
@@ -640,7 +689,7 @@ impl CaseWalk {
                         "edited",
                         format!(
                             "{} is the case's first event but links to a predecessor",
-                            place.label
+                            place.label()
                         ),
                     ),
                 });
@@ -718,7 +767,7 @@ pub(crate) fn push_access(
                 "access",
                 &place,
                 "edited",
-                format!("{}: {why}", place.label),
+                format!("{}: {why}", place.label()),
             ));
             None
         }

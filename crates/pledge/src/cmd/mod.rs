@@ -17,6 +17,7 @@ pub mod plan_files;
 pub mod plan_install;
 pub mod plan_list;
 pub mod plan_show;
+pub mod progress;
 pub mod rebuild;
 pub mod report;
 pub mod restore;

@@ -55,8 +55,15 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut cases_checked = None;
     if !args.skip_read_models {
         let projector = Projector::load(&store).await?;
-        let (checked, problems) =
-            pledge_store::verify_read_models(&store, |case| projector.expected(case)).await?;
+        let mut bar = super::progress::CaseProgress::new("comparing read models");
+        let found = pledge_store::verify_read_models_with(
+            &store,
+            |case| projector.expected(case),
+            &mut |done, total| bar.update(done, total),
+        )
+        .await;
+        bar.finish();
+        let (checked, problems) = found?;
         cases_checked = Some(checked);
         report.problems.extend(problems);
     }

@@ -40,6 +40,19 @@ pub(super) async fn read_models(pool: &PgPool, ids: &[CaseId]) -> Result<Vec<Sto
     let mut tx = pool
         .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .await?;
+    let out = read_models_on(&mut tx, ids).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// The stored read-model rows of these cases, read on `tx` (inside the caller's transaction).
+pub(super) async fn read_models_on(
+    tx: &mut sqlx::PgConnection,
+    ids: &[CaseId],
+) -> Result<Vec<StoredReadModel>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut q = QueryBuilder::new(format!("SELECT {SUMMARY_COLS} FROM case_summary"));
     in_list(&mut q, ids);
     let summaries = q.build().fetch_all(&mut *tx).await?;
@@ -65,7 +78,6 @@ pub(super) async fn read_models(pool: &PgPool, ids: &[CaseId]) -> Result<Vec<Sto
     );
     in_list(&mut q, ids);
     let decided = q.build().fetch_all(&mut *tx).await?;
-    tx.commit().await?;
     crate::integrity::assemble(
         ids,
         summaries.iter().map(rows::summary).collect::<Result<_>>()?,

@@ -22,6 +22,7 @@
 mod access;
 mod accounts;
 mod directory;
+mod feed;
 mod idempotency;
 mod integrity;
 mod notify;
@@ -384,6 +385,24 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn case_feed(&self, chunk: u32) -> Result<crate::feed::CaseFeed> {
+        feed::case_feed(&self.pool, chunk).await
+    }
+
+    async fn replace_projections(&self, projections: &[Projection]) -> Result<Vec<CaseId>> {
+        for p in projections {
+            encode::check_projection(p)?;
+        }
+        if projections.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_write().await?;
+        Self::lock_log(&mut tx).await?;
+        let stale = feed::replace_projections(&mut tx, projections).await?;
+        tx.commit().await?;
+        Ok(stale)
+    }
+
     async fn dump_read_models(&self) -> Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
         let mut tx = self.begin_read().await?;
         let summaries = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -471,10 +490,12 @@ impl Store for PostgresStore {
             .bind(PAGE)
             .fetch_all(&mut *tx)
             .await?;
+            let mut rows = Vec::with_capacity(page.len());
             for r in &page {
                 after = r.int("seq")?;
-                walk.push(event_row(r)?);
+                rows.push(event_row(r)?);
             }
+            walk.push_page(rows);
             if (page.len() as i64) < PAGE {
                 break;
             }

@@ -39,6 +39,19 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
     }
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    let out = read_models_on(&mut tx, ids).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// The stored read-model rows of these cases, read on `tx` (inside the caller's transaction).
+pub(super) async fn read_models_on(
+    tx: &mut sqlx::SqliteConnection,
+    ids: &[CaseId],
+) -> Result<Vec<StoredReadModel>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut q = QueryBuilder::new(format!("SELECT {SUMMARY_COLS} FROM case_summary"));
     in_list(&mut q, ids);
     let summaries = q.build().fetch_all(&mut *tx).await?;
@@ -64,7 +77,6 @@ pub(super) async fn read_models(pool: &SqlitePool, ids: &[CaseId]) -> Result<Vec
     );
     in_list(&mut q, ids);
     let decided = q.build().fetch_all(&mut *tx).await?;
-    tx.commit().await?;
     crate::integrity::assemble(
         ids,
         summaries.iter().map(rows::summary).collect::<Result<_>>()?,

@@ -25,6 +25,7 @@
 mod access;
 mod accounts;
 mod directory;
+mod feed;
 mod idempotency;
 mod integrity;
 mod notify;
@@ -423,6 +424,43 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn case_feed(&self, chunk: u32) -> Result<crate::feed::CaseFeed> {
+        feed::case_feed(&self.pool, chunk).await
+    }
+
+    async fn replace_projections(&self, projections: &[Projection]) -> Result<Vec<CaseId>> {
+        for p in projections {
+            encode::check_projection(p)?;
+        }
+        if projections.is_empty() {
+            return Ok(Vec::new());
+        }
+        match &self.writer_options {
+            // The writer connection, as appends use: one page cache for every batch.
+            Some(options) => {
+                let mut writer = self.write_lock.lock().await;
+                if writer.is_none() {
+                    *writer = Some(sqlx::SqliteConnection::connect_with(options).await?);
+                }
+                let Some(conn) = writer.as_mut() else {
+                    return Err(StoreError::Invalid(
+                        "the writer connection is not open".into(),
+                    ));
+                };
+                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+                let stale = feed::replace_projections(&mut tx, projections).await?;
+                tx.commit().await?;
+                Ok(stale)
+            }
+            None => {
+                let (_guard, mut tx) = self.begin_write().await?;
+                let stale = feed::replace_projections(&mut tx, projections).await?;
+                tx.commit().await?;
+                Ok(stale)
+            }
+        }
+    }
+
     async fn dump_read_models(&self) -> Result<(Vec<CaseSummary>, Vec<ObligationRow>)> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
@@ -512,10 +550,12 @@ impl Store for SqliteStore {
             .bind(PAGE)
             .fetch_all(&mut *tx)
             .await?;
+            let mut rows = Vec::with_capacity(page.len());
             for r in &page {
                 after = r.int("seq")?;
-                walk.push(event_row(r)?);
+                rows.push(event_row(r)?);
             }
+            walk.push_page(rows);
             if (page.len() as i64) < PAGE {
                 break;
             }
