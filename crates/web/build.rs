@@ -60,8 +60,8 @@ fn watch(manifest: &Path, assets: &Path) -> Result<(), String> {
     for name in ["package.json", "package-lock.json"] {
         println!("cargo::rerun-if-changed={}", assets.join(name).display());
     }
-    let entries = std::fs::read_dir(assets)
-        .map_err(|e| format!("cannot list {}: {e}", assets.display()))?;
+    let entries =
+        std::fs::read_dir(assets).map_err(|e| format!("cannot list {}: {e}", assets.display()))?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         let name = entry.file_name();

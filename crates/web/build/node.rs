@@ -75,8 +75,8 @@ fn parse_version(version: &str) -> Option<(u32, u32)> {
 /// Returns whether it installed.
 pub fn install(assets: &Path) -> Result<bool, String> {
     let lockfile = assets.join("package-lock.json");
-    let bytes = fs::read(&lockfile)
-        .map_err(|e| format!("cannot read {}: {e}", lockfile.display()))?;
+    let bytes =
+        fs::read(&lockfile).map_err(|e| format!("cannot read {}: {e}", lockfile.display()))?;
     let want = hex(&Sha256::digest(&bytes));
     let stamp = assets.join("node_modules").join(".pledge-lockfile-sha256");
     if fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want) {

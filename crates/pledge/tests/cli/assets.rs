@@ -73,11 +73,12 @@ fn a_server_started_in_an_empty_folder_serves_its_styles() -> anyhow::Result<()>
         .and_then(|i| page[i..].split('"').next())
         .unwrap_or_else(|| panic!("the page names no stylesheet:\n{page}"));
     assert!(
-        href.starts_with("/assets/pledge.") && href.ends_with(".css") && href != "/assets/pledge.css",
+        href.starts_with("/assets/pledge.")
+            && href.ends_with(".css")
+            && href != "/assets/pledge.css",
         "{href} is a content-hashed name"
     );
-    let (status, head, css) =
-        get(port, href).unwrap_or_else(|| panic!("no answer for {href}"));
+    let (status, head, css) = get(port, href).unwrap_or_else(|| panic!("no answer for {href}"));
     assert_eq!(status, 200, "{href}: {head}");
     assert!(head.contains("content-type: text/css"), "{head}");
     assert!(

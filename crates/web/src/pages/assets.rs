@@ -152,7 +152,10 @@ mod tests {
         let mut asked = 0;
         for entry in std::fs::read_dir(dir)? {
             let text = std::fs::read_to_string(entry?.path())?;
-            for (_, rest) in text.match_indices("asset(\"").map(|(i, _)| text.split_at(i + 7)) {
+            for (_, rest) in text
+                .match_indices("asset(\"")
+                .map(|(i, _)| text.split_at(i + 7))
+            {
                 let name = &rest[..rest.find('"').unwrap_or(0)];
                 assert!(
                     EMBEDDED.iter().any(|a| a.name == name),
@@ -161,7 +164,10 @@ mod tests {
                 asked += 1;
             }
         }
-        assert!(asked >= 3, "the templates name their assets through asset(...)");
+        assert!(
+            asked >= 3,
+            "the templates name their assets through asset(...)"
+        );
         Ok(())
     }
 

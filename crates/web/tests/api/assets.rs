@@ -52,7 +52,11 @@ async fn pages_refer_to_the_hashed_assets_the_server_serves(
     let styles = asset_refs(&html, "href");
     let scripts = asset_refs(&html, "src");
     // Exactly the names the one helper gives: the stylesheet and the menu's script.
-    assert_eq!(styles, vec![pledge_web::pages::asset("pledge.css")], "{html}");
+    assert_eq!(
+        styles,
+        vec![pledge_web::pages::asset("pledge.css")],
+        "{html}"
+    );
     assert_eq!(scripts, vec![pledge_web::pages::asset("menu.js")], "{html}");
 
     let mut css = String::new();
@@ -76,14 +80,21 @@ async fn pages_refer_to_the_hashed_assets_the_server_serves(
             css = body;
         }
         // A browser revalidating (a reload) gets 304 with no body.
-        let again = c.get(app.url(url)).header(IF_NONE_MATCH, etag).send().await?;
+        let again = c
+            .get(app.url(url))
+            .header(IF_NONE_MATCH, etag)
+            .send()
+            .await?;
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{url}");
     }
     assert!(css.contains(".govuk-button"), "the stylesheet is compiled");
 
     // Every image or font the stylesheet refers to is served, under a hashed name too.
     let refs = css_refs(&css);
-    assert!(!refs.is_empty(), "govuk-frontend's stylesheet refers to its images");
+    assert!(
+        !refs.is_empty(),
+        "govuk-frontend's stylesheet refers to its images"
+    );
     for url in refs {
         assert!(is_hashed(&url), "{url} is content-hashed");
         let res = c.get(app.url(&url)).send().await?;
