@@ -31,11 +31,11 @@ fn run() -> Result<(), String> {
     watch(&manifest, &assets)?;
 
     let node_version = node::check()?;
-    let _lock = node::lock(&assets)?;
+    let lock = node::lock(&assets)?;
     let installed = node::install(&assets)?;
     let css = bundle::compile_styles(&assets, &out)?;
     let built = bundle::bundle(&assets, &css, &out)?;
-    drop(_lock);
+    drop(lock);
 
     let table = out.join("assets.rs");
     std::fs::write(&table, bundle::table(&built)?)
