@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli {
+    pub mod assets;
     pub mod backtest;
     pub mod crash;
     pub mod escalation_crash;

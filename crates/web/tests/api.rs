@@ -6,6 +6,8 @@
 mod access;
 #[path = "api/accounts_admin.rs"]
 mod accounts_admin;
+#[path = "api/assets.rs"]
+mod assets;
 #[path = "api/backtest.rs"]
 mod backtest;
 #[path = "api/case_list.rs"]

@@ -6,6 +6,7 @@
 //! the session's CSRF token in a hidden `csrf_token` field ([`session`]).
 
 mod admin;
+mod asset_types;
 mod assets;
 mod auth_steps;
 mod backtest;
@@ -38,7 +39,7 @@ mod victim;
 mod victim_words;
 mod words;
 
-pub use assets::assets_dir;
+pub use assets::href as asset;
 pub use error::{PageError, PageResult};
 
 use crate::problem::Problem;
@@ -143,7 +144,7 @@ pub fn routes() -> Router<AppState> {
             get(admin::accounts).post(admin::create_account),
         )
         .route("/admin/accounts/action", post(admin::account_action))
-        .nest_service("/assets", assets::service())
+        .route("/assets/{*path}", get(assets::serve))
         .route("/{*rest}", any(not_found))
 }
 

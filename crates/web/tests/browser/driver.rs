@@ -24,7 +24,8 @@ fn chromedriver() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
 }
 
-/// The axe-core script installed by `crates/web/assets/build.sh` (npm ci).
+/// The axe-core script installed (npm ci) by the web crate's build script or
+/// `crates/web/assets/build.sh`.
 fn axe_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/node_modules/axe-core/axe.min.js")
 }
