@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod any;
+mod case_list;
 pub mod chain;
 pub mod directory;
 mod encode;
@@ -100,7 +101,8 @@ pub trait Store:
     fn summary(&self, case_id: &CaseId)
     -> impl Future<Output = Result<Option<CaseSummary>>> + Send;
 
-    /// Case summaries within the reader's scope matching a filter, newest first.
+    /// Case summaries within the reader's scope matching a filter, in the filter's order
+    /// (newest report first by default).
     fn list_cases(
         &self,
         scope: &CaseScope,

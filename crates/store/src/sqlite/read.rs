@@ -29,37 +29,7 @@ pub(super) async fn list_cases(
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
         "SELECT {SUMMARY_COLS} FROM case_summary WHERE 1 = 1"
     ));
-    crate::scope::push_scope(&mut q, scope, "case_id");
-    if let Some(unit) = &f.unit {
-        q.push(" AND unit = ").push_bind(unit.as_str());
-    }
-    if let Some(status) = &f.status {
-        q.push(" AND status = ").push_bind(status.as_str());
-    }
-    match f.hate_crime {
-        Some(true) => {
-            q.push(" AND hate_crime <> '[]'");
-        }
-        Some(false) => {
-            q.push(" AND hate_crime = '[]'");
-        }
-        None => {}
-    }
-    if let Some(h) = f.hospitalised {
-        q.push(" AND hospitalised = ").push_bind(h);
-    }
-    if let Some(from) = f.from {
-        q.push(" AND occurred_at >= ")
-            .push_bind(encode::micros(from));
-    }
-    if let Some(to) = f.to {
-        q.push(" AND occurred_at < ").push_bind(encode::micros(to));
-    }
-    let (limit, offset) = encode::page(f);
-    q.push(" ORDER BY reported_at DESC, case_id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+    crate::case_list::push_list(&mut q, scope, f, "case_open = 1");
     let rows = q.build().fetch_all(pool).await?;
     rows.iter().map(rows::summary).collect()
 }
