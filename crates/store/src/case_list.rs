@@ -105,8 +105,11 @@ where
         CaseSort::Reported => format!("reported_at {d}"),
         CaseSort::Occurred => format!("occurred_at {d}"),
         CaseSort::Reference => String::new(),
+        // A unit the directory does not hold sorts by its id (never NULL, whose place
+        // differs between the backends).
         CaseSort::Unit => format!(
-            "(SELECT u.name FROM unit u WHERE u.id = case_summary.unit) {d}, reported_at {d}"
+            "COALESCE((SELECT u.name FROM unit u WHERE u.id = case_summary.unit), \
+             case_summary.unit) {d}, reported_at {d}"
         ),
         CaseSort::Status => format!("status {d}, reported_at {d}"),
         // Cases with nothing due come last whichever way: NULLS LAST on both backends.

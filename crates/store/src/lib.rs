@@ -109,6 +109,13 @@ pub trait Store:
         filter: &CaseFilter,
     ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
 
+    /// The soonest due time of each case's open obligations (cases with none are left out),
+    /// for a page of a list the reader was already allowed: the case list's "Next due".
+    fn next_due(
+        &self,
+        cases: &[CaseId],
+    ) -> impl Future<Output = Result<Vec<(CaseId, Timestamp)>>> + Send;
+
     /// Overdue obligations at `now` within the reader's scope, counted by unit and plan point.
     fn overdue_counts(
         &self,

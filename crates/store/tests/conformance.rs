@@ -14,6 +14,8 @@ mod fixtures;
 mod access;
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/case_list.rs"]
+mod case_list;
 #[path = "conformance/escalation_due.rs"]
 mod escalation_due;
 #[path = "conformance/idempotency.rs"]

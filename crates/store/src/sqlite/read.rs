@@ -34,6 +34,31 @@ pub(super) async fn list_cases(
     rows.iter().map(rows::summary).collect()
 }
 
+/// The soonest open due time of each of `cases` (through the obligation primary key).
+pub(super) async fn next_due(pool: &SqlitePool, cases: &[CaseId]) -> Result<Vec<(CaseId, Timestamp)>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT case_id, MIN(due_at) AS due FROM obligation \
+         WHERE status = 'open' AND case_open = 1 AND due_at IS NOT NULL AND case_id IN (",
+    );
+    let mut sep = q.separated(", ");
+    for c in cases {
+        sep.push_bind(c.as_str().to_owned());
+    }
+    q.push(") GROUP BY case_id");
+    let rows = q.build().fetch_all(pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                encode::case_id(r.text("case_id")?)?,
+                encode::timestamp(r.int("due")?, "due_at")?,
+            ))
+        })
+        .collect()
+}
+
 pub(super) async fn case_obligations(
     pool: &SqlitePool,
     case_id: &CaseId,
