@@ -131,7 +131,8 @@ pub struct Task {
     pub overdue: bool,
     /// The title of the obligation's plan point in the case's own plan ("Welfare and
     /// supervision"), so a task never shows a bare point code; empty when the plan is not
-    /// loaded.
+    /// loaded (and in the overdue list, which leaves it out).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub point_title: String,
 }
 
@@ -463,7 +464,13 @@ impl<S: Store> App<S> {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|row| Task { overdue: true, row })
+            .map(|row| Task {
+                overdue: true,
+                // The overview names points from the plan in force; reading each case's plan
+                // for up to 500 rows is not worth it here.
+                point_title: String::new(),
+                row,
+            })
             .collect())
     }
 

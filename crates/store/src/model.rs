@@ -386,13 +386,14 @@ impl CaseSort {
     }
 }
 
-/// Ascending or descending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Ascending or descending (descending by default, the default column's natural order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     /// Smallest (earliest, A) first.
     Asc,
     /// Largest (latest, Z) first.
+    #[default]
     Desc,
 }
 

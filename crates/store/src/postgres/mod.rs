@@ -742,6 +742,7 @@ impl Store for PostgresStore {
 
 use rows::{Get, access_row, case_row, event_row};
 
+impl PostgresStore {
     /// `EXPLAIN` of the case list's query for a scope and filter (for tests and
     /// docs/performance.md).
     #[doc(hidden)]
@@ -759,7 +760,6 @@ use rows::{Get, access_row, case_row, event_row};
             .join("\n"))
     }
 
-impl PostgresStore {
     /// The query plans of the hot read-model queries (`EXPLAIN`, with sequential scans and
     /// sorts disabled so the plan shows whether an index can serve the query on its own), by
     /// name, for tests that check they are index range scans.

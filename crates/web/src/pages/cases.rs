@@ -188,8 +188,24 @@ impl CasesPage {
     /// What the filter form carries besides the filters: the search and the sort.
     pub fn kept_for_filter(&self) -> Vec<(&'static str, String)> {
         let mut kept = self.chosen.pairs();
-        kept.retain(|(k, _)| matches!(*k, "q" | "sort" | "order"));
+        kept.retain(|(k, _)| *k == "q");
         kept
+    }
+
+    /// The "Sort by" choices of the filter form (the headers' links are out of sight on a
+    /// phone, where the table is stacked): (value, words, chosen).
+    pub fn sort_choices(&self) -> Vec<(&'static str, &'static str, bool)> {
+        [
+            (CaseSort::Reported, "When it was reported"),
+            (CaseSort::Occurred, "When it happened"),
+            (CaseSort::Reference, "Case reference"),
+            (CaseSort::Unit, "Unit"),
+            (CaseSort::Status, "Open or closed"),
+            (CaseSort::NextDue, "Next due"),
+        ]
+        .into_iter()
+        .map(|(s, words)| (s.as_str(), words, s == self.chosen.sort))
+        .collect()
     }
 
     /// A filter's error message, or empty.
