@@ -73,7 +73,13 @@ where
     if let Some(text) = f.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // Lower-cased here and in SQL: references are ASCII; names compare case-insensitively
         // (SQLite's lower() folds ASCII letters only, PostgreSQL's every letter).
-        let text = like_escaped(&text.chars().take(MAX_SEARCH).collect::<String>().to_lowercase());
+        let text = like_escaped(
+            &text
+                .chars()
+                .take(MAX_SEARCH)
+                .collect::<String>()
+                .to_lowercase(),
+        );
         q.push(" AND (lower(case_id) LIKE ")
             .push_bind(format!("{text}%"))
             .push(

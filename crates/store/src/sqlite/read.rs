@@ -35,7 +35,10 @@ pub(super) async fn list_cases(
 }
 
 /// The soonest open due time of each of `cases` (through the obligation primary key).
-pub(super) async fn next_due(pool: &SqlitePool, cases: &[CaseId]) -> Result<Vec<(CaseId, Timestamp)>> {
+pub(super) async fn next_due(
+    pool: &SqlitePool,
+    cases: &[CaseId],
+) -> Result<Vec<(CaseId, Timestamp)>> {
     if cases.is_empty() {
         return Ok(Vec::new());
     }

@@ -49,7 +49,10 @@ impl Expected {
                     .unit_name(a)
                     .cmp(self.unit_name(b))
                     .then(a.reported_at.cmp(&b.reported_at)),
-                CaseSort::Status => a.status.cmp(&b.status).then(a.reported_at.cmp(&b.reported_at)),
+                CaseSort::Status => a
+                    .status
+                    .cmp(&b.status)
+                    .then(a.reported_at.cmp(&b.reported_at)),
                 // Nothing due comes last whichever way: ordered below.
                 CaseSort::NextDue => Ordering::Equal,
             };
@@ -339,10 +342,13 @@ async fn case_list_sorts_searches_and_filters_overdue<S: Backend>(
     for (name, scope) in [
         ("a unit with no cases", elsewhere),
         ("another force", CaseScope::whole_force("another force")),
-        ("the victim's own cases left out", CaseScope {
-            not_victim: Some(victim.clone()),
-            ..whole.clone()
-        }),
+        (
+            "the victim's own cases left out",
+            CaseScope {
+                not_victim: Some(victim.clone()),
+                ..whole.clone()
+            },
+        ),
     ] {
         let got = ids(
             db,
@@ -433,7 +439,10 @@ async fn case_list_sorts_searches_and_filters_overdue<S: Backend>(
         )
         .await?;
     if std::env::var_os("PLEDGE_TEST_SHOW").is_some() {
-        eprintln!("{} case list (search, overdue on d, next due):\n{plan}", S::NAME);
+        eprintln!(
+            "{} case list (search, overdue on d, next due):\n{plan}",
+            S::NAME
+        );
     }
     if S::NAME == "sqlite" {
         ensure!(plan.contains("obligation_force_live"), "{plan}");

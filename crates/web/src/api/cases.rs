@@ -138,7 +138,9 @@ pub async fn list(
     let order = q
         .order
         .as_deref()
-        .map(|o| SortOrder::parse(o).ok_or_else(|| Problem::invalid("order", "expected asc or desc")))
+        .map(|o| {
+            SortOrder::parse(o).ok_or_else(|| Problem::invalid("order", "expected asc or desc"))
+        })
         .transpose()?;
     if let Some(text) = q.q.as_deref()
         && text.chars().count() > 100

@@ -356,7 +356,8 @@ pub async fn page(
                 .map(|c| {
                     let mut row = names.case_row(c);
                     if let Some(d) = due.get(&c.case_id) {
-                        row.next_due = format!("{} ({})", words::due(Some(*d), now), words::when(*d));
+                        row.next_due =
+                            format!("{} ({})", words::due(Some(*d), now), words::when(*d));
                     }
                     row
                 })

@@ -195,11 +195,18 @@ async fn sorts_searches_and_filters_overdue(
     let desc = api_order(supt, app, "sort=reference&order=desc").await?;
     assert_eq!(desc, asc.iter().rev().cloned().collect::<Vec<_>>());
     let page1 = page(supt, app, "/cases?sort=reference&order=asc").await?;
-    assert_eq!(references(&page1), asc[..50], "the page is the API's first 50");
+    assert_eq!(
+        references(&page1),
+        asc[..50],
+        "the page is the API's first 50"
+    );
     assert!(page1.contains("aria-sort=\"ascending\""), "{page1}");
     assert!(page1.contains("Cases sorted by case reference, A to Z"));
     // The sorted header links to the other way; the next page keeps the sort.
-    assert!(page1.contains("href=\"/cases?sort=reference&#38;order=desc\""), "{page1}");
+    assert!(
+        page1.contains("href=\"/cases?sort=reference&#38;order=desc\""),
+        "{page1}"
+    );
     assert!(page1.contains("/cases?sort=reference&#38;order=asc&#38;page=2"));
     // Every column sorts, both ways, as the API does.
     for sort in ["reported", "occurred", "unit", "status", "next_due"] {
@@ -212,37 +219,64 @@ async fn sorts_searches_and_filters_overdue(
     }
     // Next due: soonest first, and the column says it in words.
     let due = page(supt, app, "/cases?sort=next_due").await?;
-    assert!(due.contains("data-label=\"Next due\">due in") || due.contains("data-label=\"Next due\">was due"), "{due}");
+    assert!(
+        due.contains("data-label=\"Next due\">due in")
+            || due.contains("data-label=\"Next due\">was due"),
+        "{due}"
+    );
 
     // Search by name: PC Tom Reed's cases, in any case, only within the reader's scope.
     let reed = api_order(supt, app, "q=tom%20REED").await?;
     assert!(reed.contains(&"WX-2026-0101".to_owned()), "{reed:?}");
-    assert!(!reed.contains(&"WX-2026-0064".to_owned()), "PCSO Dan Wood's case: {reed:?}");
+    assert!(
+        !reed.contains(&"WX-2026-0064".to_owned()),
+        "PCSO Dan Wood's case: {reed:?}"
+    );
     let shown = references(&page(supt, app, "/cases?q=Reed").await?);
-    assert_eq!(shown.iter().cloned().collect::<BTreeSet<_>>(), reed[..shown.len()].iter().cloned().collect());
+    assert_eq!(
+        shown.iter().cloned().collect::<BTreeSet<_>>(),
+        reed[..shown.len()].iter().cloned().collect()
+    );
     // By reference, exactly or its beginning.
-    assert_eq!(api_order(supt, app, "q=WX-2026-0064").await?, vec!["WX-2026-0064"]);
+    assert_eq!(
+        api_order(supt, app, "q=WX-2026-0064").await?,
+        vec!["WX-2026-0064"]
+    );
     let prefix = api_order(supt, app, "q=wx-2026-00").await?;
-    assert!(prefix.iter().all(|r| r.starts_with("WX-2026-00")) && prefix.len() >= 3, "{prefix:?}");
+    assert!(
+        prefix.iter().all(|r| r.starts_with("WX-2026-00")) && prefix.len() >= 3,
+        "{prefix:?}"
+    );
     // The Southern Division's inspector cannot find PC Tom Reed (Northern Response): not the
     // cases, not that any exist. The supervisor's name is not searched at all.
     let south = sign_in(app, "INSP-1230").await?;
     assert!(api_order(&south, app, "q=Reed").await?.is_empty());
     let none = page(&south, app, "/cases?q=Reed").await?;
     assert!(none.contains("id=\"no-cases\""), "{none}");
-    assert_eq!(api_order(&south, app, "q=wood").await?, vec!["WX-2026-0064"]);
+    assert_eq!(
+        api_order(&south, app, "q=wood").await?,
+        vec!["WX-2026-0064"]
+    );
     assert!(api_order(supt, app, "q=Amira%20Khan").await?.is_empty());
 
     // Overdue on a point: the API and the page agree, and each case has that point overdue.
     let overdue = api_order(supt, app, "overdue_point=d").await?;
     let shown = page(supt, app, "/cases?overdue_point=d").await?;
     assert_eq!(references(&shown), overdue[..overdue.len().min(50)]);
-    assert!(shown.contains("d. Welfare and supervision"), "the point by its title");
+    assert!(
+        shown.contains("d. Welfare and supervision"),
+        "the point by its title"
+    );
     let now = app.state.now();
     for r in &overdue {
-        let rows = app.store().case_obligations(&pledge_store::CaseId::parse(r).map_err(anyhow::Error::msg)?).await?;
+        let rows = app
+            .store()
+            .case_obligations(&pledge_store::CaseId::parse(r).map_err(anyhow::Error::msg)?)
+            .await?;
         assert!(
-            rows.iter().any(|o| o.point == "d" && o.status == pledge_store::RowStatus::Open && o.due_at.is_some_and(|d| d < now)),
+            rows.iter().any(|o| o.point == "d"
+                && o.status == pledge_store::RowStatus::Open
+                && o.due_at.is_some_and(|d| d < now)),
             "{r} has point d overdue"
         );
     }
@@ -261,7 +295,10 @@ async fn sorts_searches_and_filters_overdue(
         .skip(1)
         .map(|l| l.split(',').next().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(exported, api_order(supt, app, "q=reed&sort=reference&order=desc").await?);
+    assert_eq!(
+        exported,
+        api_order(supt, app, "q=reed&sort=reference&order=desc").await?
+    );
 
     // Bad values are 422 naming the parameter.
     let long = "x".repeat(101);

@@ -119,7 +119,9 @@ async fn sort_search_and_overdue(b: &mut Browser) -> anyhow::Result<()> {
     sorted.sort();
     ensure!(asc.len() > 2 && asc == sorted, "A to Z: {asc:?}");
     ensure!(
-        b.text("#sorted-by").await?.contains("sorted by case reference, A to Z"),
+        b.text("#sorted-by")
+            .await?
+            .contains("sorted by case reference, A to Z"),
         "the caption says the order"
     );
     let aria =
@@ -127,7 +129,10 @@ async fn sort_search_and_overdue(b: &mut Browser) -> anyhow::Result<()> {
             .await?
             .text()
             .await?;
-    ensure!(aria.starts_with("Case"), "aria-sort on the sorted header: {aria}");
+    ensure!(
+        aria.starts_with("Case"),
+        "aria-sort on the sorted header: {aria}"
+    );
     // The same header again: Z to A.
     b.submit("th a[href*='sort=reference']").await?;
     let desc = listed(b).await?;
@@ -164,7 +169,9 @@ async fn sort_search_and_overdue(b: &mut Browser) -> anyhow::Result<()> {
     b.submit("#apply-filter").await?;
     let path = b.path().await?;
     ensure!(
-        path.contains("q=tom") && path.contains("overdue_point=d") && path.contains("sort=reference"),
+        path.contains("q=tom")
+            && path.contains("overdue_point=d")
+            && path.contains("sort=reference"),
         "the search is kept with the filter and the sort: {path}"
     );
     let overdue = listed(b).await?;
