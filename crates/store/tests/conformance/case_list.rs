@@ -56,7 +56,7 @@ impl Expected {
                 // Nothing due comes last whichever way: ordered below.
                 CaseSort::NextDue => Ordering::Equal,
             };
-            let key = if sort == CaseSort::NextDue {
+            if sort == CaseSort::NextDue {
                 match (self.next_due(a), self.next_due(b)) {
                     (Some(x), Some(y)) => match order {
                         SortOrder::Asc => x.cmp(&y),
@@ -76,8 +76,7 @@ impl Expected {
                     SortOrder::Asc => k,
                     SortOrder::Desc => k.reverse(),
                 }
-            };
-            key
+            }
         });
         v.into_iter().map(|s| s.case_id.to_string()).collect()
     }

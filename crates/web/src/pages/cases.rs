@@ -61,6 +61,22 @@ pub struct Header {
 }
 
 impl Chosen {
+    /// Whether a filter inside "Filter the cases" is chosen: only then is it shown open, so a
+    /// search or a sort alone (on a phone) does not push the results below the whole form.
+    pub fn filters_chosen(&self) -> bool {
+        [
+            &self.unit,
+            &self.status,
+            &self.hate_crime,
+            &self.from,
+            &self.to,
+            &self.overdue_point,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+            || self.hospitalised
+    }
+
     /// The query string of these filters at `page` (for the pagination and the export).
     pub fn query(&self, page: u32) -> String {
         let mut q: Vec<String> = self

@@ -57,8 +57,7 @@ async fn wait_for(b: &Browser, css: &str) -> anyhow::Result<()> {
 async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
     b.go("/cases").await?;
     b.audit("cases").await?;
-    // The filter's own details (the menu on a phone is a details element too).
-    b.click("details.govuk-details > summary").await?;
+    open_filter(b).await?;
     b.pick("#unit", "south-response").await?;
     b.submit("#apply-filter").await?;
     ensure!(
@@ -93,6 +92,21 @@ async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
     );
     b.audit("cases-filtered").await?;
     sort_search_and_overdue(b).await
+}
+
+/// Opens "Filter the cases" when it is folded, as a person would by tapping it (it is shown
+/// open when a filter is chosen, and tapping it then would fold it away).
+async fn open_filter(b: &Browser) -> anyhow::Result<()> {
+    let folded =
+        b.c.execute(
+            "return !document.getElementById('filter-cases').open;",
+            vec![],
+        )
+        .await?;
+    if folded == serde_json::Value::Bool(true) {
+        b.click("#filter-cases > summary").await?;
+    }
+    Ok(())
 }
 
 /// The references of the listed cases, top to bottom, as a person reads them.
@@ -157,7 +171,8 @@ async fn sort_search_and_overdue(b: &mut Browser) -> anyhow::Result<()> {
         text.contains("Northern Response Team 2") && !text.contains("Southern Response"),
         "units by name: {text}"
     );
-    b.click("details.govuk-details > summary").await?;
+    // A search alone leaves the filter folded; a person opens it to see the points.
+    open_filter(b).await?;
     let options = b.text("#overdue_point").await?;
     ensure!(
         options.contains("d. Welfare and supervision"),
