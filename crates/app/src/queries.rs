@@ -129,6 +129,11 @@ pub struct Task {
     pub row: ObligationRow,
     /// Past due now.
     pub overdue: bool,
+    /// The title of the obligation's plan point in the case's own plan ("Welfare and
+    /// supervision"), so a task never shows a bare point code; empty when the plan is not
+    /// loaded (and in the overdue list, which leaves it out).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub point_title: String,
 }
 
 impl<S: Store> App<S> {
@@ -383,10 +388,36 @@ impl<S: Store> App<S> {
             now,
         )
         .await?;
+        // Each case's plan once: tasks of one case share it.
+        let mut titles: BTreeMap<CaseId, BTreeMap<String, String>> = BTreeMap::new();
+        for row in &rows {
+            if titles.contains_key(&row.case_id) {
+                continue;
+            }
+            let points = match self.store.summary(&row.case_id).await? {
+                Some(s) => self
+                    .plan_of(&s)
+                    .await
+                    .map(|plan| {
+                        plan.points
+                            .iter()
+                            .map(|p| (p.number.clone(), p.title.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                None => BTreeMap::new(),
+            };
+            titles.insert(row.case_id.clone(), points);
+        }
         Ok(rows
             .into_iter()
             .map(|row| Task {
                 overdue: is_overdue(&row, now),
+                point_title: titles
+                    .get(&row.case_id)
+                    .and_then(|t| t.get(&row.point))
+                    .cloned()
+                    .unwrap_or_default(),
                 row,
             })
             .collect())
@@ -431,7 +462,13 @@ impl<S: Store> App<S> {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|row| Task { overdue: true, row })
+            .map(|row| Task {
+                overdue: true,
+                // The overview names points from the plan in force; reading each case's plan
+                // for up to 500 rows is not worth it here.
+                point_title: String::new(),
+                row,
+            })
             .collect())
     }
 
@@ -474,6 +511,16 @@ impl<S: Store> App<S> {
         )
         .await?;
         Ok(cases)
+    }
+
+    /// The soonest open due time of each case of a list the actor was given by
+    /// [`App::list_cases`] (the list's "Next due" column; that read is already logged).
+    pub async fn next_due_of(
+        &self,
+        cases: &[CaseSummary],
+    ) -> AppResult<BTreeMap<CaseId, Timestamp>> {
+        let ids: Vec<CaseId> = cases.iter().map(|c| c.case_id.clone()).collect();
+        Ok(self.store.next_due(&ids).await?.into_iter().collect())
     }
 
     /// The cases the actor is a victim in, newest first, as links to the victim's view (which

@@ -76,6 +76,9 @@ impl Store for AnyStore {
     async fn list_cases(&self, scope: &CaseScope, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         delegate!(self, s => s.list_cases(scope, filter))
     }
+    async fn next_due(&self, cases: &[CaseId]) -> Result<Vec<(CaseId, Timestamp)>> {
+        delegate!(self, s => s.next_due(cases))
+    }
     async fn overdue_counts(&self, scope: &CaseScope, now: Timestamp) -> Result<Vec<OverdueCount>> {
         delegate!(self, s => s.overdue_counts(scope, now))
     }

@@ -5,6 +5,7 @@
 mod access_group;
 pub mod accounts;
 pub mod any;
+mod case_list;
 pub mod chain;
 pub mod directory;
 mod encode;
@@ -113,12 +114,20 @@ pub trait Store:
     fn summary(&self, case_id: &CaseId)
     -> impl Future<Output = Result<Option<CaseSummary>>> + Send;
 
-    /// Case summaries within the reader's scope matching a filter, newest first.
+    /// Case summaries within the reader's scope matching a filter, in the filter's order
+    /// (newest report first by default).
     fn list_cases(
         &self,
         scope: &CaseScope,
         filter: &CaseFilter,
     ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
+
+    /// The soonest due time of each case's open obligations (cases with none are left out),
+    /// for a page of a list the reader was already allowed: the case list's "Next due".
+    fn next_due(
+        &self,
+        cases: &[CaseId],
+    ) -> impl Future<Output = Result<Vec<(CaseId, Timestamp)>>> + Send;
 
     /// Overdue obligations at `now` within the reader's scope, counted by unit and plan point.
     fn overdue_counts(

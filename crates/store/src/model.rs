@@ -302,10 +302,126 @@ pub struct CaseFilter {
     pub from: Option<Timestamp>,
     /// Occurred before.
     pub to: Option<Timestamp>,
+    /// A case reference (exactly, or its beginning) or a name of a victim or of the officer
+    /// in the case as the force directory holds it (any part, either case). Only cases within
+    /// the scope are ever matched.
+    pub search: Option<String>,
+    /// Only cases with an obligation at this plan point overdue at a moment.
+    pub overdue_point: Option<OverdueOn>,
+    /// The column the list is sorted by (the newest report first by default).
+    pub sort: CaseSort,
+    /// Ascending or descending; each column's natural order when not given
+    /// ([`CaseSort::natural_order`]).
+    pub order: Option<SortOrder>,
     /// Page size (default 50, at most 500).
     pub limit: Option<u32>,
     /// Offset.
     pub offset: Option<u32>,
+}
+
+/// "Overdue on point ...": an open obligation of an open case at `point`, past due at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueOn {
+    /// The plan point's number (`a`, `3`).
+    pub point: String,
+    /// The moment read against (one moment for every page of a list, so pages agree).
+    pub at: Timestamp,
+}
+
+/// A column of the case list to sort by; ties are broken by the case reference in the same
+/// direction, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    /// When it was reported (the default, newest first).
+    #[default]
+    Reported,
+    /// When the assault happened.
+    Occurred,
+    /// The case reference.
+    Reference,
+    /// The unit, by name.
+    Unit,
+    /// Open or closed.
+    Status,
+    /// The soonest due time of its open obligations (cases with none last, either way).
+    NextDue,
+}
+
+impl CaseSort {
+    /// Every column, in the order the list shows them.
+    pub const ALL: [CaseSort; 6] = [
+        CaseSort::Reference,
+        CaseSort::Occurred,
+        CaseSort::Reported,
+        CaseSort::Unit,
+        CaseSort::Status,
+        CaseSort::NextDue,
+    ];
+
+    /// The name in a query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSort::Reported => "reported",
+            CaseSort::Occurred => "occurred",
+            CaseSort::Reference => "reference",
+            CaseSort::Unit => "unit",
+            CaseSort::Status => "status",
+            CaseSort::NextDue => "next_due",
+        }
+    }
+
+    /// Reads a name of [`CaseSort::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The order a person expects first: dates newest first, the rest A to Z, soonest due
+    /// first.
+    pub fn natural_order(self) -> SortOrder {
+        match self {
+            CaseSort::Reported | CaseSort::Occurred => SortOrder::Desc,
+            _ => SortOrder::Asc,
+        }
+    }
+}
+
+/// Ascending or descending (descending by default, the default column's natural order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest (earliest, A) first.
+    Asc,
+    /// Largest (latest, Z) first.
+    #[default]
+    Desc,
+}
+
+impl SortOrder {
+    /// The name in a query string and in SQL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+
+    /// Reads `asc` or `desc`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "asc" => Some(SortOrder::Asc),
+            "desc" => Some(SortOrder::Desc),
+            _ => None,
+        }
+    }
+
+    /// The other way.
+    pub fn flip(self) -> Self {
+        match self {
+            SortOrder::Asc => SortOrder::Desc,
+            SortOrder::Desc => SortOrder::Asc,
+        }
+    }
 }
 
 /// What kind of processing an access-log entry records (Data Protection Act 2018 s62).

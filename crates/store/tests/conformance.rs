@@ -16,6 +16,8 @@ mod access;
 mod access_group;
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/case_list.rs"]
+mod case_list;
 #[path = "conformance/escalation_due.rs"]
 mod escalation_due;
 #[path = "conformance/idempotency.rs"]

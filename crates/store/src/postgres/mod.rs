@@ -327,6 +327,10 @@ impl Store for PostgresStore {
         read::list_cases(&self.pool, scope, filter).await
     }
 
+    async fn next_due(&self, cases: &[CaseId]) -> Result<Vec<(CaseId, Timestamp)>> {
+        read::next_due(&self.pool, cases).await
+    }
+
     async fn overdue_counts(&self, scope: &CaseScope, now: Timestamp) -> Result<Vec<OverdueCount>> {
         read::overdue_counts(&self.pool, scope, now).await
     }
@@ -787,6 +791,23 @@ impl Store for PostgresStore {
 use rows::{Get, access_row, case_row, event_row};
 
 impl PostgresStore {
+    /// `EXPLAIN` of the case list's query for a scope and filter (for tests and
+    /// docs/performance.md).
+    #[doc(hidden)]
+    pub async fn explain_case_list(&self, scope: &CaseScope, f: &CaseFilter) -> Result<String> {
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(format!(
+            "EXPLAIN SELECT {} FROM case_summary WHERE 1 = 1",
+            crate::rows::SUMMARY_COLS
+        ));
+        crate::case_list::push_list(&mut q, scope, f, "case_open");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.text("QUERY PLAN"))
+            .collect::<Result<Vec<_>>>()?
+            .join("\n"))
+    }
+
     /// The query plans of the hot read-model queries (`EXPLAIN`, with sequential scans and
     /// sorts disabled so the plan shows whether an index can serve the query on its own), by
     /// name, for tests that check they are index range scans.

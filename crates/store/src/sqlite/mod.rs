@@ -368,6 +368,10 @@ impl Store for SqliteStore {
         read::list_cases(&self.pool, scope, filter).await
     }
 
+    async fn next_due(&self, cases: &[CaseId]) -> Result<Vec<(CaseId, Timestamp)>> {
+        read::next_due(&self.pool, cases).await
+    }
+
     async fn overdue_counts(&self, scope: &CaseScope, now: Timestamp) -> Result<Vec<OverdueCount>> {
         read::overdue_counts(&self.pool, scope, now).await
     }
@@ -924,6 +928,23 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// `EXPLAIN QUERY PLAN` of the case list's query for a scope and filter, one line per
+    /// step (for tests and docs/performance.md).
+    #[doc(hidden)]
+    pub async fn explain_case_list(&self, scope: &CaseScope, f: &CaseFilter) -> Result<String> {
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(format!(
+            "EXPLAIN QUERY PLAN SELECT {} FROM case_summary WHERE 1 = 1",
+            crate::rows::SUMMARY_COLS
+        ));
+        crate::case_list::push_list(&mut q, scope, f, "case_open = 1");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.text("detail"))
+            .collect::<Result<Vec<_>>>()?
+            .join("\n"))
+    }
+
     /// The durability settings as a pooled connection sees them: `(journal_mode,
     /// synchronous, busy_timeout_ms, foreign_keys)`, for tests.
     #[doc(hidden)]

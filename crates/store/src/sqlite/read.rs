@@ -29,39 +29,37 @@ pub(super) async fn list_cases(
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
         "SELECT {SUMMARY_COLS} FROM case_summary WHERE 1 = 1"
     ));
-    crate::scope::push_scope(&mut q, scope, "case_id");
-    if let Some(unit) = &f.unit {
-        q.push(" AND unit = ").push_bind(unit.as_str());
-    }
-    if let Some(status) = &f.status {
-        q.push(" AND status = ").push_bind(status.as_str());
-    }
-    match f.hate_crime {
-        Some(true) => {
-            q.push(" AND hate_crime <> '[]'");
-        }
-        Some(false) => {
-            q.push(" AND hate_crime = '[]'");
-        }
-        None => {}
-    }
-    if let Some(h) = f.hospitalised {
-        q.push(" AND hospitalised = ").push_bind(h);
-    }
-    if let Some(from) = f.from {
-        q.push(" AND occurred_at >= ")
-            .push_bind(encode::micros(from));
-    }
-    if let Some(to) = f.to {
-        q.push(" AND occurred_at < ").push_bind(encode::micros(to));
-    }
-    let (limit, offset) = encode::page(f);
-    q.push(" ORDER BY reported_at DESC, case_id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+    crate::case_list::push_list(&mut q, scope, f, "case_open = 1");
     let rows = q.build().fetch_all(pool).await?;
     rows.iter().map(rows::summary).collect()
+}
+
+/// The soonest open due time of each of `cases` (through the obligation primary key).
+pub(super) async fn next_due(
+    pool: &SqlitePool,
+    cases: &[CaseId],
+) -> Result<Vec<(CaseId, Timestamp)>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT case_id, MIN(due_at) AS due FROM obligation \
+         WHERE status = 'open' AND case_open = 1 AND due_at IS NOT NULL AND case_id IN (",
+    );
+    let mut sep = q.separated(", ");
+    for c in cases {
+        sep.push_bind(c.as_str().to_owned());
+    }
+    q.push(") GROUP BY case_id");
+    let rows = q.build().fetch_all(pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                encode::case_id(r.text("case_id")?)?,
+                encode::timestamp(r.int("due")?, "due_at")?,
+            ))
+        })
+        .collect()
 }
 
 pub(super) async fn case_obligations(

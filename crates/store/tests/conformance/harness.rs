@@ -25,6 +25,12 @@ pub trait Backend: Store + Sized + Send + Sync + 'static {
     ) -> impl Future<Output = pledge_store::Result<u64>> + Send + 'a;
     /// The plans of the hot queries.
     fn explain(&self) -> impl Future<Output = pledge_store::Result<Vec<(String, String)>>> + Send;
+    /// The plan of the case list's query for a scope and filter.
+    fn explain_list(
+        &self,
+        scope: &pledge_store::CaseScope,
+        filter: &pledge_store::CaseFilter,
+    ) -> impl Future<Output = pledge_store::Result<String>> + Send;
     /// A byte string as an SQL literal.
     fn blob(bytes: &[u8]) -> String;
 }
@@ -48,6 +54,13 @@ impl Backend for SqliteStore {
     async fn explain(&self) -> pledge_store::Result<Vec<(String, String)>> {
         self.explain_hot_queries().await
     }
+    async fn explain_list(
+        &self,
+        scope: &pledge_store::CaseScope,
+        filter: &pledge_store::CaseFilter,
+    ) -> pledge_store::Result<String> {
+        self.explain_case_list(scope, filter).await
+    }
     fn blob(bytes: &[u8]) -> String {
         format!("X'{}'", hex::encode(bytes))
     }
@@ -70,6 +83,13 @@ impl Backend for PostgresStore {
     }
     async fn explain(&self) -> pledge_store::Result<Vec<(String, String)>> {
         self.explain_hot_queries().await
+    }
+    async fn explain_list(
+        &self,
+        scope: &pledge_store::CaseScope,
+        filter: &pledge_store::CaseFilter,
+    ) -> pledge_store::Result<String> {
+        self.explain_case_list(scope, filter).await
     }
     fn blob(bytes: &[u8]) -> String {
         format!("'\\x{}'::bytea", hex::encode(bytes))

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pledge_app::NewAssault;
-use pledge_store::{CaseFilter, CaseId};
+use pledge_store::{CaseFilter, CaseId, CaseSort, OverdueOn, SortOrder};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::IntoParams;
@@ -67,6 +67,21 @@ pub struct ListQuery {
     /// Occurred before (RFC 3339).
     #[param(format = DateTime)]
     to: Option<String>,
+    /// A case reference (exactly or its beginning) or part of the name of a victim or of the
+    /// officer in the case, as the force directory holds it; either case. Only the caller's
+    /// cases are searched.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Only cases with an obligation at this plan point (its number, e.g. `d` or `3`) overdue
+    /// now.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9]{1,16}$")]
+    overdue_point: Option<String>,
+    /// The column to sort by (default `reported`); ties go by the case reference.
+    #[param(value_type = Option<String>, pattern = "^(reported|occurred|reference|unit|status|next_due)$")]
+    sort: Option<String>,
+    /// `asc` or `desc`; by default dates newest first and the rest ascending.
+    #[param(value_type = Option<String>, pattern = "^(asc|desc)$")]
+    order: Option<String>,
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
@@ -87,7 +102,7 @@ fn timestamp(field: &str, raw: Option<&str>) -> ApiResult<Option<jiff::Timestamp
     .transpose()
 }
 
-/// Lists the cases the caller may see, newest first.
+/// Lists the cases the caller may see, newest report first unless `sort` says otherwise.
 #[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
     responses((status = 200, description = "Case summaries", body = Object),
               (status = 401, body = Problem), (status = 422, body = Problem)))]
@@ -111,6 +126,42 @@ pub async fn list(
     {
         return Err(Problem::invalid("offset", "expected 0 to 1000000"));
     }
+    let sort = match q.sort.as_deref() {
+        None => CaseSort::default(),
+        Some(s) => CaseSort::parse(s).ok_or_else(|| {
+            Problem::invalid(
+                "sort",
+                "expected reported, occurred, reference, unit, status or next_due",
+            )
+        })?,
+    };
+    let order = q
+        .order
+        .as_deref()
+        .map(|o| {
+            SortOrder::parse(o).ok_or_else(|| Problem::invalid("order", "expected asc or desc"))
+        })
+        .transpose()?;
+    if let Some(text) = q.q.as_deref()
+        && text.chars().count() > 100
+    {
+        return Err(Problem::invalid("q", "expected at most 100 characters"));
+    }
+    let overdue_point = match q.overdue_point {
+        None => None,
+        Some(p) if (1..=16).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Some(OverdueOn {
+                point: p,
+                at: state.now(),
+            })
+        }
+        Some(_) => {
+            return Err(Problem::invalid(
+                "overdue_point",
+                "expected a plan point's number: 1 to 16 letters or digits",
+            ));
+        }
+    };
     let filter = CaseFilter {
         unit: q.unit,
         status: q.status,
@@ -118,6 +169,10 @@ pub async fn list(
         hospitalised: q.hospitalised,
         from: timestamp("from", q.from.as_deref())?,
         to: timestamp("to", q.to.as_deref())?,
+        search: q.q.filter(|t| !t.trim().is_empty()),
+        overdue_point,
+        sort,
+        order,
         limit: q.limit,
         offset: q.offset,
     };

@@ -1,21 +1,26 @@
 //! `GET /cases`: the cases the person may see (the store's `CaseScope`, as the single-case
-//! route decides), filtered by unit, open or closed, hate crime, hospital and a date range,
-//! 50 a page with previous and next links; `GET /cases.csv`: the same filtered list, every
-//! page, as CSV (written to the access log as a disclosure). The filter form is a GET form: it
-//! works without JavaScript and its address can be bookmarked.
+//! route decides), searched by reference or name, filtered by unit, a plan point overdue, open
+//! or closed, hate crime, hospital and a date range, sorted by a column (headers are links),
+//! 50 a page with previous and next links; `GET /cases.csv`: the same filtered and sorted
+//! list, every page, as CSV (written to the access log as a disclosure). The filter form is a
+//! GET form: it works without JavaScript and its address can be bookmarked.
 
 use super::error::PageError;
 use super::home::{CaseRow, CasesPage};
 use super::record_when::UK;
 use super::session::{Fields, PageUser};
+use super::words;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use pledge_store::CaseFilter;
+use pledge_store::{CaseFilter, CaseSort, OverdueOn, SortOrder};
 
 /// Cases a page.
 pub const PAGE_SIZE: u32 = 50;
+
+/// The longest search the box takes (the store reads no more).
+const SEARCH_MAX: usize = 100;
 
 /// The filters as chosen, to draw the form again and build links.
 #[derive(Debug, Clone, Default)]
@@ -32,17 +37,65 @@ pub struct Chosen {
     pub from: String,
     /// To, as typed.
     pub to: String,
+    /// Reference or name, as typed.
+    pub q: String,
+    /// A plan point's number ("overdue on point ..."), or empty.
+    pub overdue_point: String,
+    /// The column sorted by.
+    pub sort: CaseSort,
+    /// Its direction.
+    pub order: SortOrder,
     /// The page, from 1.
     pub page: u32,
 }
 
+/// A column header of the list: its words, and when sortable, the link that sorts by it and
+/// its `aria-sort`.
+pub struct Header {
+    /// The column's name.
+    pub label: &'static str,
+    /// The address sorting by this column (the other way when it is the sorted one).
+    pub href: String,
+    /// `ascending`, `descending` or `none`.
+    pub aria_sort: &'static str,
+}
+
 impl Chosen {
+    /// Whether a filter inside "Filter the cases" is chosen: only then is it shown open, so a
+    /// search or a sort alone (on a phone) does not push the results below the whole form.
+    pub fn filters_chosen(&self) -> bool {
+        [
+            &self.unit,
+            &self.status,
+            &self.hate_crime,
+            &self.from,
+            &self.to,
+            &self.overdue_point,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+            || self.hospitalised
+    }
+
     /// The query string of these filters at `page` (for the pagination and the export).
     pub fn query(&self, page: u32) -> String {
+        let mut q: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+            .collect();
+        if page > 1 {
+            q.push(format!("page={page}"));
+        }
+        q.join("&")
+    }
+
+    /// The chosen filters, search and sort as (name, value), leaving out what is not chosen.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut q = vec![];
-        let mut add = |k: &str, v: &str| {
+        let mut add = |k: &'static str, v: &str| {
             if !v.is_empty() {
-                q.push(format!("{k}={}", urlencode(v)));
+                q.push((k, v.to_owned()));
             }
         };
         add("unit", &self.unit);
@@ -51,10 +104,13 @@ impl Chosen {
         add("hospitalised", if self.hospitalised { "yes" } else { "" });
         add("from", &self.from);
         add("to", &self.to);
-        if page > 1 {
-            add("page", &page.to_string());
+        add("q", &self.q);
+        add("overdue_point", &self.overdue_point);
+        if self.sort != CaseSort::default() || self.order != self.sort.natural_order() {
+            add("sort", self.sort.as_str());
+            add("order", self.order.as_str());
         }
-        q.join("&")
+        q
     }
 }
 
@@ -82,6 +138,99 @@ impl CasesPage {
                 self.chosen.to.clone(),
             ),
         ]
+    }
+
+    /// The table's headers, each a link sorting by it (back to page 1, keeping the filters).
+    pub fn headers(&self) -> Vec<Header> {
+        let columns = [
+            ("Case", CaseSort::Reference),
+            ("Happened", CaseSort::Occurred),
+            ("Reported", CaseSort::Reported),
+            ("Unit", CaseSort::Unit),
+            ("Status", CaseSort::Status),
+            ("Next due", CaseSort::NextDue),
+        ];
+        columns
+            .into_iter()
+            .map(|(label, sort)| {
+                let current = self.chosen.sort == sort;
+                let order = if current {
+                    self.chosen.order.flip()
+                } else {
+                    sort.natural_order()
+                };
+                let link = Chosen {
+                    sort,
+                    order,
+                    ..self.chosen.clone()
+                };
+                Header {
+                    label,
+                    href: format!("/cases?{}", link.query(1)),
+                    aria_sort: match (current, self.chosen.order) {
+                        (false, _) => "none",
+                        (true, SortOrder::Asc) => "ascending",
+                        (true, SortOrder::Desc) => "descending",
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// How the list is sorted, in words (the table's caption).
+    pub fn sorted_by(&self) -> String {
+        let (what, asc, desc) = match self.chosen.sort {
+            CaseSort::Reference => ("case reference", "A to Z", "Z to A"),
+            CaseSort::Occurred => ("when it happened", "oldest first", "newest first"),
+            CaseSort::Reported => ("when it was reported", "oldest first", "newest first"),
+            CaseSort::Unit => ("unit", "A to Z", "Z to A"),
+            CaseSort::Status => ("open or closed", "closed first", "open first"),
+            CaseSort::NextDue => ("next due", "soonest first", "latest first"),
+        };
+        let way = match self.chosen.order {
+            SortOrder::Asc => asc,
+            SortOrder::Desc => desc,
+        };
+        format!("Cases sorted by {what}, {way}")
+    }
+
+    /// What the search form carries besides the search: the filters and the sort.
+    pub fn kept_for_search(&self) -> Vec<(&'static str, String)> {
+        let mut kept = self.chosen.pairs();
+        kept.retain(|(k, _)| *k != "q");
+        kept
+    }
+
+    /// What the filter form carries besides the filters: the search and the sort.
+    pub fn kept_for_filter(&self) -> Vec<(&'static str, String)> {
+        let mut kept = self.chosen.pairs();
+        kept.retain(|(k, _)| *k == "q");
+        kept
+    }
+
+    /// The "Sort by" choices of the filter form (the headers' links are out of sight on a
+    /// phone, where the table is stacked): (value, words, chosen).
+    pub fn sort_choices(&self) -> Vec<(&'static str, &'static str, bool)> {
+        [
+            (CaseSort::Reported, "When it was reported"),
+            (CaseSort::Occurred, "When it happened"),
+            (CaseSort::Reference, "Case reference"),
+            (CaseSort::Unit, "Unit"),
+            (CaseSort::Status, "Open or closed"),
+            (CaseSort::NextDue, "Next due"),
+        ]
+        .into_iter()
+        .map(|(s, words)| (s.as_str(), words, s == self.chosen.sort))
+        .collect()
+    }
+
+    /// A filter's error message, or empty.
+    pub fn error_of(&self, name: &str) -> String {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
     }
 
     /// Whether a filter has an error.
@@ -115,9 +264,23 @@ fn start_of(d: jiff::civil::Date) -> Option<jiff::Timestamp> {
 }
 
 /// Reads the filters; errors name the field in words.
-fn read(q: &Fields) -> (Chosen, CaseFilter, Vec<(String, String)>) {
+fn read(q: &Fields, now: jiff::Timestamp) -> (Chosen, CaseFilter, Vec<(String, String)>) {
     let mut errors = Vec::new();
+    // An unknown column or direction (an edited address) falls back to the default order.
+    let sort = CaseSort::parse(q.get("sort")).unwrap_or_default();
+    let order = SortOrder::parse(q.get("order")).unwrap_or(sort.natural_order());
+    let search = q.get("q").trim().to_owned();
+    if search.chars().count() > SEARCH_MAX {
+        errors.push((
+            "q".to_owned(),
+            format!("The reference or name must be {SEARCH_MAX} characters or fewer"),
+        ));
+    }
     let chosen = Chosen {
+        q: search,
+        overdue_point: q.get("overdue_point").trim().to_owned(),
+        sort,
+        order,
         unit: q.get("unit").to_owned(),
         status: match q.get("status") {
             s @ ("open" | "closed") => s.to_owned(),
@@ -161,6 +324,12 @@ fn read(q: &Fields) -> (Chosen, CaseFilter, Vec<(String, String)>) {
         hospitalised: chosen.hospitalised.then_some(true),
         from,
         to,
+        search: Some(chosen.q.clone()).filter(|q| !q.is_empty() && q.chars().count() <= SEARCH_MAX),
+        overdue_point: Some(chosen.overdue_point.clone())
+            .filter(|p| !p.is_empty())
+            .map(|point| OverdueOn { point, at: now }),
+        sort: chosen.sort,
+        order: Some(chosen.order),
         limit: Some(PAGE_SIZE + 1),
         offset: Some((chosen.page - 1) * PAGE_SIZE),
     };
@@ -178,7 +347,7 @@ pub async fn page(
         Ok(q) => q,
         Err(e) => return e.page(layout),
     };
-    let (chosen, filter, errors) = read(&q);
+    let (chosen, filter, errors) = read(&q, state.now());
     let units = state
         .app()
         .units_of_force(&user.actor)
@@ -193,7 +362,22 @@ pub async fn page(
             let more = cases.len() > PAGE_SIZE as usize;
             cases.truncate(PAGE_SIZE as usize);
             let names = super::names::Names::load(&state, &user).await;
-            let rows: Vec<CaseRow> = cases.iter().map(|c| names.case_row(c)).collect();
+            let now = state.now();
+            let due = match state.app().next_due_of(&cases).await {
+                Ok(d) => d,
+                Err(e) => return PageError::from(e).page(layout),
+            };
+            let rows: Vec<CaseRow> = cases
+                .iter()
+                .map(|c| {
+                    let mut row = names.case_row(c);
+                    if let Some(d) = due.get(&c.case_id) {
+                        row.next_due =
+                            format!("{} ({})", words::due(Some(*d), now), words::when(*d));
+                    }
+                    row
+                })
+                .collect();
             let first = (chosen.page - 1) * PAGE_SIZE + 1;
             CasesPage {
                 layout: layout.with_errors(!errors.is_empty()),
@@ -207,6 +391,7 @@ pub async fn page(
                 },
                 cases: rows,
                 units: units.into_iter().map(|u| (u.id, u.name)).collect(),
+                points: names.points_in_order().to_vec(),
                 previous: (chosen.page > 1)
                     .then(|| format!("/cases?{}", chosen.query(chosen.page - 1))),
                 next: more.then(|| format!("/cases?{}", chosen.query(chosen.page + 1))),
@@ -231,7 +416,7 @@ pub async fn export(
         Ok(q) => q,
         Err(e) => return e.page(layout),
     };
-    let (chosen, filter, errors) = read(&q);
+    let (chosen, filter, errors) = read(&q, state.now());
     if let Some((_, m)) = errors.first() {
         return PageError::from(pledge_app::AppError::invalid("filter", m.clone())).page(layout);
     }

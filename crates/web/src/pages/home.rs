@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 /// One task as shown.
 pub struct TaskRow {
-    /// Plan point.
+    /// Plan point by its number and title.
     pub point: String,
     /// What must be done.
     pub title: String,
@@ -36,6 +36,10 @@ pub struct CaseRow {
     pub href: String,
     /// When it happened.
     pub occurred: String,
+    /// When it was reported.
+    pub reported: String,
+    /// The soonest due time of its open obligations, in words ("due in 3 hours"), or a dash.
+    pub next_due: String,
     /// Unit.
     pub unit: String,
     /// Injury.
@@ -86,6 +90,8 @@ pub struct CasesPage {
     pub shown: String,
     /// The force's units (id, name), for the filter.
     pub units: Vec<(String, String)>,
+    /// The points of the plan in force (number, `a. <title>`), for "Overdue on point".
+    pub points: Vec<(String, String)>,
     /// The filters chosen.
     pub chosen: super::cases::Chosen,
     /// What is wrong with a filter (field, message).
@@ -105,11 +111,17 @@ pub(super) fn case_row(s: &pledge_store::CaseSummary) -> CaseRow {
         case_id: s.case_id.to_string(),
         href: format!("/cases/{}", s.case_id),
         occurred: words::when(s.occurred_at),
+        reported: words::when(s.reported_at),
+        next_due: "–".to_owned(),
         unit: s.unit.clone(),
         injury: words::words(&s.injury),
         hospitalised: s.hospitalised,
         hate_crime: !s.hate_crime.is_empty(),
-        status: s.status.clone(),
+        status: match s.status.as_str() {
+            "open" => "Open".to_owned(),
+            "closed" => "Closed".to_owned(),
+            other => words::words(other),
+        },
     }
 }
 
@@ -131,7 +143,12 @@ pub async fn home(State(state): State<AppState>, user: PageUser) -> Response {
         .into_iter()
         .filter(|t| t.row.due_at.is_some())
         .map(|t| TaskRow {
-            point: t.row.point.clone(),
+            // The point by its title, as the case page shows it ("d. Welfare and supervision").
+            point: if t.point_title.is_empty() {
+                format!("Point {}", t.row.point)
+            } else {
+                super::case::point_label(&t.row.point, &t.point_title)
+            },
             title: t.row.title.clone(),
             case_id: t.row.case_id.to_string(),
             due: words::due(t.row.due_at, now),

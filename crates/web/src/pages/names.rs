@@ -13,6 +13,7 @@ pub(super) struct Names {
     units: HashMap<String, String>,
     people: HashMap<String, String>,
     points: HashMap<String, String>,
+    point_list: Vec<(String, String)>,
 }
 
 impl Names {
@@ -37,7 +38,7 @@ impl Names {
             Some(force) => app.plan_in_force(force, state.now()).await.ok(),
             None => None,
         };
-        let points = in_force
+        let point_list: Vec<(String, String)> = in_force
             .and_then(|r| app.plan(&r.id, r.version))
             .map(|plan| {
                 plan.points
@@ -49,8 +50,14 @@ impl Names {
         Self {
             units,
             people,
-            points,
+            points: point_list.iter().cloned().collect(),
+            point_list,
         }
+    }
+
+    /// The points of the force's plan in force, in plan order: (number, `a. <title>`).
+    pub(super) fn points_in_order(&self) -> &[(String, String)] {
+        &self.point_list
     }
 
     /// A unit by name.

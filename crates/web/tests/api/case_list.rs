@@ -1,6 +1,8 @@
 //! The case list page as a senior leader uses it: 50 a page with previous and next, filters
 //! (unit, hate crime, dates) showing exactly the cases the API's list shows the same person
-//! (one CaseScope), and the filtered list exported as CSV, every page, logged as a disclosure.
+//! (one CaseScope), sorted by any column, searched by reference or name (never past the
+//! reader's scope), "overdue on point", and the filtered list exported as CSV, every page, in
+//! the list's order, logged as a disclosure.
 
 use crate::harness::Backend;
 use crate::seeded::{SignedIn, demo_app, new_assault, sign_in};
@@ -161,5 +163,154 @@ async fn a_senior_leader_filters_pages_and_exports_the_case_list(
         "{}",
         export.entry.what
     );
+    sorts_searches_and_filters_overdue(&app, &supt).await
+}
+
+/// The references of the API's list for a query, in its order.
+async fn api_order(
+    s: &SignedIn,
+    app: &crate::harness::TestApp,
+    q: &str,
+) -> anyhow::Result<Vec<String>> {
+    let (status, body) = s.get(&app.api(&format!("/cases?limit=500&{q}"))).await?;
+    anyhow::ensure!(status == StatusCode::OK, "{q}: {body}");
+    Ok(body["cases"]
+        .as_array()
+        .context("cases")?
+        .iter()
+        .filter_map(|c| c["case_id"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Sort, search and "overdue on point", through the API and the page alike.
+async fn sorts_searches_and_filters_overdue(
+    app: &crate::harness::TestApp,
+    supt: &SignedIn,
+) -> anyhow::Result<()> {
+    // Sorted by reference both ways, on the page and in the API.
+    let asc = api_order(supt, app, "sort=reference&order=asc").await?;
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted, "A to Z");
+    let desc = api_order(supt, app, "sort=reference&order=desc").await?;
+    assert_eq!(desc, asc.iter().rev().cloned().collect::<Vec<_>>());
+    let page1 = page(supt, app, "/cases?sort=reference&order=asc").await?;
+    assert_eq!(
+        references(&page1),
+        asc[..50],
+        "the page is the API's first 50"
+    );
+    assert!(page1.contains("aria-sort=\"ascending\""), "{page1}");
+    assert!(page1.contains("Cases sorted by case reference, A to Z"));
+    // The sorted header links to the other way; the next page keeps the sort.
+    assert!(
+        page1.contains("href=\"/cases?sort=reference&#38;order=desc\""),
+        "{page1}"
+    );
+    assert!(page1.contains("/cases?sort=reference&#38;order=asc&#38;page=2"));
+    // Every column sorts, both ways, as the API does.
+    for sort in ["reported", "occurred", "unit", "status", "next_due"] {
+        for order in ["asc", "desc"] {
+            let q = format!("sort={sort}&order={order}");
+            let api = api_order(supt, app, &q).await?;
+            let shown = references(&page(supt, app, &format!("/cases?{q}")).await?);
+            assert_eq!(shown, api[..50], "{q}");
+        }
+    }
+    // Next due: soonest first, and the column says it in words.
+    let due = page(supt, app, "/cases?sort=next_due").await?;
+    assert!(
+        due.contains("data-label=\"Next due\">due in")
+            || due.contains("data-label=\"Next due\">was due"),
+        "{due}"
+    );
+
+    // Search by name: PC Tom Reed's cases, in any case, only within the reader's scope.
+    let reed = api_order(supt, app, "q=tom%20REED").await?;
+    assert!(reed.contains(&"WX-2026-0101".to_owned()), "{reed:?}");
+    assert!(
+        !reed.contains(&"WX-2026-0064".to_owned()),
+        "PCSO Dan Wood's case: {reed:?}"
+    );
+    let shown = references(&page(supt, app, "/cases?q=Reed").await?);
+    assert_eq!(
+        shown.iter().cloned().collect::<BTreeSet<_>>(),
+        reed[..shown.len()].iter().cloned().collect()
+    );
+    // By reference, exactly or its beginning.
+    assert_eq!(
+        api_order(supt, app, "q=WX-2026-0064").await?,
+        vec!["WX-2026-0064"]
+    );
+    let prefix = api_order(supt, app, "q=wx-2026-00").await?;
+    assert!(
+        prefix.iter().all(|r| r.starts_with("WX-2026-00")) && prefix.len() >= 3,
+        "{prefix:?}"
+    );
+    // The Southern Division's inspector cannot find PC Tom Reed (Northern Response): not the
+    // cases, not that any exist. The supervisor's name is not searched at all.
+    let south = sign_in(app, "INSP-1230").await?;
+    assert!(api_order(&south, app, "q=Reed").await?.is_empty());
+    let none = page(&south, app, "/cases?q=Reed").await?;
+    assert!(none.contains("id=\"no-cases\""), "{none}");
+    assert_eq!(
+        api_order(&south, app, "q=wood").await?,
+        vec!["WX-2026-0064"]
+    );
+    assert!(api_order(supt, app, "q=Amira%20Khan").await?.is_empty());
+
+    // Overdue on a point: the API and the page agree, and each case has that point overdue.
+    let overdue = api_order(supt, app, "overdue_point=d").await?;
+    let shown = page(supt, app, "/cases?overdue_point=d").await?;
+    assert_eq!(references(&shown), overdue[..overdue.len().min(50)]);
+    assert!(
+        shown.contains("d. Welfare and supervision"),
+        "the point by its title"
+    );
+    let now = app.state.now();
+    for r in &overdue {
+        let rows = app
+            .store()
+            .case_obligations(&pledge_store::CaseId::parse(r).map_err(anyhow::Error::msg)?)
+            .await?;
+        assert!(
+            rows.iter().any(|o| o.point == "d"
+                && o.status == pledge_store::RowStatus::Open
+                && o.due_at.is_some_and(|d| d < now)),
+            "{r} has point d overdue"
+        );
+    }
+    assert!(api_order(supt, app, "overdue_point=zz").await?.is_empty());
+
+    // The export follows the sort and the search.
+    let csv = supt
+        .client
+        .get(app.url("/cases.csv?q=reed&sort=reference&order=desc"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let exported: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        exported,
+        api_order(supt, app, "q=reed&sort=reference&order=desc").await?
+    );
+
+    // Bad values are 422 naming the parameter.
+    let long = "x".repeat(101);
+    for (q, field) in [
+        ("sort=colour", "sort"),
+        ("order=up", "order"),
+        ("overdue_point=a-b", "overdue_point"),
+        (&*format!("q={long}"), "q"),
+    ] {
+        let (status, body) = supt.get(&app.api(&format!("/cases?{q}"))).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {body}");
+        assert_eq!(body["errors"][0]["field"], field, "{q}: {body}");
+    }
     Ok(())
 }

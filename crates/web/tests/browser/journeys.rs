@@ -57,8 +57,7 @@ async fn wait_for(b: &Browser, css: &str) -> anyhow::Result<()> {
 async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
     b.go("/cases").await?;
     b.audit("cases").await?;
-    // The filter's own details (the menu on a phone is a details element too).
-    b.click("details.govuk-details > summary").await?;
+    open_filter(b).await?;
     b.pick("#unit", "south-response").await?;
     b.submit("#apply-filter").await?;
     ensure!(
@@ -92,6 +91,125 @@ async fn case_list_journey(b: &mut Browser) -> anyhow::Result<()> {
         "the export is of the filtered list: {export:?}"
     );
     b.audit("cases-filtered").await?;
+    sort_search_and_overdue(b).await
+}
+
+/// Opens "Filter the cases" when it is folded, as a person would by tapping it (it is shown
+/// open when a filter is chosen, and tapping it then would fold it away).
+async fn open_filter(b: &Browser) -> anyhow::Result<()> {
+    let folded =
+        b.c.execute(
+            "return !document.getElementById('filter-cases').open;",
+            vec![],
+        )
+        .await?;
+    if folded == serde_json::Value::Bool(true) {
+        b.click("#filter-cases > summary").await?;
+    }
+    Ok(())
+}
+
+/// The references of the listed cases, top to bottom, as a person reads them.
+async fn listed(b: &Browser) -> anyhow::Result<Vec<String>> {
+    let v =
+        b.c.execute(
+            "return [...document.querySelectorAll('#case-list tbody tr td:first-child a')]\
+             .map(a => a.textContent.trim());",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The senior leader sorts the whole list by reference from its header (desktop) and by the
+/// "Sort by" choice (phone, where the headers are out of sight), searches by a colleague's
+/// name, narrows to a point overdue chosen by its title, and exports exactly that.
+async fn sort_search_and_overdue(b: &mut Browser) -> anyhow::Result<()> {
+    b.size((1280, 900)).await?;
+    b.go("/cases").await?;
+    b.submit("th a[href*='sort=reference']").await?;
+    let asc = listed(b).await?;
+    let mut sorted = asc.clone();
+    sorted.sort();
+    ensure!(asc.len() > 2 && asc == sorted, "A to Z: {asc:?}");
+    ensure!(
+        b.text("#sorted-by")
+            .await?
+            .contains("sorted by case reference, A to Z"),
+        "the caption says the order"
+    );
+    let aria =
+        b.c.find(Locator::Css("th[aria-sort='ascending']"))
+            .await?
+            .text()
+            .await?;
+    ensure!(
+        aria.starts_with("Case"),
+        "aria-sort on the sorted header: {aria}"
+    );
+    // The same header again: Z to A.
+    b.submit("th a[href*='sort=reference']").await?;
+    let desc = listed(b).await?;
+    ensure!(
+        desc == asc.iter().rev().cloned().collect::<Vec<_>>(),
+        "Z to A: {desc:?}"
+    );
+    b.audit("cases-sorted").await?;
+
+    // On a phone: search by name, then sort and filter from the form.
+    b.size((360, 740)).await?;
+    b.go("/cases").await?;
+    b.fill("#q", "tom reed").await?;
+    b.submit("#search-cases").await?;
+    let found = listed(b).await?;
+    let text = b.text("#case-list").await?;
+    ensure!(
+        found.contains(&"WX-2026-0101".to_owned()) && !found.contains(&"WX-2026-0064".to_owned()),
+        "PC Tom Reed's cases only: {found:?}"
+    );
+    ensure!(
+        text.contains("Northern Response Team 2") && !text.contains("Southern Response"),
+        "units by name: {text}"
+    );
+    // A search alone leaves the filter folded; a person opens it to see the points.
+    open_filter(b).await?;
+    let options = b.text("#overdue_point").await?;
+    ensure!(
+        options.contains("d. Welfare and supervision"),
+        "points by their title: {options}"
+    );
+    b.pick("#overdue_point", "d").await?;
+    b.pick("#sort", "reference").await?;
+    b.pick("#order", "asc").await?;
+    b.submit("#apply-filter").await?;
+    let path = b.path().await?;
+    ensure!(
+        path.contains("q=tom")
+            && path.contains("overdue_point=d")
+            && path.contains("sort=reference"),
+        "the search is kept with the filter and the sort: {path}"
+    );
+    let overdue = listed(b).await?;
+    let mut sorted = overdue.clone();
+    sorted.sort();
+    ensure!(overdue == sorted, "A to Z: {overdue:?}");
+    ensure!(
+        overdue.iter().all(|r| found.contains(r)),
+        "within the search: {overdue:?}"
+    );
+    if !overdue.is_empty() {
+        let export =
+            b.c.find(Locator::Css("#export-csv"))
+                .await?
+                .attr("href")
+                .await?
+                .unwrap_or_default();
+        ensure!(
+            export.contains("q=tom%20reed") && export.contains("overdue_point=d"),
+            "the export is of this list: {export}"
+        );
+    }
+    b.audit("cases-searched").await?;
     Ok(())
 }
 
