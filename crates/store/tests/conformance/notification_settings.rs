@@ -83,7 +83,7 @@ async fn mail_turned_off_is_not_sent_and_held_mail_waits_for_its_time<
     };
     append.notify = Some(Outbox {
         notifications: vec![off, held, notice("PC-NOW", Some("now@f.example"))],
-        escalation: None,
+        escalations: Vec::new(),
     });
     db.append(append).await?;
 
