@@ -24,14 +24,19 @@ pub(crate) struct Decided {
     pub keys: Vec<EscalationKey>,
 }
 
-/// The levels decided over the history of a case whose obligation rows (projected from its
-/// generated events) are `rows`, closed at `closed_at` if it was, up to `until`. The sweep
-/// reads only open obligations of open cases, so a level whose sweep came after the
-/// obligation was met (or the case closed) was never decided. The clocks are the rows' final
-/// ones, as the sweep's index holds them.
+/// The levels decided over the history of a case recorded at `recorded_at` whose obligation
+/// rows (projected from its generated events) are `rows`, closed at `closed_at` if it was, up
+/// to `until`. The sweep reads only open obligations of open cases, so a level whose sweep
+/// came after the obligation was met (or the case closed) was never decided. The clocks are
+/// the rows' final ones, as the sweep's index holds them.
+///
+/// A level can fall due before the case reached Pledge (a deadline counted from the assault,
+/// reported late) or before its obligation's clock started: no sweep saw it until the case,
+/// and the clock, existed, so it is decided at the first sweep after both.
 pub(crate) fn decided(
     plan: &Plan,
     rows: &[ObligationRow],
+    recorded_at: Timestamp,
     closed_at: Option<Timestamp>,
     until: Timestamp,
 ) -> Decided {
@@ -52,7 +57,10 @@ pub(crate) fn decided(
         };
         let all = escalation_steps(ob, &clock, &EscalationPolicy::of(plan, ob));
         for step in all.iter().filter(|s| s.at <= until) {
-            let swept = sweep_time(step.at).min(until);
+            let seen = r
+                .started_at
+                .map_or(recorded_at, |started| started.max(recorded_at));
+            let swept = sweep_time(step.at.max(seen)).min(until);
             let settled = |t: Option<Timestamp>| t.is_some_and(|t| t <= swept);
             if settled(r.completed_at) || settled(closed_at) {
                 continue;

@@ -327,9 +327,15 @@ impl Generator {
             .ok_or_else(|| Error::Config(format!("case {} has no report", h.id)))?;
         // The escalation sweep ran while the case was written: its events go into the
         // history (recorded through the rules like the rest) and its keys with the append.
+        let recorded_at = case
+            .events()
+            .first()
+            .map(|e| e.at)
+            .ok_or_else(|| Error::Config(format!("case {} has no events", h.id)))?;
         let swept = history::decided(
             plan,
             &projection.obligations,
+            recorded_at,
             case.state().closed_at(),
             self.config.until,
         );
