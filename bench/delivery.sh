@@ -51,8 +51,9 @@ for _ in $(seq "$runs"); do
   rate=$(python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])
-print(f"{r[\"emails_sent\"] / (r[\"mail_ms\"] / 1000):.0f}")
-print(f"{r[\"emails_sent\"]} sent, {r[\"emails_failed\"]} failed in {r[\"mail_ms\"]:.0f} ms", file=sys.stderr)
+sent, failed, ms = r["emails_sent"], r["emails_failed"], r["mail_ms"]
+print(f"{sent / (ms / 1000):.0f}")
+print(f"{sent} sent, {failed} failed in {ms:.0f} ms", file=sys.stderr)
 ' "$out")
   echo "  $rate messages/s (load $(cut -d' ' -f1 /proc/loadavg))"
   rates+=("$rate")

@@ -69,7 +69,9 @@ round() {
   python3 -c '
 import json, sys
 r = json.loads(sys.argv[3]); s = r["sweep"]
-print(f"{sys.argv[1]:<8} {sys.argv[2]}  read {s[\"read\"]:>6}  reminders {s[\"reminders\"]:>5}  escalations {s[\"escalations\"]:>5}  already {s[\"already_decided\"]:>3}  sweep {r[\"sweep_ms\"]:>10.2f} ms  load {sys.argv[4]}")
+# Python before 3.12 allows no quotes of the same kind inside an f-string: values first.
+read, rem, esc, done, ms = s["read"], s["reminders"], s["escalations"], s["already_decided"], r["sweep_ms"]
+print(f"{sys.argv[1]:<8} {sys.argv[2]}  read {read:>6}  reminders {rem:>5}  escalations {esc:>5}  already {done:>3}  sweep {ms:>10.2f} ms  load {sys.argv[4]}")
 ' "$kind" "$now" "$out" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
