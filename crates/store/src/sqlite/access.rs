@@ -53,30 +53,13 @@ async fn write_group_sql(c: &mut SqliteConnection, entries: Vec<AccessEntry>) ->
         .await?;
     let head_hash = encode::hash(&head.bytes("hash")?, "access_head hash")?;
     let rows = encode::chain_accesses(entries, head.int("seq")?, &head_hash)?;
-    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+    let Some(first) = rows.first() else {
         sqlx::query("COMMIT").execute(&mut *c).await?;
         return Ok(head.int("seq")? + 1);
     };
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO access_log (seq, at, actor, action, case_id, what, justification, prev_hash, hash) ",
-    );
-    q.push_values(&rows, |mut b, n| {
-        let e = &n.entry;
-        b.push_bind(n.seq)
-            .push_bind(encode::micros(e.at))
-            .push_bind(e.actor.as_str())
-            .push_bind(e.action.as_str())
-            .push_bind(e.case_id.as_ref().map(CaseId::as_str))
-            .push_bind(e.what.as_str())
-            .push_bind(e.justification.as_str())
-            .push_bind(&n.prev_hash[..])
-            .push_bind(&n.hash[..]);
-    });
-    q.push(";\nUPDATE access_head SET seq = ")
-        .push_bind(last.seq)
-        .push(", hash = ")
-        .push_bind(&last.hash[..])
-        .push(" WHERE id = 1;\nCOMMIT;");
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    super::write::push_access(&mut q, &rows);
+    q.push("\nCOMMIT;");
     q.build().execute(&mut *c).await?;
     Ok(first.seq)
 }

@@ -264,7 +264,7 @@ async fn append_sql(
             .unwrap_or_default(),
     };
     push_projection(&mut q, &a.projection, actual > 0, Some(&known))?;
-    push_access(&mut q, &access);
+    push_access(&mut q, std::slice::from_ref(&access));
     if let Some(k) = &a.idempotency {
         let res = &k.response;
         q.push("\nINSERT INTO idempotency (actor, key, request_hash, status, body, created_at) ");
@@ -593,13 +593,18 @@ const OBLIGATION_UPSERT: &str = " ON CONFLICT (case_id, obligation_id, instance)
      WHERE (ord, point, title, owner_role, started_at, completed_at) IS NOT (excluded.ord, excluded.point, \
      excluded.title, excluded.owner_role, excluded.started_at, excluded.completed_at)";
 
-/// Pushes the statements that insert a chained access entry and advance the access head.
-fn push_access(q: &mut QueryBuilder<Sqlite>, n: &encode::NewAccess) {
-    let e = &n.entry;
+/// Pushes the statements that insert chained access entries (in chain order) and advance the
+/// access head to the last; nothing for none. A command's own entry and a group of readers'
+/// entries (`access.rs`) are written by this one function.
+pub(super) fn push_access(q: &mut QueryBuilder<Sqlite>, rows: &[encode::NewAccess]) {
+    let Some(last) = rows.last() else {
+        return;
+    };
     q.push(
         "INSERT INTO access_log (seq, at, actor, action, case_id, what, justification, prev_hash, hash) ",
     );
-    q.push_values([n], |mut b, n| {
+    q.push_values(rows, |mut b, n| {
+        let e = &n.entry;
         b.push_bind(n.seq)
             .push_bind(encode::micros(e.at))
             .push_bind(e.actor.as_str())
@@ -611,9 +616,9 @@ fn push_access(q: &mut QueryBuilder<Sqlite>, n: &encode::NewAccess) {
             .push_bind(&n.hash[..]);
     });
     q.push(";\nUPDATE access_head SET seq = ")
-        .push_bind(n.seq)
+        .push_bind(last.seq)
         .push(", hash = ")
-        .push_bind(&n.hash[..])
+        .push_bind(&last.hash[..])
         .push(" WHERE id = 1;");
 }
 
