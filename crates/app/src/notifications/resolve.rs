@@ -14,18 +14,42 @@ use pledge_domain::notify::{EmailDecision, Notice, Recipient, email_decision};
 use pledge_domain::plan::Role;
 use pledge_store::notify::NewNotification;
 use pledge_store::{Person, Store, Unit};
+use std::collections::HashMap;
 
-/// People and units, read once per outbox, and only when a role needs the whole force; and
-/// the moment whose on-call rota applies.
-pub(super) struct Directory {
-    loaded: Option<(Vec<Person>, Vec<Unit>)>,
+/// Who holds each workforce role in each force, read once (only when a role needs the whole
+/// force) and kept for as long as the directory lives: one outbox, or one whole sweep; and the
+/// moment whose on-call rota applies.
+pub(crate) struct Directory {
+    /// (force, workforce role) to the people holding it.
+    holders: Option<HashMap<(String, String), Vec<String>>>,
     at: jiff::Timestamp,
 }
 
 impl Directory {
     /// Resolving roles as they are held at `at`.
-    pub(super) fn at(at: jiff::Timestamp) -> Self {
-        Self { loaded: None, at }
+    pub(crate) fn at(at: jiff::Timestamp) -> Self {
+        Self { holders: None, at }
+    }
+
+    /// Indexes people by their unit's force and their workforce role.
+    fn index(people: Vec<Person>, units: &[Unit]) -> HashMap<(String, String), Vec<String>> {
+        let force_of: HashMap<&str, &str> = units
+            .iter()
+            .map(|u| (u.id.as_str(), u.force.as_str()))
+            .collect();
+        let mut out: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for p in people {
+            let (Some(role), Some(force)) = (
+                p.workforce_role,
+                p.unit.as_deref().and_then(|u| force_of.get(u)),
+            ) else {
+                continue;
+            };
+            out.entry(((*force).to_owned(), role))
+                .or_default()
+                .push(p.id);
+        }
+        out
     }
 }
 
@@ -111,25 +135,15 @@ impl<S: Store> App<S> {
                     ids.dedup();
                     return Ok(ids);
                 }
-                if dir.loaded.is_none() {
-                    dir.loaded = Some((self.store.people().await?, self.store.units().await?));
+                if dir.holders.is_none() {
+                    let units = self.store.units().await?;
+                    dir.holders = Some(Directory::index(self.store.people().await?, &units));
                 }
-                let (people, units) = dir
-                    .loaded
+                dir.holders
                     .as_ref()
-                    .map_or((&[][..], &[][..]), |(p, u)| (p.as_slice(), u.as_slice()));
-                let force_of = |unit: &Option<String>| {
-                    units
-                        .iter()
-                        .find(|u| Some(&u.id) == unit.as_ref())
-                        .map(|u| u.force.as_str())
-                };
-                people
-                    .iter()
-                    .filter(|p| p.workforce_role.as_deref() == Some(other.as_str()))
-                    .filter(|p| force_of(&p.unit) == Some(report.force.as_str()))
-                    .map(|p| p.id.clone())
-                    .collect()
+                    .and_then(|h| h.get(&(report.force.clone(), other.as_str().to_owned())))
+                    .cloned()
+                    .unwrap_or_default()
             }
         })
     }

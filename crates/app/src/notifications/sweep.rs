@@ -5,6 +5,7 @@
 //! Several servers may sweep at once: the key (and the case's version) lets one win; the
 //! others find the level decided and move on.
 
+use super::resolve::Directory;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
 use jiff::Timestamp;
@@ -24,6 +25,10 @@ use serde::Serialize;
 /// Who the sweep records as (the event's `by` and the access log's actor).
 pub const SWEEP_ACTOR: &str = "system:escalation";
 
+/// Passes one sweep makes at most; each pass after the first decides only what the previous
+/// pass's appends put into the index behind its cursor, so a second pass rarely decides more.
+const MAX_PASSES: usize = 4;
+
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
@@ -41,8 +46,34 @@ impl<S: Store + NotificationStore> App<S> {
     /// Decides every reminder and escalation level due at `now`, reading the sweep's index of
     /// next-due times (only the levels due, never every case) in pages of `limit` (keyset
     /// paging, so a row that cannot be decided never hides the rows behind it).
+    ///
+    /// An escalation appends an event, and the case's new projection may put rows into the
+    /// index that are already due but sort before the page being read (a recurring
+    /// obligation's next instance, whose clock the case's re-evaluation at `now` started).
+    /// So a pass that decided something is followed by another from the start, until a pass
+    /// decides nothing (a pass with nothing due is one seek on the index).
     pub async fn sweep_escalations(&self, now: Timestamp, limit: u32) -> AppResult<SweepReport> {
         let mut report = SweepReport::default();
+        // Who holds the force-wide roles, read at most once a sweep.
+        let mut dir = Directory::at(now);
+        for _ in 0..MAX_PASSES {
+            let decided = report.escalations + report.reminders;
+            self.sweep_pass(now, limit, &mut report, &mut dir).await?;
+            if report.escalations + report.reminders == decided {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// One pass over the index in keyset order.
+    async fn sweep_pass(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        report: &mut SweepReport,
+        dir: &mut Directory,
+    ) -> AppResult<()> {
         let mut after: Option<SweepCursor> = None;
         loop {
             let candidates = self
@@ -62,14 +93,13 @@ impl<S: Store + NotificationStore> App<S> {
                     c.row.instance,
                 );
                 if seen.insert(key) {
-                    self.sweep_one(c, now, &mut report).await?;
+                    self.sweep_one(c, now, report, dir).await?;
                 }
             }
             if !full || after.is_none() {
-                break;
+                return Ok(());
             }
         }
-        Ok(report)
     }
 
     /// Decides what has come for one candidate row.
@@ -78,6 +108,7 @@ impl<S: Store + NotificationStore> App<S> {
         c: EscalationCandidate,
         now: Timestamp,
         report: &mut SweepReport,
+        dir: &mut Directory,
     ) -> AppResult<()> {
         let Some(summary) = self.store.summary(&c.row.case_id).await? else {
             return Ok(());
@@ -100,10 +131,10 @@ impl<S: Store + NotificationStore> App<S> {
                 final_level: Some(step.level) == last,
             };
             let done = if step.is_escalation() {
-                self.record_escalation(plan, ob, &c.row, &step, key, now)
+                self.record_escalation(plan, ob, &c.row, &step, key, now, dir)
                     .await?
             } else {
-                self.record_reminder(plan, ob, &c.row, &step, key, now)
+                self.record_reminder(plan, ob, &c.row, &step, key, now, dir)
                     .await?
             };
             match (done, step.is_escalation()) {
@@ -123,16 +154,11 @@ impl<S: Store + NotificationStore> App<S> {
         step: &Step,
         key: EscalationKey,
         now: Timestamp,
+        dir: &mut Directory,
     ) -> AppResult<bool> {
         let stored = self.load_for_sweep(plan, &row.case_id).await?;
         let notice = step.notice(ob, row.instance);
-        let rows = self
-            .resolve_notice(
-                &mut super::resolve::Directory::at(now),
-                stored.state(),
-                &notice,
-            )
-            .await?;
+        let rows = self.resolve_notice(dir, stored.state(), &notice).await?;
         Ok(self
             .store
             .decide_without_event(&row.case_id, &key, &rows, now)
@@ -149,6 +175,7 @@ impl<S: Store + NotificationStore> App<S> {
         step: &Step,
         key: EscalationKey,
         now: Timestamp,
+        dir: &mut Directory,
     ) -> AppResult<bool> {
         let by = PersonId::parse(SWEEP_ACTOR)
             .map_err(|e| AppError::Internal(format!("sweep actor: {e}")))?;
@@ -166,13 +193,7 @@ impl<S: Store + NotificationStore> App<S> {
             };
             case.record(event.clone())?;
             let notice = step.notice(ob, row.instance);
-            let notifications = self
-                .resolve_notice(
-                    &mut super::resolve::Directory::at(now),
-                    case.state(),
-                    &notice,
-                )
-                .await?;
+            let notifications = self.resolve_notice(dir, case.state(), &notice).await?;
             let meetings = self.meetings_for(plan, &row.unit).await?;
             let clocks = Clocks {
                 calendar: &self.calendar,

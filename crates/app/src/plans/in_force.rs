@@ -61,6 +61,30 @@ impl<S: Store> App<S> {
         })
     }
 
+    /// Every plan a force's cases may be held to, most recent first: the plan in force at
+    /// `now`, then the force's earlier entries (latest first), then Pledge's default plan
+    /// (which its cases opened under before the force chose its own). Lists across cases use
+    /// it to name a point by the plan a case most likely follows.
+    pub async fn plans_adopted_by(&self, force: &str, now: Timestamp) -> AppResult<Vec<PlanRef>> {
+        let mut entries = self.store.plan_adoptions(force).await?;
+        entries.retain(|e| e.effective_from <= now);
+        entries.sort_by_key(|e| std::cmp::Reverse((e.effective_from, e.seq)));
+        let mut refs: Vec<PlanRef> = Vec::new();
+        for r in entries
+            .into_iter()
+            .map(|e| PlanRef {
+                id: e.plan_id,
+                version: e.version,
+            })
+            .chain(std::iter::once(self.default_plan_ref()))
+        {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+        Ok(refs)
+    }
+
     /// Pledge's default plan (`pledge serve --plan`), its newest version.
     pub(crate) fn default_plan_ref(&self) -> PlanRef {
         let version = self

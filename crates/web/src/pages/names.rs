@@ -34,23 +34,43 @@ impl Names {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        let in_force = match user.actor.force() {
-            Some(force) => app.plan_in_force(force, state.now()).await.ok(),
-            None => None,
+        // The force's plans, the one in force first (see `App::plans_adopted_by`).
+        let plans = match user.actor.force() {
+            Some(force) => app
+                .plans_adopted_by(force, state.now())
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
         };
-        let point_list: Vec<(String, String)> = in_force
-            .and_then(|r| app.plan(&r.id, r.version))
+        let library = app.plans();
+        let label = |p: &pledge_domain::plan::Point| format!("{}. {}", p.number, p.title);
+        let point_list: Vec<(String, String)> = plans
+            .first()
+            .and_then(|r| library.get(&r.id, r.version))
             .map(|plan| {
                 plan.points
                     .iter()
-                    .map(|p| (p.number.clone(), format!("{}. {}", p.number, p.title)))
+                    .map(|p| (p.number.clone(), label(p)))
                     .collect()
             })
             .unwrap_or_default();
+        // A case held to an earlier plan of the force may have a point the plan in force
+        // dropped or renumbered: it takes its title from the most recent plan that has it, so
+        // no list shows a bare point code.
+        let mut points: HashMap<String, String> = point_list.iter().cloned().collect();
+        for plan in plans
+            .iter()
+            .skip(1)
+            .filter_map(|r| library.get(&r.id, r.version))
+        {
+            for p in &plan.points {
+                points.entry(p.number.clone()).or_insert_with(|| label(p));
+            }
+        }
         Self {
             units,
             people,
-            points: point_list.iter().cloned().collect(),
+            points,
             point_list,
         }
     }
@@ -78,7 +98,7 @@ impl Names {
         self.points
             .get(number)
             .cloned()
-            .unwrap_or_else(|| number.to_owned())
+            .unwrap_or_else(|| format!("Point {number}"))
     }
 
     /// A case list row with the unit by name.

@@ -11,7 +11,8 @@ use serde_json::json;
 crate::both!(
     a_force_installs_its_own_plan_and_new_cases_open_under_it,
     plan_files_with_problems_name_line_and_column,
-    only_the_force_and_its_managers_use_its_plan
+    only_the_force_and_its_managers_use_its_plan,
+    the_overview_names_points_of_cases_held_to_an_earlier_plan
 );
 
 /// Op Hampshire as a force's own plan, with one deadline changed.
@@ -289,5 +290,50 @@ async fn mercia_admin(app: &TestApp) -> anyhow::Result<()> {
     let mut admin = store.account("ADM-9900").await?.context("ADM-9900")?;
     admin.totp_secret = Some(pledge_app::accounts::totp::new_secret());
     anyhow::ensure!(store.update_account(&admin).await?, "changed meanwhile");
+    Ok(())
+}
+
+/// Cases held to the plan a force used before keep their points' titles on the leadership
+/// overview when the plan now in force numbers its points differently.
+async fn the_overview_names_points_of_cases_held_to_an_earlier_plan(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(app) = demo_app(backend, "plan_overview_names").await? else {
+        return Ok(());
+    };
+    let lead = sign_in(&app, "CI-0101").await?;
+    // BTP's plan numbers its points 1 to 7; the demo's cases follow Op Hampshire (a to g).
+    let (status, schedule) = lead
+        .post(
+            &app.api("/plans-in-force"),
+            &json!({ "plan_id": "btp", "version": 1, "effective_from": today(&app) }),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{schedule}");
+    let page = lead
+        .client
+        .get(app.url("/overview"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let points: Vec<&str> = page
+        .split("data-label=\"Point\">")
+        .skip(1)
+        .filter_map(|cell| cell.split("</td>").next())
+        .collect();
+    assert!(!points.is_empty(), "the demo has overdue work: {page}");
+    for point in &points {
+        assert!(
+            point.contains(". ") && !point.starts_with(|c: char| c.is_ascii_digit()),
+            "a point of an Op Hampshire case named by the plan in force or by code: {point:?}"
+        );
+    }
+    assert!(
+        page.contains("Investigated with the same care as any assault")
+            || page.contains("The Victim Code applies")
+            || page.contains("Never investigate their own assault"),
+        "Op Hampshire's point titles: {points:?}"
+    );
     Ok(())
 }
