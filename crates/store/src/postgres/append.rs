@@ -900,7 +900,9 @@ impl AppendGroup {
     /// A group committer connecting with `options`.
     pub(super) fn new(options: PgConnectOptions) -> Self {
         Self {
-            options,
+            // The write statement's plan does not depend on its arrays: planned once per
+            // connection, not at every execution as a custom plan would be.
+            options: options.options([("plan_cache_mode", "force_generic_plan")]),
             queue: Mutex::new(None),
         }
     }
