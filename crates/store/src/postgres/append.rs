@@ -11,7 +11,8 @@
 //!    `_` and `/`, and is checked again here), as the simple protocol takes no parameters;
 //! 2. (only when a key is claimed) the idempotency records of the keys claimed;
 //! 3. one statement with every write: events, both chain heads, access entries, read models
-//!    (upserted, with the rows a case no longer has deleted), escalation keys and the sweep's
+//!    (rows that changed upserted, rows unchanged left alone — not even locked — and rows a
+//!    case no longer has deleted), escalation keys and the sweep's
 //!    index, idempotency records, notifications and their webhook deliveries, each a
 //!    data-modifying CTE over arrays (`UNNEST`), so the text is the same whatever the number
 //!    of rows and the statement is prepared once per connection;
@@ -314,7 +315,9 @@ rp AS (INSERT INTO case_report (case_id, force, unit, occurred_at, facts) \
 np AS (SELECT * FROM UNNEST($50::text[], $51::text[], $52::text[]) AS x(case_id, person, relation)), \
 pd AS (DELETE FROM case_person p WHERE p.case_id = ANY($27::text[]) AND NOT EXISTS \
   (SELECT 1 FROM np WHERE np.case_id = p.case_id AND np.person = p.person AND np.relation = p.relation)), \
-pi AS (INSERT INTO case_person (case_id, person, relation) SELECT * FROM np ON CONFLICT DO NOTHING), \
+pi AS (INSERT INTO case_person (case_id, person, relation) SELECT * FROM np WHERE NOT EXISTS \
+  (SELECT 1 FROM case_person p WHERE p.case_id = np.case_id AND p.person = np.person \
+  AND p.relation = np.relation) ON CONFLICT DO NOTHING), \
 nob AS (SELECT * FROM UNNEST($53::text[], $54::text[], $55::int8[], $56::int8[], $57::text[], $58::text[], \
   $59::text[], $60::text[], $61::text[], $62::text[], $63::int8[], $64::int8[], $65::int8[], $66::text[], \
   $67::bool[]) AS x(case_id, obligation_id, instance, ord, point, title, owner_role, owner_person, force, \
@@ -323,6 +326,12 @@ od AS (DELETE FROM obligation o WHERE o.case_id = ANY($27::text[]) AND NOT EXIST
   WHERE nob.case_id = o.case_id AND nob.obligation_id = o.obligation_id AND nob.instance = o.instance)), \
 oi AS (INSERT INTO obligation (case_id, obligation_id, instance, ord, point, title, owner_role, \
   owner_person, force, unit, started_at, due_at, completed_at, status, case_open) SELECT * FROM nob \
+  WHERE NOT EXISTS (SELECT 1 FROM obligation o WHERE o.case_id = nob.case_id \
+  AND o.obligation_id = nob.obligation_id AND o.instance = nob.instance \
+  AND (o.ord, o.point, o.title, o.owner_role, o.owner_person, o.force, o.unit, o.started_at, o.due_at, \
+  o.completed_at, o.status, o.case_open) IS NOT DISTINCT FROM (nob.ord, nob.point, nob.title, \
+  nob.owner_role, nob.owner_person, nob.force, nob.unit, nob.started_at, nob.due_at, nob.completed_at, \
+  nob.status, nob.case_open)) \
   ON CONFLICT (case_id, obligation_id, instance) DO UPDATE SET ord = excluded.ord, \
   point = excluded.point, title = excluded.title, owner_role = excluded.owner_role, \
   owner_person = excluded.owner_person, force = excluded.force, unit = excluded.unit, \
@@ -347,7 +356,10 @@ want AS (SELECT * FROM UNNEST($73::text[], $74::text[], $75::int8[], $76::int8[]
 dd AS (DELETE FROM escalation_due e WHERE e.case_id = ANY($27::text[]) AND NOT EXISTS (SELECT 1 FROM want w \
   WHERE w.case_id = e.case_id AND w.obligation_id = e.obligation_id AND w.instance = e.instance \
   AND w.level = e.level)), \
-di AS (INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) SELECT * FROM want \
+di AS (INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) SELECT * FROM want w \
+  WHERE NOT EXISTS (SELECT 1 FROM escalation_due e WHERE e.case_id = w.case_id \
+  AND e.obligation_id = w.obligation_id AND e.instance = w.instance AND e.level = w.level \
+  AND e.due_at = w.due_at) \
   ON CONFLICT (case_id, obligation_id, instance, level) DO UPDATE SET due_at = excluded.due_at \
   WHERE escalation_due.due_at <> excluded.due_at), \
 ik AS (INSERT INTO idempotency (actor, key, request_hash, status, body, created_at) \
