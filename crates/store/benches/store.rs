@@ -348,7 +348,9 @@ fn appends(c: &mut Criterion) {
                     }
                 });
                 // Time per append over all writers.
-                start.elapsed().mul_f64(iters as f64 / (per * WRITERS) as f64)
+                start
+                    .elapsed()
+                    .mul_f64(iters as f64 / (per * WRITERS) as f64)
             })
         });
     }

@@ -14,10 +14,10 @@ mod fixtures;
 mod access;
 #[path = "conformance/access_group.rs"]
 mod access_group;
-#[path = "conformance/append_group.rs"]
-mod append_group;
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/append_group.rs"]
+mod append_group;
 #[path = "conformance/case_list.rs"]
 mod case_list;
 #[path = "conformance/escalation_due.rs"]

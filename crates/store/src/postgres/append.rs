@@ -40,7 +40,7 @@ use crate::rows::Get;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most appends one group transaction takes.
@@ -129,7 +129,12 @@ async fn lock_and_read(
     let (mut log, mut access, mut cases) = (None, None, HashMap::new());
     for r in &rows {
         match r.text("what")?.as_str() {
-            "log" => log = Some((r.int("seq")?, encode::hash(&r.bytes("hash")?, "log_head hash")?)),
+            "log" => {
+                log = Some((
+                    r.int("seq")?,
+                    encode::hash(&r.bytes("hash")?, "log_head hash")?,
+                ))
+            }
             "access" => {
                 access = Some((
                     r.int("seq")?,
@@ -587,7 +592,8 @@ impl<'a> Writes<'a> {
         self.s_arrested.push(s.arrested);
         self.s_no_arrest.push(s.no_arrest_reason);
         self.s_outcome.push(s.outcome_type.map(i64::from));
-        self.s_version.push(encode::int(s.version, "summary version")?);
+        self.s_version
+            .push(encode::int(s.version, "summary version")?);
         let r = &p.report;
         self.r_case.push(id);
         self.r_force.push(&r.force);
@@ -896,7 +902,8 @@ struct Pending {
 
 /// The append group committer of one store (see the module docs).
 pub(super) struct AppendGroup {
-    options: PgConnectOptions,
+    /// Behind an `Arc`: the options are large, and a store is moved about.
+    options: Arc<PgConnectOptions>,
     /// The writer task's queue, started on first use on the caller's runtime (and again if
     /// that runtime has gone, as between tests).
     queue: Mutex<Option<mpsc::Sender<Pending>>>,
@@ -914,7 +921,7 @@ impl AppendGroup {
         Self {
             // The write statement's plan does not depend on its arrays: planned once per
             // connection, not at every execution as a custom plan would be.
-            options: options.options([("plan_cache_mode", "force_generic_plan")]),
+            options: Arc::new(options.options([("plan_cache_mode", "force_generic_plan")])),
             queue: Mutex::new(None),
         }
     }
@@ -963,7 +970,7 @@ impl AppendGroup {
         }
         let runtime = tokio::runtime::Handle::try_current().ok()?;
         let (queue, pending) = mpsc::channel(QUEUE);
-        runtime.spawn(run(self.options.clone(), pending));
+        runtime.spawn(run(Arc::clone(&self.options), pending));
         *slot = Some(queue.clone());
         Some(queue)
     }
@@ -971,7 +978,7 @@ impl AppendGroup {
 
 /// The writer task: takes every append waiting, writes them as one group, answers each
 /// caller; ends when the store (and every caller holding the queue) has gone.
-async fn run(options: PgConnectOptions, mut pending: mpsc::Receiver<Pending>) {
+async fn run(options: Arc<PgConnectOptions>, mut pending: mpsc::Receiver<Pending>) {
     let mut conn: Option<PgConnection> = None;
     let mut group = Vec::with_capacity(MAX_GROUP);
     while pending.recv_many(&mut group, MAX_GROUP).await > 0 {

@@ -139,10 +139,13 @@ impl DirectoryStore for PostgresStore {
             if let Some(r) = claimed {
                 return Ok(SourceAppend::AlreadyRecorded(source_record(&r)?));
             }
-            let done =
-                super::append::append_batch(&mut tx, std::slice::from_ref(&append), Timestamp::now())
-                    .await?
-                    .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
+            let done = super::append::append_batch(
+                &mut tx,
+                std::slice::from_ref(&append),
+                Timestamp::now(),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
             sqlx::query(
                 "INSERT INTO source_record (source, record_id, case_id, recorded, recorded_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -164,7 +167,9 @@ impl DirectoryStore for PostgresStore {
         }
         .await;
         match result {
-            Err(e) => Err(self.conflict_or(e, &[(&append.case_id, append.expected_version)]).await),
+            Err(e) => Err(self
+                .conflict_or(e, &[(&append.case_id, append.expected_version)])
+                .await),
             ok => ok,
         }
     }

@@ -9,7 +9,9 @@
 //! — then reads the case's version (READ COMMITTED reads it after the lock is granted, so it
 //! sees every earlier append), refuses a stale `expected_version` with
 //! [`StoreError::Conflict`], and writes the events, the head, the read models and the access
-//! entry. The unique `(case_id, case_version)` constraint backs this up. The access chain has
+//! entry. The unique `(case_id, case_version)` constraint backs this up. A store's appends
+//! are written by one writer task, several at a time in one transaction and one commit, in
+//! three round trips (see `append.rs`). The access chain has
 //! its own `access_head` row, locked after `log_head` whenever both are needed, so there is no
 //! deadlock. Disposal and `replace_projection` take the `log_head` lock too, so they never
 //! interleave with an append to the same case.
@@ -20,8 +22,8 @@
 //! `content_hash`, never its body, so tombstoned bodies leave every link intact.
 
 mod access;
-mod append;
 mod accounts;
+mod append;
 mod directory;
 mod feed;
 mod idempotency;

@@ -76,7 +76,9 @@ async fn concurrent_appends_fail_alone<S: Backend>(db: &TestDb<S>) -> anyhow::Re
     let answers = join_all(appends.into_iter().map(|a| db.store.append(a))).await;
 
     for (i, answer) in answers[..NEW].iter().enumerate() {
-        let done = answer.as_ref().map_err(|e| anyhow::anyhow!("GRP-{i:02}: {e}"))?;
+        let done = answer
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("GRP-{i:02}: {e}"))?;
         ensure!(done.version == 3, "GRP-{i:02} is at version 3");
     }
     let race_answers = &answers[NEW..NEW + 2];
