@@ -835,18 +835,28 @@ async fn write_group(
     options: &PgConnectOptions,
     appends: &[Append],
 ) -> Vec<Result<Appended>> {
-    let conn = match slot {
-        Some(c) => c,
-        None => match PgConnection::connect_with(options).await {
-            Ok(c) => slot.insert(c),
-            Err(e) => return copies(e.into(), appends.len()),
-        },
-    };
     let refs: Vec<&Append> = appends.iter().collect();
-    let (result, broken) = group_transaction(conn, &refs, jiff::Timestamp::now()).await;
-    if broken {
-        *slot = None;
-    }
+    let mut tries = 0;
+    let (result, broken) = loop {
+        let conn = match slot {
+            Some(c) => c,
+            None => match PgConnection::connect_with(options).await {
+                Ok(c) => slot.insert(c),
+                Err(e) => return copies(e.into(), appends.len()),
+            },
+        };
+        let (result, broken) = group_transaction(conn, &refs, jiff::Timestamp::now()).await;
+        if broken {
+            *slot = None;
+        }
+        tries += 1;
+        // A connection lost before COMMIT (the server restarted since the last group, say)
+        // wrote nothing: the group is tried once more on a new connection.
+        if broken && tries < 2 && matches!(result, Err(Failed::Before(_))) {
+            continue;
+        }
+        break (result, broken);
+    };
     match result {
         Ok(answers) => answers,
         Err(Failed::Commit(e)) => copies(e, appends.len()),

@@ -10,7 +10,10 @@ use futures_util::future::join_all;
 use pledge_store::notify::{EscalationKey, Outbox};
 use pledge_store::{Append, IdempotencyReservation, IdempotentResponse, StoreError};
 
-crate::conformance!(concurrent_appends_fail_alone);
+crate::conformance!(
+    concurrent_appends_fail_alone,
+    appends_carry_on_after_the_writer_connection_is_lost
+);
 
 /// New cases appended at once, alongside the appends that must fail.
 const NEW: usize = 20;
@@ -152,5 +155,30 @@ async fn concurrent_appends_fail_alone<S: Backend>(db: &TestDb<S>) -> anyhow::Re
         "global seqs are dense: {} events",
         report.events
     );
+    Ok(())
+}
+
+/// The connection appends are written on is lost between two appends (on PostgreSQL: its
+/// server process ended, as by a server restart): the next append is written on a new one.
+async fn appends_carry_on_after_the_writer_connection_is_lost<S: Backend>(
+    db: &TestDb<S>,
+) -> anyhow::Result<()> {
+    let fx = Fixtures::new()?;
+    let case = fx.case("op-hampshire-hospitalised", "GRP-LOST", 4)?;
+    db.append(fx.append(&case, 0, 3)?).await?;
+    if S::NAME == "postgres" {
+        // Every other connection to this database, the append writer's among them.
+        let other = S::connect(&db.url).await?;
+        other
+            .raw(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await?;
+    }
+    let done = db.append(fx.append(&case, 3, 4)?).await?;
+    ensure!(done.version == 4, "the append after the loss is written");
+    let report = db.verify().await?;
+    ensure!(report.problems.is_empty(), "{:?}", report.problems);
     Ok(())
 }
