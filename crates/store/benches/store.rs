@@ -2,6 +2,8 @@
 //!
 //! - `append_single_event/{sqlite,postgres}`: durable appends of one event each (a case
 //!   opened, then one event a command), read models and access entry included;
+//! - `append_concurrent_16/{sqlite,postgres}`: the same appends from 16 tasks at once, each
+//!   on cases of its own (appends/s over all of them);
 //! - `import_batch/{sqlite,postgres}`: bulk import with `append_batch`, 500 synthetic cases
 //!   (all their events) a transaction;
 //! - `queries_450k/*`: median latency of `my_tasks` and `overdue` on a database of 450,000
@@ -10,8 +12,9 @@
 //!   (or the file named by `PLEDGE_BENCH_DB`), migrated on open; skipped when it is missing.
 //!
 //! PostgreSQL runs use a fresh database created on the server of `PLEDGE_BENCH_POSTGRES_URL`
-//! (default `postgres://postgres@127.0.0.1:5432/test`) and dropped afterwards; skipped when the
-//! server cannot be reached.
+//! (default `postgres://postgres@127.0.0.1:5432/test`), named with the prefix in
+//! `PLEDGE_BENCH_POSTGRES_PREFIX` (default `pledge_bench`), and dropped afterwards; skipped
+//! when the server cannot be reached.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -220,7 +223,9 @@ fn fresh_sqlite(rt: &Runtime, name: &str) -> AnyStore {
 fn fresh_postgres(rt: &Runtime, name: &str) -> Option<(AnyStore, DropDb)> {
     let admin = std::env::var("PLEDGE_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let db = format!("pledge_bench_{name}_{}", std::process::id());
+    let prefix =
+        std::env::var("PLEDGE_BENCH_POSTGRES_PREFIX").unwrap_or_else(|_| "pledge_bench".to_owned());
+    let db = format!("{prefix}_{name}_{}", std::process::id());
     let store = rt.block_on(async {
         let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
         for sql in [
@@ -286,9 +291,9 @@ fn appends(c: &mut Criterion) {
             .build()
             .unwrap(),
     );
-    let mut stores = vec![("sqlite", fresh_sqlite(&rt, "append"), None)];
+    let mut stores = vec![("sqlite", Arc::new(fresh_sqlite(&rt, "append")), None)];
     if let Some((s, guard)) = fresh_postgres(&rt, "append") {
-        stores.push(("postgres", s, Some(guard)));
+        stores.push(("postgres", Arc::new(s), Some(guard)));
     }
     let mut single = c.benchmark_group("append_single_event");
     single.throughput(Throughput::Elements(1));
@@ -310,6 +315,46 @@ fn appends(c: &mut Criterion) {
         });
     }
     single.finish();
+
+    // 16 writers at once, each appending to cases of its own.
+    const WRITERS: u64 = 16;
+    let mut concurrent = c.benchmark_group("append_concurrent_16");
+    concurrent.throughput(Throughput::Elements(1));
+    concurrent.sample_size(10);
+    concurrent.measurement_time(Duration::from_secs(10));
+    for (name, store, _) in &stores {
+        let mut writers: Vec<SingleEvents> = (0..WRITERS)
+            .map(|w| SingleEvents::new(&format!("{name}W{w}")))
+            .collect();
+        concurrent.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                let per = iters.div_ceil(WRITERS);
+                let work: Vec<Vec<Append>> = writers.iter_mut().map(|w| w.appends(per)).collect();
+                let start = Instant::now();
+                rt.block_on(async {
+                    let tasks: Vec<_> = work
+                        .into_iter()
+                        .map(|appends| {
+                            let store = Arc::clone(store);
+                            tokio::spawn(async move {
+                                for a in appends {
+                                    store.append(a).await.unwrap();
+                                }
+                            })
+                        })
+                        .collect();
+                    for t in tasks {
+                        t.await.unwrap();
+                    }
+                });
+                // Time per append over all writers.
+                start
+                    .elapsed()
+                    .mul_f64(iters as f64 / (per * WRITERS) as f64)
+            })
+        });
+    }
+    concurrent.finish();
 
     const BATCH: usize = 500;
     let mut imports = Imports::new();

@@ -16,6 +16,8 @@ mod access;
 mod access_group;
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/append_group.rs"]
+mod append_group;
 #[path = "conformance/case_list.rs"]
 mod case_list;
 #[path = "conformance/escalation_due.rs"]

@@ -1,9 +1,9 @@
 //! Imports on PostgreSQL (see [`crate::directory`]).
 
-use super::{PostgresStore, org, write};
+use super::{PostgresStore, org};
 use crate::directory::*;
 use crate::encode;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::model::{Append, CaseId, ObligationRow};
 use crate::rows::{self, Get, OBLIGATION_COLS};
 use jiff::Timestamp;
@@ -139,7 +139,13 @@ impl DirectoryStore for PostgresStore {
             if let Some(r) = claimed {
                 return Ok(SourceAppend::AlreadyRecorded(source_record(&r)?));
             }
-            let done = write::append(&mut tx, &append, Timestamp::now()).await?;
+            let done = super::append::append_batch(
+                &mut tx,
+                std::slice::from_ref(&append),
+                Timestamp::now(),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
             sqlx::query(
                 "INSERT INTO source_record (source, record_id, case_id, recorded, recorded_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -161,7 +167,9 @@ impl DirectoryStore for PostgresStore {
         }
         .await;
         match result {
-            Err(e) => Err(self.conflict_or(e, &[&append]).await),
+            Err(e) => Err(self
+                .conflict_or(e, &[(&append.case_id, append.expected_version)])
+                .await),
             ok => ok,
         }
     }

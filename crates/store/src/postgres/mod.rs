@@ -9,7 +9,9 @@
 //! — then reads the case's version (READ COMMITTED reads it after the lock is granted, so it
 //! sees every earlier append), refuses a stale `expected_version` with
 //! [`StoreError::Conflict`], and writes the events, the head, the read models and the access
-//! entry. The unique `(case_id, case_version)` constraint backs this up. The access chain has
+//! entry. The unique `(case_id, case_version)` constraint backs this up. A store's appends
+//! are written by one writer task, several at a time in one transaction and one commit, in
+//! three round trips (see `append.rs`). The access chain has
 //! its own `access_head` row, locked after `log_head` whenever both are needed, so there is no
 //! deadlock. Disposal and `replace_projection` take the `log_head` lock too, so they never
 //! interleave with an append to the same case.
@@ -21,6 +23,7 @@
 
 mod access;
 mod accounts;
+mod append;
 mod directory;
 mod feed;
 mod idempotency;
@@ -65,6 +68,8 @@ pub struct PostgresStore {
     access: AccessGroup<access::AccessWriter>,
     /// Reads' entries one transaction each (see [`crate::access_group::UNGROUPED_ENV`]).
     ungrouped: bool,
+    /// Appends, committed in groups on a connection of their own (see [`append`]).
+    appends: append::AppendGroup,
 }
 
 impl PostgresStore {
@@ -93,6 +98,7 @@ impl PostgresStore {
             })?;
         // Closing it is a courtesy to the server; the pool opens its own.
         let _ = first.close().await;
+        let appends = append::AppendGroup::new(options.clone());
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
@@ -103,6 +109,7 @@ impl PostgresStore {
             pool,
             access,
             ungrouped: crate::access_group::ungrouped(),
+            appends,
         })
     }
 
@@ -114,6 +121,7 @@ impl PostgresStore {
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.access.stop();
+        self.appends.stop();
         self.pool.close().await;
     }
 
@@ -157,22 +165,23 @@ impl PostgresStore {
     }
 
     /// Turns a unique violation (a racing writer got there first) into a conflict.
-    async fn conflict_or(&self, e: StoreError, appends: &[&Append]) -> StoreError {
+    /// `appends`: each append's case and expected version.
+    async fn conflict_or(&self, e: StoreError, appends: &[(&CaseId, u64)]) -> StoreError {
         let unique =
             matches!(&e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation());
         if !unique {
             return e;
         }
         let mut seen = HashSet::new();
-        for a in appends {
-            if !seen.insert(a.case_id.clone()) {
+        for &(case_id, expected) in appends {
+            if !seen.insert(case_id.clone()) {
                 continue;
             }
-            match self.current_version(&a.case_id).await {
-                Ok(actual) if actual != a.expected_version => {
+            match self.current_version(case_id).await {
+                Ok(actual) if actual != expected => {
                     return StoreError::Conflict {
-                        case_id: a.case_id.to_string(),
-                        expected: a.expected_version,
+                        case_id: case_id.to_string(),
+                        expected,
                         actual,
                     };
                 }
@@ -224,15 +233,29 @@ impl Store for PostgresStore {
 
     async fn append(&self, append: Append) -> Result<Appended> {
         encode::check_append(&append)?;
-        let result = async {
-            let mut tx = self.begin_write().await?;
-            let done = write::append(&mut tx, &append, Timestamp::now()).await?;
-            tx.commit().await?;
-            Ok(done)
-        }
-        .await;
+        let (case_id, expected) = (append.case_id.clone(), append.expected_version);
+        // Committed in a group with the appends waiting (see [`append`]); alone when there is
+        // no Tokio runtime to run the group's writer on.
+        let result = match self.appends.append(append).await {
+            Ok(answer) => answer,
+            Err(append) => {
+                async {
+                    let mut tx = self.begin_write().await?;
+                    let done = append::append_batch(
+                        &mut tx,
+                        std::slice::from_ref(&append),
+                        Timestamp::now(),
+                    )
+                    .await?
+                    .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
+                    tx.commit().await?;
+                    Ok(done)
+                }
+                .await
+            }
+        };
         match result {
-            Err(e) => Err(self.conflict_or(e, &[&append]).await),
+            Err(e) => Err(self.conflict_or(e, &[(&case_id, expected)]).await),
             ok => ok,
         }
     }
@@ -244,17 +267,19 @@ impl Store for PostgresStore {
         }
         let result = async {
             let mut tx = self.begin_write().await?;
-            let now = Timestamp::now();
-            let mut last = None;
-            for a in &batch {
-                last = Some(write::append(&mut tx, a, now).await?);
-            }
+            let last = append::append_batch(&mut tx, &batch, Timestamp::now()).await?;
             tx.commit().await?;
             Ok(last)
         }
         .await;
         match result {
-            Err(e) => Err(self.conflict_or(e, &batch.iter().collect::<Vec<_>>()).await),
+            Err(e) => {
+                let keys: Vec<_> = batch
+                    .iter()
+                    .map(|a| (&a.case_id, a.expected_version))
+                    .collect();
+                Err(self.conflict_or(e, &keys).await)
+            }
             ok => ok,
         }
     }

@@ -10,52 +10,6 @@ use crate::notify::*;
 use jiff::{SignedDuration, Timestamp};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Writes the outbox inside an append's transaction: the escalation key first (a second
-/// decision of the same level fails the whole append), then the notification rows.
-pub(super) async fn write_outbox(
-    tx: &mut PgConnection,
-    case_id: &CaseId,
-    outbox: Option<&Outbox>,
-    at: i64,
-) -> Result<()> {
-    let Some(outbox) = outbox else { return Ok(()) };
-    if !outbox.escalations.is_empty() {
-        // One statement for every key (generated history decides many levels a case).
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO obligation_escalation (case_id, obligation_id, instance, level, final_level, decided_at) ",
-        );
-        q.push_values(&outbox.escalations, |mut b, k| {
-            b.push_bind(case_id.as_str())
-                .push_bind(k.obligation_id.as_str())
-                .push_bind(i64::from(k.instance))
-                .push_bind(i64::from(k.level))
-                .push_bind(k.final_level)
-                .push_bind(at);
-        });
-        q.build().execute(&mut *tx).await?;
-        // The decided levels leave the sweep's index (migration 0020) in the same transaction.
-        let mut q: QueryBuilder<Postgres> =
-            QueryBuilder::new("DELETE FROM escalation_due WHERE case_id = ");
-        q.push_bind(case_id.as_str())
-            .push(" AND (obligation_id, instance, level) IN (");
-        q.push_values(&outbox.escalations, |mut b, k| {
-            b.push_bind(k.obligation_id.as_str())
-                .push_bind(i64::from(k.instance))
-                .push_bind(i64::from(k.level));
-        });
-        q.push(")");
-        q.build().execute(&mut *tx).await?;
-    }
-    if !outbox.notifications.is_empty() {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new("");
-        push_notifications(&mut q, case_id, &outbox.notifications, at);
-        q.build().execute(&mut *tx).await?;
-        // The force's webhook endpoints take the same rows, in the same transaction.
-        super::webhooks::enqueue(tx, case_id, at).await?;
-    }
-    Ok(())
-}
-
 /// Removes a decided level from the sweep's index (migration 0020), in the deciding
 /// transaction.
 async fn undue(tx: &mut PgConnection, case_id: &CaseId, k: &EscalationKey) -> Result<()> {
