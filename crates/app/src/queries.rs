@@ -388,9 +388,31 @@ impl<S: Store> App<S> {
             now,
         )
         .await?;
-        // Each case's plan once: tasks of one case share it.
+        let titles = self.point_titles(&rows).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Task {
+                overdue: is_overdue(&row, now),
+                point_title: titles
+                    .get(&row.case_id)
+                    .and_then(|t| t.get(&row.point))
+                    .cloned()
+                    .unwrap_or_default(),
+                row,
+            })
+            .collect())
+    }
+
+    /// The titles of the points of the plans the rows' cases are held to, by case and point
+    /// number ("Welfare and supervision"), for rows of a list the actor was already given (so
+    /// no further access entry). Each case's plan is read once; a case whose plan is not
+    /// loaded has none.
+    pub async fn point_titles(
+        &self,
+        rows: &[ObligationRow],
+    ) -> AppResult<BTreeMap<CaseId, BTreeMap<String, String>>> {
         let mut titles: BTreeMap<CaseId, BTreeMap<String, String>> = BTreeMap::new();
-        for row in &rows {
+        for row in rows {
             if titles.contains_key(&row.case_id) {
                 continue;
             }
@@ -409,18 +431,7 @@ impl<S: Store> App<S> {
             };
             titles.insert(row.case_id.clone(), points);
         }
-        Ok(rows
-            .into_iter()
-            .map(|row| Task {
-                overdue: is_overdue(&row, now),
-                point_title: titles
-                    .get(&row.case_id)
-                    .and_then(|t| t.get(&row.point))
-                    .cloned()
-                    .unwrap_or_default(),
-                row,
-            })
-            .collect())
+        Ok(titles)
     }
 
     /// The scope of a list for the actor (see [`case_list_scope`]), or Forbidden.
@@ -464,8 +475,8 @@ impl<S: Store> App<S> {
             .into_iter()
             .map(|row| Task {
                 overdue: true,
-                // The overview names points from the plan in force; reading each case's plan
-                // for up to 500 rows is not worth it here.
+                // Left out here (up to 500 rows); the overview names the rows it shows with
+                // `App::point_titles`.
                 point_title: String::new(),
                 row,
             })

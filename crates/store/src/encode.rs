@@ -302,3 +302,10 @@ pub(crate) fn disposal_access(d: &crate::model::Disposal) -> AccessEntry {
 pub(crate) fn case_open(s: &CaseSummary) -> bool {
     s.status == "open"
 }
+
+/// A plan key `id@version` (as the overdue counts read it) split into its id and version.
+pub(crate) fn plan_key(key: &str) -> Result<(String, u32)> {
+    key.rsplit_once('@')
+        .and_then(|(id, v)| Some((id.to_owned(), v.parse().ok()?)))
+        .ok_or_else(|| StoreError::Invalid(format!("plan key {key:?} is not id@version")))
+}

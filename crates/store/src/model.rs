@@ -281,10 +281,28 @@ impl CaseScope {
 pub struct OverdueCount {
     /// Unit of the cases.
     pub unit: String,
+    /// The plan the cases are held to (a point's code means something only within its plan).
+    pub plan_id: String,
+    /// The plan's version.
+    pub plan_version: u32,
     /// Plan point.
     pub point: String,
     /// Overdue obligations.
     pub count: u64,
+}
+
+/// Overdue counts in one order on every backend: by unit, plan (id, then version as a number)
+/// and point.
+pub(crate) fn sorted_counts(mut counts: Vec<OverdueCount>) -> Vec<OverdueCount> {
+    counts.sort_by(|a, b| {
+        (&a.unit, &a.plan_id, a.plan_version, &a.point).cmp(&(
+            &b.unit,
+            &b.plan_id,
+            b.plan_version,
+            &b.point,
+        ))
+    });
+    counts
 }
 
 /// Filters for listing cases, within a [`CaseScope`]; all optional.

@@ -139,11 +139,11 @@ impl DirectoryStore for PostgresStore {
             if let Some(r) = claimed {
                 return Ok(SourceAppend::AlreadyRecorded(source_record(&r)?));
             }
-            let done = super::append::append_batch(
+            let done = Box::pin(super::append::append_batch(
                 &mut tx,
                 std::slice::from_ref(&append),
                 Timestamp::now(),
-            )
+            ))
             .await?
             .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
             sqlx::query(

@@ -236,16 +236,18 @@ impl Store for PostgresStore {
         let (case_id, expected) = (append.case_id.clone(), append.expected_version);
         // Committed in a group with the appends waiting (see [`append`]); alone when there is
         // no Tokio runtime to run the group's writer on.
-        let result = match self.appends.append(append).await {
+        // Boxed: the write's future is large, and every caller's future would carry it (test
+        // threads' stacks overflowed in debug builds).
+        let result = match Box::pin(self.appends.append(append)).await {
             Ok(answer) => answer,
             Err(append) => {
                 async {
                     let mut tx = self.begin_write().await?;
-                    let done = append::append_batch(
+                    let done = Box::pin(append::append_batch(
                         &mut tx,
                         std::slice::from_ref(&append),
                         Timestamp::now(),
-                    )
+                    ))
                     .await?
                     .ok_or_else(|| StoreError::Invalid("an append was not answered".into()))?;
                     tx.commit().await?;
@@ -267,7 +269,7 @@ impl Store for PostgresStore {
         }
         let result = async {
             let mut tx = self.begin_write().await?;
-            let last = append::append_batch(&mut tx, &batch, Timestamp::now()).await?;
+            let last = Box::pin(append::append_batch(&mut tx, &batch, Timestamp::now())).await?;
             tx.commit().await?;
             Ok(last)
         }

@@ -158,22 +158,28 @@ pub(super) async fn overdue_counts(
     now: Timestamp,
 ) -> Result<Vec<OverdueCount>> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT unit, point, COUNT(*) AS n FROM obligation \
+        "SELECT unit, point, \
+         (SELECT plan_id || '@' || plan_version FROM case_summary s WHERE s.case_id = obligation.case_id) AS plan, \
+         COUNT(*) AS n FROM obligation \
          WHERE status = 'open' AND case_open = 1 AND due_at < ",
     );
     q.push_bind(encode::micros(now));
     crate::scope::push_scope(&mut q, scope, "case_id");
-    q.push(" GROUP BY unit, point ORDER BY unit, point");
+    q.push(" GROUP BY unit, plan, point ORDER BY unit, plan, point");
     let rows = q.build().fetch_all(pool).await?;
     rows.iter()
         .map(|r| {
+            let (plan_id, plan_version) = crate::encode::plan_key(&r.text("plan")?)?;
             Ok(OverdueCount {
                 unit: r.text("unit")?,
+                plan_id,
+                plan_version,
                 point: r.text("point")?,
                 count: u64::try_from(r.int("n")?).unwrap_or(0),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(crate::model::sorted_counts)
 }
 
 /// Cases naming a person as a victim, newest first.

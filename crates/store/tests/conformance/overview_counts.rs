@@ -29,20 +29,18 @@ async fn overdue_counts_match_a_recount_beyond_any_list_cap<S: Backend>(
         .clone();
 
     let (summaries, rows) = db.dump_read_models().await?;
-    let open: std::collections::HashSet<_> = summaries
+    let open: std::collections::HashMap<_, _> = summaries
         .iter()
         .filter(|s| s.status == "open")
-        .map(|s| s.case_id.clone())
+        .map(|s| (s.case_id.clone(), (s.plan_id.clone(), s.plan_version)))
         .collect();
-    let mut recount: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut recount: BTreeMap<(String, (String, u32), String), u64> = BTreeMap::new();
     for r in &rows {
-        if r.force == force
-            && r.status == RowStatus::Open
-            && open.contains(&r.case_id)
-            && r.due_at.is_some_and(|d| d < now)
-        {
+        if let Some(plan) = open.get(&r.case_id).filter(|_| {
+            r.force == force && r.status == RowStatus::Open && r.due_at.is_some_and(|d| d < now)
+        }) {
             *recount
-                .entry((r.unit.clone(), r.point.clone()))
+                .entry((r.unit.clone(), plan.clone(), r.point.clone()))
                 .or_default() += 1;
         }
     }
@@ -53,7 +51,15 @@ async fn overdue_counts_match_a_recount_beyond_any_list_cap<S: Backend>(
     );
     let want: Vec<OverdueCount> = recount
         .into_iter()
-        .map(|((unit, point), count)| OverdueCount { unit, point, count })
+        .map(
+            |((unit, (plan_id, plan_version), point), count)| OverdueCount {
+                unit,
+                plan_id,
+                plan_version,
+                point,
+                count,
+            },
+        )
         .collect();
     let got = db
         .overdue_counts(&CaseScope::whole_force(&force), now)

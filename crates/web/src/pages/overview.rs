@@ -185,6 +185,23 @@ pub async fn page(
         let rates = rates(&recent, &headcounts, &names);
         let mut rows: Vec<_> = overdue.iter().collect();
         rows.sort_by_key(|t| t.row.due_at);
+        rows.truncate(200);
+        // Each row's point is named from its case's own plan (a force's cases may be held to
+        // several plans, numbering points differently); the counts carry their plan.
+        let shown: Vec<_> = rows
+            .iter()
+            .map(|t| t.row.clone())
+            .chain(leavers.iter().map(|(_, row)| row.clone()))
+            .collect();
+        let titles = state.app().point_titles(&shown).await?;
+        let library = state.app().plans();
+        let row_point = |case_id: &pledge_store::CaseId, point: &str| {
+            titles
+                .get(case_id)
+                .and_then(|t| t.get(point))
+                .map(|title| format!("{point}. {title}"))
+                .unwrap_or_else(|| names.point(point))
+        };
         Ok::<_, PageError>(OverviewPage {
             layout: layout.clone(),
             days,
@@ -198,17 +215,20 @@ pub async fn page(
                 .into_iter()
                 .map(|c| OverdueCell {
                     unit: names.unit(&c.unit),
-                    point: names.point(&c.point),
+                    point: library
+                        .get(&c.plan_id, c.plan_version)
+                        .and_then(|plan| plan.points.iter().find(|p| p.number == c.point))
+                        .map(|p| format!("{}. {}", p.number, p.title))
+                        .unwrap_or_else(|| names.point(&c.point)),
                     count: usize::try_from(c.count).unwrap_or(usize::MAX),
                 })
                 .collect(),
             overdue: rows
                 .into_iter()
-                .take(200)
                 .map(|t| OverdueRow {
                     case_id: t.row.case_id.to_string(),
                     unit: names.unit(&t.row.unit),
-                    point: names.point(&t.row.point),
+                    point: row_point(&t.row.case_id, &t.row.point),
                     title: t.row.title.clone(),
                     owner: t
                         .row
@@ -239,7 +259,7 @@ pub async fn page(
                 .map(|(person, row)| OverdueRow {
                     case_id: row.case_id.to_string(),
                     unit: names.unit(&row.unit),
-                    point: names.point(&row.point),
+                    point: row_point(&row.case_id, &row.point),
                     title: row.title.clone(),
                     owner: person.name,
                     late: words::due(row.due_at, now),
