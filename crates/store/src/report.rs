@@ -329,27 +329,26 @@ pub(crate) const SCOPE_OPEN: &str = "SELECT case_id FROM case_report WHERE force
 /// the last case; `closed` is the backend's test of a row's case being closed. The scope's
 /// subquery goes between the two parts.
 pub(crate) fn kept_by_obligation_sql(closed: &str) -> (String, String) {
+    // One GROUP BY over the rows (SQLite sorts them once by obligation); the point, the titles
+    // and the first position are then a primary-key lookup each per obligation.
     let head = format!(
-        "WITH per AS (SELECT obligation_id, case_id, \
-           SUM(CASE WHEN status = 'met_on_time' THEN 1 ELSE 0 END) AS on_time, \
-           SUM(CASE WHEN status = 'met_late' THEN 1 ELSE 0 END) AS late, \
-           SUM(CASE WHEN status = 'open' AND {closed} THEN 1 ELSE 0 END) AS missed, \
-           SUM(CASE WHEN status = 'open' AND NOT ({closed}) THEN 1 ELSE 0 END) AS still_open, \
-           SUM(CASE WHEN status = 'waived' THEN 1 ELSE 0 END) AS waived, \
-           SUM(CASE WHEN status IN ({KNOWN_STATUSES}) THEN 0 ELSE 1 END) AS other_status, \
-           SUM(CASE WHEN status <> 'not_applicable' THEN 1 ELSE 0 END) AS applied \
+        "WITH agg AS (SELECT obligation_id, \
+           CAST(SUM(CASE WHEN status = 'met_on_time' THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
+           CAST(SUM(CASE WHEN status = 'met_late' THEN 1 ELSE 0 END) AS BIGINT) AS late, \
+           CAST(SUM(CASE WHEN status = 'open' AND {closed} THEN 1 ELSE 0 END) AS BIGINT) AS missed, \
+           CAST(SUM(CASE WHEN status = 'open' AND NOT ({closed}) THEN 1 ELSE 0 END) AS BIGINT) \
+             AS still_open, \
+           CAST(SUM(CASE WHEN status = 'waived' THEN 1 ELSE 0 END) AS BIGINT) AS waived, \
+           CAST(SUM(CASE WHEN status IN ({KNOWN_STATUSES}) THEN 0 ELSE 1 END) AS BIGINT) \
+             AS other_status, \
+           CAST(COUNT(DISTINCT CASE WHEN status <> 'not_applicable' THEN case_id END) AS BIGINT) \
+             AS cases, \
+           MIN(CASE WHEN status <> 'not_applicable' THEN case_id END) AS first_case, \
+           MAX(case_id) AS last_case \
          FROM obligation WHERE case_id IN ({SCOPE_OPEN}"
     );
     let tail = "\
-         ) GROUP BY case_id, obligation_id), \
-         agg AS (SELECT obligation_id, \
-           CAST(SUM(on_time) AS BIGINT) AS on_time, CAST(SUM(late) AS BIGINT) AS late, \
-           CAST(SUM(missed) AS BIGINT) AS missed, CAST(SUM(still_open) AS BIGINT) AS still_open, \
-           CAST(SUM(waived) AS BIGINT) AS waived, CAST(SUM(other_status) AS BIGINT) AS other_status, \
-           CAST(SUM(CASE WHEN applied > 0 THEN 1 ELSE 0 END) AS BIGINT) AS cases, \
-           MIN(CASE WHEN applied > 0 THEN case_id END) AS first_case, \
-           MAX(case_id) AS last_case \
-         FROM per GROUP BY obligation_id) \
+         ) GROUP BY obligation_id) \
          SELECT agg.obligation_id, on_time, late, missed, still_open, waived, other_status, cases, \
            first_case, \
            (SELECT MIN(o.ord) FROM obligation o WHERE o.case_id = agg.first_case \
