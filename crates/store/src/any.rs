@@ -157,6 +157,18 @@ impl Store for AnyStore {
     async fn report_obligations(&self, scope: &crate::ReportScope) -> Result<Vec<ObligationRow>> {
         delegate!(self, s => s.report_obligations(scope))
     }
+    async fn report_kept_by_obligation(
+        &self,
+        scope: &crate::ReportScope,
+    ) -> Result<Vec<crate::ObligationKept>> {
+        delegate!(self, s => s.report_kept_by_obligation(scope))
+    }
+    async fn report_kept_by_case(
+        &self,
+        scope: &crate::ReportScope,
+    ) -> Result<Vec<crate::CaseKept>> {
+        delegate!(self, s => s.report_kept_by_case(scope))
+    }
     async fn due_for_review(
         &self,
         reported_before: Timestamp,

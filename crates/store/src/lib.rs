@@ -52,7 +52,10 @@ pub use panel::{PanelReview, PanelReviewStore};
 pub use plans::{NewPlanEntry, PlanEntry, PlanStore, verify_plan_register};
 pub use postgres::PostgresStore;
 pub use rebuild::{rebuild, rebuild_with};
-pub use report::{CaseFacts, CaseReport, HEADCOUNT_ROLES, Headcount, ReportScope, VictimFact};
+pub use report::{
+    CaseFacts, CaseKept, CaseReport, FirstApplied, HEADCOUNT_ROLES, Headcount, ObligationKept,
+    ReportScope, VictimFact,
+};
 pub use schedule::{MeetingSchedule, MeetingScheduleStore};
 pub use sqlite::SqliteStore;
 pub use webhooks::WebhookStore;
@@ -282,6 +285,19 @@ pub trait Store:
         &self,
         scope: &ReportScope,
     ) -> impl Future<Output = Result<Vec<ObligationRow>>> + Send;
+    /// How each obligation of the cases in a scope was kept, counted by the database (the
+    /// pack's point by point; the same figures as counting [`Store::report_obligations`]), in
+    /// the order the obligations first applied (by case id, then plan order).
+    fn report_kept_by_obligation(
+        &self,
+        scope: &ReportScope,
+    ) -> impl Future<Output = Result<Vec<report::ObligationKept>>> + Send;
+    /// How each case of a scope kept its obligations (the pack's trends), counted by the
+    /// database; cases without obligation rows are left out.
+    fn report_kept_by_case(
+        &self,
+        scope: &ReportScope,
+    ) -> impl Future<Output = Result<Vec<report::CaseKept>>> + Send;
 
     /// Cases reported before `reported_before` and not yet disposed of (retention review).
     fn due_for_review(

@@ -192,9 +192,11 @@ pub async fn build<S: Store>(
         ..scope.clone()
     };
     let cases = store.report_rows(&scope).await?;
-    let obligations = store.report_obligations(&scope).await?;
+    // Obligations as the database counts them: per obligation, and per case for the trends.
+    let kept = store.report_kept_by_obligation(&scope).await?;
+    let kept_by_case = store.report_kept_by_case(&scope).await?;
     let prev_cases = store.report_rows(&compare).await?;
-    let prev_obligations = store.report_obligations(&compare).await?;
+    let prev_kept_by_case = store.report_kept_by_case(&compare).await?;
     let heads = heads(
         store.headcounts_on(&req.force, req.to).await?,
         units.as_deref(),
@@ -214,7 +216,7 @@ pub async fn build<S: Store>(
 
     let mut g = Grid::default();
     let totals = measures::draft(&mut g, &cases, &heads, names.as_ref());
-    let kept = point_by_point::draft(&mut g, &obligations, &cases, req.named);
+    let kept = point_by_point::draft(&mut g, &kept, &cases, req.named);
     // Point by point first: the panel's first question is how the plan was kept.
     let pbp = g.tables.iter().position(|t| t.id == "point_by_point");
     if let Some(i) = pbp {
@@ -230,7 +232,7 @@ pub async fn build<S: Store>(
         &buckets,
         &midnight,
         &cases,
-        &obligations,
+        &kept_by_case,
         Some([
             totals.assaults,
             totals.injured,
@@ -251,7 +253,7 @@ pub async fn build<S: Store>(
         &prev_buckets,
         &midnight,
         &prev_cases,
-        &prev_obligations,
+        &prev_kept_by_case,
         None,
     );
     let tables = g.finish((!req.named).then_some(req.threshold));

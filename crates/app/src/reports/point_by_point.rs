@@ -1,52 +1,12 @@
 //! Point by point: each plan point's obligations, how they were kept (docs/reports.md).
 
 use super::table::{Draft, DraftTable, Grid};
-use pledge_store::{CaseReport, ObligationRow, RowStatus};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use pledge_store::{CaseReport, ObligationKept};
+use std::collections::{BTreeMap, HashMap};
 
-/// How one obligation row counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kept {
-    /// Met by its deadline.
-    OnTime,
-    /// Met after its deadline.
-    Late,
-    /// Not met, and the case is closed.
-    Missed,
-    /// Not met, the case still open.
-    Open,
-    /// Waived.
-    Waived,
-}
-
-/// How a row counts; None when the obligation did not apply.
-pub(crate) fn kept(row: &ObligationRow, closed: bool) -> Option<Kept> {
-    match row.status {
-        RowStatus::NotApplicable => None,
-        RowStatus::MetOnTime => Some(Kept::OnTime),
-        RowStatus::MetLate => Some(Kept::Late),
-        RowStatus::Waived => Some(Kept::Waived),
-        RowStatus::Open if closed => Some(Kept::Missed),
-        RowStatus::Open => Some(Kept::Open),
-    }
-}
-
-/// Days from the deadline to completion of a met row (negative: early).
-pub(crate) fn days_to_meet(row: &ObligationRow) -> Option<f64> {
-    let (due, done) = (row.due_at?, row.completed_at?);
-    if !matches!(row.status, RowStatus::MetOnTime | RowStatus::MetLate) {
-        return None;
-    }
-    Some(done.duration_since(due).as_secs_f64() / 86_400.0)
-}
-
-/// The nearest-rank percentile (p in 0..=100) of sorted values.
-pub(crate) fn percentile(sorted: &[f64], p: u32) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
-    sorted.get(rank - 1).copied()
+/// Days of a duration from the deadline to completion (negative: early).
+fn days(d: jiff::SignedDuration) -> f64 {
+    d.as_secs_f64() / 86_400.0
 }
 
 /// The cells of the "all obligations" row the trends tie to.
@@ -57,49 +17,17 @@ pub(crate) struct KeptTotals {
     pub missed: usize,
 }
 
-#[derive(Default)]
-struct Tally {
-    point: String,
-    title: String,
-    cases: HashSet<String>,
-    counts: [u64; 5],
-    days: Vec<f64>,
-}
-
-/// Drafts the point-by-point table (and, named, the waiver reasons).
+/// Drafts the point-by-point table (and, named, the waiver reasons) from each obligation's
+/// figures as the store counted them ([`pledge_store::Store::report_kept_by_obligation`]:
+/// rows that applied kept on time, late, missed (the case closed with it unmet), still open
+/// or waived; the median and 90th percentile, nearest rank, of days from the deadline to
+/// meeting it).
 pub(crate) fn draft(
     g: &mut Grid,
-    rows: &[ObligationRow],
+    kept: &[ObligationKept],
     cases: &[CaseReport],
     named: bool,
 ) -> KeptTotals {
-    let closed: HashMap<&str, bool> = cases
-        .iter()
-        .map(|c| (c.case_id.as_str(), c.facts.closed_at.is_some()))
-        .collect();
-    let mut order: Vec<String> = Vec::new();
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
-    for r in rows {
-        let Some(&is_closed) = closed.get(r.case_id.as_str()) else {
-            continue;
-        };
-        let Some(k) = kept(r, is_closed) else {
-            continue;
-        };
-        let t = tallies.entry(r.obligation_id.clone()).or_insert_with(|| {
-            order.push(r.obligation_id.clone());
-            Tally {
-                point: r.point.clone(),
-                title: r.title.clone(),
-                ..Tally::default()
-            }
-        });
-        t.cases.insert(r.case_id.to_string());
-        t.counts[k as usize] += 1;
-        if let Some(d) = days_to_meet(r) {
-            t.days.push(d);
-        }
-    }
     let mut escalations: HashMap<&str, u64> = HashMap::new();
     for c in cases {
         for o in &c.facts.escalations {
@@ -107,22 +35,26 @@ pub(crate) fn draft(
         }
     }
     // Plan order: by point number as the plan writes it (numbers before letters), then first
-    // seen.
+    // seen (the store's order).
     let key = |p: &str| {
         let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
         (digits.parse::<u32>().unwrap_or(u32::MAX), p.to_owned())
     };
-    order.sort_by_key(|o| tallies.get(o).map(|t| key(&t.point)));
+    let mut order: Vec<(&ObligationKept, &str, &str)> = kept
+        .iter()
+        .filter_map(|o| {
+            o.applied
+                .as_ref()
+                .map(|a| (o, a.point.as_str(), a.title.as_str()))
+        })
+        .collect();
+    order.sort_by_key(|(_, point, _)| key(point));
     let mut table_rows = Vec::new();
     let mut columns: [Vec<usize>; 6] = Default::default();
-    for o in &order {
-        let Some(t) = tallies.get_mut(o) else {
-            continue;
-        };
-        t.days.sort_by(f64::total_cmp);
-        let applied: u64 = t.counts.iter().sum();
+    for (t, point, title) in order {
+        let applied: u64 = t.kept.iter().sum();
         let cells: Vec<usize> = std::iter::once(applied)
-            .chain(t.counts.iter().copied())
+            .chain(t.kept.iter().copied())
             .map(|n| g.count(n))
             .collect();
         g.line(cells.clone());
@@ -131,25 +63,30 @@ pub(crate) fn draft(
         }
         // Where the obligation applies once per case, its cases are its applied count: the
         // same cell, so both are shown or hidden together.
-        let cases = if t.cases.len() as u64 == applied {
+        let cases = if t.cases == applied {
             cells[0]
         } else {
-            g.count(t.cases.len() as u64)
+            g.count(t.cases)
         };
-        let esc = g.count(escalations.get(o.as_str()).copied().unwrap_or(0));
-        let n = t.days.len() as u64;
-        let mut row = vec![Draft::Text(t.point.clone()), Draft::Count(cases)];
+        let esc = g.count(
+            escalations
+                .get(t.obligation_id.as_str())
+                .copied()
+                .unwrap_or(0),
+        );
+        let n = t.timed;
+        let mut row = vec![Draft::Text(point.to_owned()), Draft::Count(cases)];
         row.extend(cells.iter().map(|c| Draft::Count(*c)));
         row.push(Draft::Days {
-            value: percentile(&t.days, 50),
+            value: t.median.map(days),
             n,
         });
         row.push(Draft::Days {
-            value: percentile(&t.days, 90),
+            value: t.p90.map(days),
             n,
         });
         row.push(Draft::Count(esc));
-        table_rows.push((t.title.clone(), row));
+        table_rows.push((title.to_owned(), row));
     }
     // The all-obligations row: each column's sum, tied to its column.
     let totals: Vec<usize> = columns
@@ -183,9 +120,9 @@ pub(crate) fn draft(
         chart: false,
     });
     if named {
-        let titles: HashMap<&str, &str> = rows
+        let titles: HashMap<&str, &str> = kept
             .iter()
-            .map(|r| (r.obligation_id.as_str(), r.title.as_str()))
+            .map(|o| (o.obligation_id.as_str(), o.last_title.as_str()))
             .collect();
         let mut reasons: BTreeMap<(String, String), u64> = BTreeMap::new();
         for c in cases {

@@ -1,10 +1,9 @@
 //! Trends: the headline measures by month or quarter, beside the same period a year earlier.
 
-use super::point_by_point::{Kept, kept};
 use super::table::{Draft, DraftTable, Grid};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pledge_store::{CaseReport, ObligationRow};
+use pledge_store::{CaseKept, CaseReport};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -89,7 +88,7 @@ pub(crate) fn buckets(from: Date, to: Date, by: Bucket) -> Vec<(String, Date, Da
 }
 
 /// Per-bucket figures, in [`MEASURES`] order.
-fn figures(cases: &[&CaseReport], rows: &HashMap<&str, Vec<&ObligationRow>>) -> [u64; 8] {
+fn figures(cases: &[&CaseReport], kept: &HashMap<&str, &CaseKept>) -> [u64; 8] {
     let mut f = [0u64; 8];
     for c in cases {
         f[0] += 1;
@@ -97,19 +96,17 @@ fn figures(cases: &[&CaseReport], rows: &HashMap<&str, Vec<&ObligationRow>>) -> 
         f[2] += u64::from(c.facts.hospitalised);
         f[3] += u64::from(!c.facts.hate_crime.is_empty());
         f[4] += u64::from(c.facts.arrested);
-        for r in rows.get(c.case_id.as_str()).into_iter().flatten() {
-            match kept(r, c.facts.closed_at.is_some()) {
-                Some(Kept::OnTime) => f[5] += 1,
-                Some(Kept::Late) => f[6] += 1,
-                Some(Kept::Missed) => f[7] += 1,
-                _ => {}
-            }
+        if let Some(k) = kept.get(c.case_id.as_str()) {
+            f[5] += k.on_time;
+            f[6] += k.late;
+            f[7] += k.missed;
         }
     }
     f
 }
 
-/// Drafts a trend table over `buckets` (times from `midnight`); `totals` are the period's
+/// Drafts a trend table over `buckets` (times from `midnight`), each case's kept obligations
+/// as the store counted them; `totals` are the period's
 /// cells in other tables the columns add up to (None: a total row of its own).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn draft(
@@ -120,13 +117,10 @@ pub(crate) fn draft(
     buckets: &[(String, Date, Date)],
     midnight: &dyn Fn(Date) -> Timestamp,
     cases: &[CaseReport],
-    obligations: &[ObligationRow],
+    kept: &[CaseKept],
     totals: Option<[usize; 8]>,
 ) {
-    let mut by_case: HashMap<&str, Vec<&ObligationRow>> = HashMap::new();
-    for r in obligations {
-        by_case.entry(r.case_id.as_str()).or_default().push(r);
-    }
+    let by_case: HashMap<&str, &CaseKept> = kept.iter().map(|k| (k.case_id.as_str(), k)).collect();
     let mut columns: [Vec<usize>; 8] = Default::default();
     let mut rows = Vec::new();
     for (label, from, to) in buckets {

@@ -750,6 +750,35 @@ impl Store for PostgresStore {
         rows.iter().map(rows::obligation).collect()
     }
 
+    async fn report_kept_by_obligation(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<crate::report::ObligationKept>> {
+        let (head, tail) = crate::report::kept_by_obligation_sql("NOT case_open");
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let (head, tail) = crate::report::kept_percentiles_sql();
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let percentiles = q.build().fetch_all(&self.pool).await?;
+        crate::report::kept_by_obligation(&rows, &percentiles)
+    }
+
+    async fn report_kept_by_case(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<crate::report::CaseKept>> {
+        let (head, tail) = crate::report::kept_by_case_sql("NOT case_open");
+        let mut q: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(crate::report::case_kept).collect()
+    }
+
     async fn due_for_review(
         &self,
         reported_before: Timestamp,

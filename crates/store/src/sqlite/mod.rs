@@ -783,6 +783,35 @@ impl Store for SqliteStore {
         rows.iter().map(rows::obligation).collect()
     }
 
+    async fn report_kept_by_obligation(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<crate::report::ObligationKept>> {
+        let (head, tail) = crate::report::kept_by_obligation_sql("case_open = 0");
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let (head, tail) = crate::report::kept_percentiles_sql();
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let percentiles = q.build().fetch_all(&self.pool).await?;
+        crate::report::kept_by_obligation(&rows, &percentiles)
+    }
+
+    async fn report_kept_by_case(
+        &self,
+        scope: &crate::report::ReportScope,
+    ) -> Result<Vec<crate::report::CaseKept>> {
+        let (head, tail) = crate::report::kept_by_case_sql("case_open = 0");
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(head);
+        push_report_scope(&mut q, scope);
+        q.push(tail);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(crate::report::case_kept).collect()
+    }
+
     async fn due_for_review(
         &self,
         reported_before: Timestamp,
