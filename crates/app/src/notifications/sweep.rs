@@ -29,6 +29,15 @@ pub const SWEEP_ACTOR: &str = "system:escalation";
 /// pass's appends put into the index behind its cursor, so a second pass rarely decides more.
 const MAX_PASSES: usize = 4;
 
+/// One level of one obligation of a case, due now.
+#[derive(Clone, Copy)]
+struct Level<'a> {
+    plan: &'a Plan,
+    ob: &'a Obligation,
+    row: &'a ObligationRow,
+    step: &'a Step,
+}
+
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
@@ -130,12 +139,16 @@ impl<S: Store + NotificationStore> App<S> {
                 level: step.level,
                 final_level: Some(step.level) == last,
             };
+            let level = Level {
+                plan,
+                ob,
+                row: &c.row,
+                step: &step,
+            };
             let done = if step.is_escalation() {
-                self.record_escalation(plan, ob, &c.row, &step, key, now, dir)
-                    .await?
+                self.record_escalation(level, key, now, dir).await?
             } else {
-                self.record_reminder(plan, ob, &c.row, &step, key, now, dir)
-                    .await?
+                self.record_reminder(level, key, now, dir).await?
             };
             match (done, step.is_escalation()) {
                 (false, _) => report.already_decided += 1,
@@ -148,14 +161,17 @@ impl<S: Store + NotificationStore> App<S> {
 
     async fn record_reminder(
         &self,
-        plan: &Plan,
-        ob: &Obligation,
-        row: &ObligationRow,
-        step: &Step,
+        level: Level<'_>,
         key: EscalationKey,
         now: Timestamp,
         dir: &mut Directory,
     ) -> AppResult<bool> {
+        let Level {
+            plan,
+            ob,
+            row,
+            step,
+        } = level;
         let stored = self.load_for_sweep(plan, &row.case_id).await?;
         let notice = step.notice(ob, row.instance);
         let rows = self.resolve_notice(dir, stored.state(), &notice).await?;
@@ -169,14 +185,17 @@ impl<S: Store + NotificationStore> App<S> {
     /// decided (by another server, or an earlier sweep that crashed after committing).
     async fn record_escalation(
         &self,
-        plan: &Plan,
-        ob: &Obligation,
-        row: &ObligationRow,
-        step: &Step,
+        level: Level<'_>,
         key: EscalationKey,
         now: Timestamp,
         dir: &mut Directory,
     ) -> AppResult<bool> {
+        let Level {
+            plan,
+            ob,
+            row,
+            step,
+        } = level;
         let by = PersonId::parse(SWEEP_ACTOR)
             .map_err(|e| AppError::Internal(format!("sweep actor: {e}")))?;
         // A concurrent step in the same case moves its version: try again a few times.
