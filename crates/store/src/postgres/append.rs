@@ -318,7 +318,7 @@ rp AS (INSERT INTO case_report (case_id, force, unit, occurred_at, facts) \
   WHERE (case_report.force, case_report.unit, case_report.occurred_at, case_report.facts) \
   IS DISTINCT FROM (excluded.force, excluded.unit, excluded.occurred_at, excluded.facts)), \
 np AS (SELECT * FROM UNNEST($50::text[], $51::text[], $52::text[]) AS x(case_id, person, relation)), \
-pd AS (DELETE FROM case_person p WHERE p.case_id = ANY($27::text[]) AND NOT EXISTS \
+pd AS (DELETE FROM case_person p USING UNNEST($27::text[]) AS pc(id) WHERE p.case_id = pc.id AND NOT EXISTS \
   (SELECT 1 FROM np WHERE np.case_id = p.case_id AND np.person = p.person AND np.relation = p.relation)), \
 pi AS (INSERT INTO case_person (case_id, person, relation) SELECT * FROM np WHERE NOT EXISTS \
   (SELECT 1 FROM case_person p WHERE p.case_id = np.case_id AND p.person = np.person \
@@ -327,7 +327,7 @@ nob AS (SELECT * FROM UNNEST($53::text[], $54::text[], $55::int8[], $56::int8[],
   $59::text[], $60::text[], $61::text[], $62::text[], $63::int8[], $64::int8[], $65::int8[], $66::text[], \
   $67::bool[]) AS x(case_id, obligation_id, instance, ord, point, title, owner_role, owner_person, force, \
   unit, started_at, due_at, completed_at, status, case_open)), \
-od AS (DELETE FROM obligation o WHERE o.case_id = ANY($27::text[]) AND NOT EXISTS (SELECT 1 FROM nob \
+od AS (DELETE FROM obligation o USING UNNEST($27::text[]) AS oc(id) WHERE o.case_id = oc.id AND NOT EXISTS (SELECT 1 FROM nob \
   WHERE nob.case_id = o.case_id AND nob.obligation_id = o.obligation_id AND nob.instance = o.instance)), \
 oi AS (INSERT INTO obligation (case_id, obligation_id, instance, ord, point, title, owner_role, \
   owner_person, force, unit, started_at, due_at, completed_at, status, case_open) SELECT * FROM nob \
@@ -358,7 +358,7 @@ want AS (SELECT * FROM UNNEST($73::text[], $74::text[], $75::int8[], $76::int8[]
   AND x.obligation_id = d.obligation_id AND x.instance = d.instance AND x.level = d.level) \
   AND NOT EXISTS (SELECT 1 FROM nk WHERE nk.case_id = d.case_id AND nk.obligation_id = d.obligation_id \
   AND nk.instance = d.instance AND nk.level = d.level)), \
-dd AS (DELETE FROM escalation_due e WHERE e.case_id = ANY($27::text[]) AND NOT EXISTS (SELECT 1 FROM want w \
+dd AS (DELETE FROM escalation_due e USING UNNEST($27::text[]) AS ec(id) WHERE e.case_id = ec.id AND NOT EXISTS (SELECT 1 FROM want w \
   WHERE w.case_id = e.case_id AND w.obligation_id = e.obligation_id AND w.instance = e.instance \
   AND w.level = e.level)), \
 di AS (INSERT INTO escalation_due (case_id, obligation_id, instance, level, due_at) SELECT * FROM want w \
